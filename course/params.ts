@@ -24,7 +24,7 @@ export function writeState(net: Net, state: State): void {
   tf.tidy(() => {
     weights.forEach((w, i) => {
       const values = state[i]!;
-      if (values.length !== w.shape.reduce((a, b) => a * (b ?? 1), 1)) {
+      if (values.length !== w.shape.reduce<number>((a, b) => a * (b ?? 1), 1)) {
         throw new Error(`writeState: weight ${w.name} has shape [${w.shape.join(', ')}], the state holds ${values.length} values`);
       }
       w.write(tf.tensor(values, w.shape as number[], 'float32'));

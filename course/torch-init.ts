@@ -5,9 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+type Initializer = ReturnType<typeof tf.initializers.randomUniform>;
+
 export interface TorchInit {
-  kernelInitializer: tf.initializers.Initializer;
-  biasInitializer: tf.initializers.Initializer;
+  kernelInitializer: Initializer;
+  biasInitializer: Initializer;
 }
 
 export function torchInit(fanIn: number, seed: number): TorchInit {

@@ -1,0 +1,22 @@
+// Student template, generated from the reference by `npm run template`. Implement every part
+// that throws "not implemented"; SPEC.md (the assignment) defines each one.
+/** Gradient descent. SPEC.md, "Optimizers": θ ← θ − lr·g. */
+import * as tf from '@tensorflow/tfjs';
+import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
+import { notImplemented } from '../../course/not-implemented.js';
+
+export class GD extends SlotOptimizer {
+  static className = 'optnn/GD';
+
+  constructor(readonly lr = 0.2) {
+    super([], { lr });
+  }
+
+  protected override updateParameter({ param, grad }: ParameterUpdate<never>): void {
+    // Move the parameter a step of size lr against its gradient.
+    // Change `param` in place with param.assign(...); this runs inside tf.tidy.
+    throw notImplemented('GD.updateParameter', 'Optimizers');
+  }
+}
+
+tf.serialization.registerClass(GD);
