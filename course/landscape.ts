@@ -1,0 +1,376 @@
+/**
+ * Loss-landscape helpers for the notebook's trajectory plots, after Li et al., "Visualizing the
+ * Loss Landscape of Neural Nets" (NeurIPS 2018): `getStateDirections` finds the two principal
+ * directions of a run's recorded states around a reference state, and `getLossGrid` evaluates the
+ * loss on the plane they span.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { HarnessError, describeValue } from './errors.js';
+import { readState, writeState, type Net, type State } from './params.js';
+
+export interface StateDirectionsOptions {
+  /** How many states to sample, spread evenly over `states[startFrom:]` (all of them if fewer). */
+  nStates?: number;
+  /** Index of the first state that may be sampled. */
+  startFrom?: number;
+  /** Index of the reference state; negative ids count from the end, as in Python. */
+  referenceId?: number;
+}
+
+export interface StateDirections {
+  /** A copy of `states[referenceId]`: the origin of the plane. */
+  reference: State;
+  /** Two orthonormal directions, each shaped like a state. */
+  directions: [State, State];
+  /** Indices of the sampled states, ascending. */
+  stateIds: number[];
+  /** [x[], y[]]: each sampled state's difference from the reference, projected on the directions. */
+  coordinates: [number[], number[]];
+}
+
+/**
+ * The two leading principal directions of the sampled states' differences from the reference, as
+ * sklearn's `PCA(n_components=2)` finds them: the differences are centred by their mean, and the
+ * directions are the top two right singular vectors, each signed so that its entry of largest
+ * absolute value is positive (sklearn's `svd_flip`). They are computed in float64 from the k×k Gram
+ * matrix of the centred differences (Jacobi eigendecomposition), which is exact and cheap for the
+ * few sampled states of a plot.
+ *
+ * When the differences span fewer than two dimensions (one state, two states, states on one line,
+ * or a spread along the second direction below 1e-6 of the first, which is float rounding), the
+ * missing direction is not a principal one: it is a fixed pseudo-random unit vector (seeded, so the
+ * same on every call) made orthogonal to the first by Gram–Schmidt. If all sampled states are equal,
+ * both directions are such vectors. Coordinates along them are then (close to) zero.
+ */
+export function getStateDirections(states: State[], { nStates = 10, startFrom = 0, referenceId = -1 }: StateDirectionsOptions = {}): StateDirections {
+  const sizes = checkStates(states);
+  const last = states.length - 1;
+  checkInteger('nStates', nStates, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+  checkInteger('startFrom', startFrom, 0, last, `an integer in [0, ${last}]`);
+  checkInteger('referenceId', referenceId, -states.length, last, `an integer in [${-states.length}, ${last}]`);
+
+  const stateIds = spreadIds(startFrom, last, nStates);
+  const reference = states[referenceId < 0 ? states.length + referenceId : referenceId]!;
+  const ref = flatten(reference);
+  const diffs = stateIds.map((id) => {
+    const d = flatten(states[id]!);
+    for (let j = 0; j < d.length; j++) d[j] = d[j]! - ref[j]!;
+    return d;
+  });
+
+  const [v1, v2] = principalDirections(diffs, ref.length);
+  return {
+    reference: reference.map((a) => a.slice()),
+    directions: [unflatten(v1, sizes), unflatten(v2, sizes)],
+    stateIds,
+    coordinates: [diffs.map((d) => dot(d, v1)), diffs.map((d) => dot(d, v2))],
+  };
+}
+
+/** The largest absolute coordinate, which the notebook passes to `getLossGrid` as `scale`; 1 if all are 0. */
+export function scaleFromCoordinates(coordinates: readonly (readonly number[])[]): number {
+  let max = 0;
+  for (const axis of coordinates) for (const c of axis) max = Math.max(max, Math.abs(c));
+  return max > 0 && Number.isFinite(max) ? max : 1;
+}
+
+/** A batch as a loader yields it; `getLossGrid` disposes both tensors after use. */
+export interface LandscapeBatch {
+  images: tf.Tensor;
+  labels: tf.Tensor;
+}
+
+export interface LossGridOptions {
+  /** What `getStateDirections` returned: its reference state is the grid's centre. */
+  directions: StateDirections;
+  /** [points along x, points along y], each at least 2. */
+  resolution?: [number, number];
+  /** The grid spans [−scale, scale] along both directions. */
+  scale: number;
+  /** Called after each grid point with the points done so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LossGrid {
+  xs: number[];
+  ys: number[];
+  /** losses[iy][ix]: the mean loss over the loader at θ_ref + xs[ix]·d1 + ys[iy]·d2 (plotly's z[y][x]). */
+  losses: number[][];
+}
+
+/**
+ * The mean loss over every sample of `loader` (batches weighted by their size) at each point
+ * θ_ref + x·d1 + y·d2 of a grid with x, y evenly spaced in [−scale, scale]. The loader is iterated
+ * once per grid point. The net's parameters are restored exactly afterwards, also when the loss
+ * function or the loader throws.
+ */
+export function getLossGrid(
+  net: Net,
+  loader: Iterable<LandscapeBatch>,
+  lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar,
+  { directions, resolution = [20, 20], scale, onProgress }: LossGridOptions,
+): LossGrid {
+  const sizes = net.trainableWeights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1));
+  checkDirections(directions, sizes);
+  if (!Array.isArray(resolution) || resolution.length !== 2 || !resolution.every((r) => Number.isInteger(r) && r >= 2)) {
+    throw badOption('resolution', 'a pair of integers, each at least 2', resolution);
+  }
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
+    throw badOption('scale', 'a positive finite number', scale);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw badOption('onProgress', 'a function', onProgress);
+  }
+
+  const xs = linspace(-scale, scale, resolution[0]);
+  const ys = linspace(-scale, scale, resolution[1]);
+  const ref = flatten(directions.reference);
+  const d1 = flatten(directions.directions[0]);
+  const d2 = flatten(directions.directions[1]);
+  const theta = new Float32Array(ref.length);
+  const total = xs.length * ys.length;
+  const original = readState(net);
+  const losses: number[][] = [];
+  try {
+    for (const y of ys) {
+      const row: number[] = [];
+      for (const x of xs) {
+        for (let j = 0; j < theta.length; j++) theta[j] = ref[j]! + x * d1[j]! + y * d2[j]!;
+        writeState(net, unflatten(theta, sizes));
+        row.push(meanLoss(net, loader, lossFn));
+        onProgress?.(losses.length * xs.length + row.length, total);
+      }
+      losses.push(row);
+    }
+  } finally {
+    writeState(net, original);
+  }
+  return { xs, ys, losses };
+}
+
+function meanLoss(net: Net, loader: Iterable<LandscapeBatch>, lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar): number {
+  let sum = 0;
+  let count = 0;
+  for (const { images, labels } of loader) {
+    try {
+      const n = images.shape[0] ?? 1;
+      const loss = tf.tidy(() => lossFn(net.apply(images) as tf.Tensor, labels));
+      const values = loss.dataSync();
+      const shape = loss.shape;
+      loss.dispose();
+      if (values.length !== 1) {
+        throw badOption('lossFn', 'a function returning a scalar (the mean loss over the batch)', `a tensor of shape [${shape.join(', ')}]`);
+      }
+      sum += values[0]! * n;
+      count += n;
+    } finally {
+      images.dispose();
+      labels.dispose();
+    }
+  }
+  if (count === 0) throw badOption('loader', 'an iterable that yields at least one non-empty batch', 'no samples');
+  return sum / count;
+}
+
+/** `n` ids spread evenly over [start, stop] (np.linspace(start, stop, n, dtype=int)), or all of them if fewer. */
+function spreadIds(start: number, stop: number, n: number): number[] {
+  const available = stop - start + 1;
+  if (n >= available) return Array.from({ length: available }, (_, i) => start + i);
+  return linspace(start, stop, n).map(Math.floor);
+}
+
+/** np.linspace: `n` values from `start` to `stop` inclusive (just `start` when n is 1). */
+function linspace(start: number, stop: number, n: number): number[] {
+  if (n === 1) return [start];
+  const step = (stop - start) / (n - 1);
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? stop : start + i * step));
+}
+
+/** The top two principal directions of the rows of `diffs` (each of length `p`), as unit float64 vectors. */
+function principalDirections(diffs: Float64Array[], p: number): [Float64Array, Float64Array] {
+  const k = diffs.length;
+  const mean = new Float64Array(p);
+  for (const d of diffs) for (let j = 0; j < p; j++) mean[j] = mean[j]! + d[j]! / k;
+  const centred = diffs.map((d) => d.map((v, j) => v - mean[j]!));
+
+  const gram = Array.from({ length: k }, () => new Float64Array(k));
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      const g = dot(centred[a]!, centred[b]!);
+      gram[a]![b] = g;
+      gram[b]![a] = g;
+    }
+  }
+  const { values, vectors } = jacobiEigen(gram);
+  const order = values.map((_, i) => i).sort((i, j) => values[j]! - values[i]!);
+  const top = values[order[0]!]!;
+
+  const found: Float64Array[] = [];
+  for (const i of order.slice(0, 2)) {
+    const lambda = values[i]!;
+    if (!(top > 0) || lambda <= top * 1e-12) break;
+    const v = new Float64Array(p);
+    for (let a = 0; a < k; a++) {
+      const u = vectors[a]![i]!;
+      const row = centred[a]!;
+      for (let j = 0; j < p; j++) v[j] = v[j]! + u * row[j]!;
+    }
+    found.push(signFlip(scaleTo(v, 1 / Math.sqrt(dot(v, v)))));
+  }
+  for (let seed = 1; found.length < 2; seed++) {
+    const v = seededVector(p, seed);
+    for (const f of found) axpy(v, -dot(v, f), f);
+    const norm = Math.sqrt(dot(v, v));
+    if (norm > 1e-3) found.push(signFlip(scaleTo(v, 1 / norm)));
+  }
+  return [found[0]!, found[1]!];
+}
+
+/**
+ * Eigenvalues and eigenvectors (the columns of `vectors`) of a symmetric matrix, by the cyclic
+ * Jacobi method: rotations that zero one off-diagonal entry at a time until all are negligible.
+ */
+function jacobiEigen(matrix: Float64Array[]): { values: number[]; vectors: Float64Array[] } {
+  const n = matrix.length;
+  const a = matrix.map((row) => row.slice());
+  const v = Array.from({ length: n }, (_, i) => {
+    const row = new Float64Array(n);
+    row[i] = 1;
+    return row;
+  });
+  const at = (i: number, j: number): number => a[i]![j]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += at(i, i) * at(i, i);
+      for (let j = i + 1; j < n; j++) off += at(i, j) * at(i, j);
+    }
+    if (off <= 1e-30 * diag || off === 0) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = at(p, q);
+        if (apq === 0) continue;
+        const theta = (at(q, q) - at(p, p)) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let r = 0; r < n; r++) {
+          const arp = at(r, p);
+          const arq = at(r, q);
+          a[r]![p] = c * arp - s * arq;
+          a[r]![q] = s * arp + c * arq;
+        }
+        for (let r = 0; r < n; r++) {
+          const apr = at(p, r);
+          const aqr = at(q, r);
+          a[p]![r] = c * apr - s * aqr;
+          a[q]![r] = s * apr + c * aqr;
+        }
+        for (let r = 0; r < n; r++) {
+          const vrp = v[r]![p]!;
+          const vrq = v[r]![q]!;
+          v[r]![p] = c * vrp - s * vrq;
+          v[r]![q] = s * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  return { values: Array.from({ length: n }, (_, i) => at(i, i)), vectors: v };
+}
+
+/** sklearn's svd_flip: negates `v` unless its entry of largest absolute value (the first such) is positive. */
+function signFlip(v: Float64Array): Float64Array {
+  let best = 0;
+  for (let j = 1; j < v.length; j++) if (Math.abs(v[j]!) > Math.abs(v[best]!)) best = j;
+  return (v[best] ?? 0) < 0 ? scaleTo(v, -1) : v;
+}
+
+/** A fixed pseudo-random vector with entries in [−1, 1) (mulberry32 from `seed`). */
+function seededVector(p: number, seed: number): Float64Array {
+  let s = seed >>> 0;
+  return Float64Array.from({ length: p }, () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  });
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) sum += a[j]! * b[j]!;
+  return sum;
+}
+
+function axpy(y: Float64Array, alpha: number, x: Float64Array): void {
+  for (let j = 0; j < y.length; j++) y[j] = y[j]! + alpha * x[j]!;
+}
+
+function scaleTo(v: Float64Array, factor: number): Float64Array {
+  for (let j = 0; j < v.length; j++) v[j] = v[j]! * factor;
+  return v;
+}
+
+function flatten(state: State): Float64Array {
+  const out = new Float64Array(state.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of state) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return out;
+}
+
+function unflatten(flat: ArrayLike<number>, sizes: readonly number[]): State {
+  let offset = 0;
+  return sizes.map((size) => {
+    const a = new Float32Array(size);
+    for (let j = 0; j < size; j++) a[j] = flat[offset + j]!;
+    offset += size;
+    return a;
+  });
+}
+
+/** The sizes of the weights of `states[0]`, after checking that every state has the same ones. */
+function checkStates(states: unknown): number[] {
+  if (!Array.isArray(states) || states.length === 0) throw badOption('states', 'a non-empty array of states', states);
+  const sizes = stateSizes(states[0]);
+  if (sizes === undefined) throw badOption('states', 'states that are arrays of Float32Array', states[0]);
+  states.forEach((state: unknown, i) => {
+    const s = stateSizes(state);
+    if (s === undefined || s.length !== sizes.length || s.some((n, w) => n !== sizes[w])) {
+      throw badOption('states', `every state to hold weights of sizes [${sizes.join(', ')}] like states[0]`, `states[${i}] with ${s === undefined ? describeValue(state) : `sizes [${s.join(', ')}]`}`);
+    }
+  });
+  return sizes;
+}
+
+function stateSizes(state: unknown): number[] | undefined {
+  if (!Array.isArray(state) || !state.every((a) => a instanceof Float32Array)) return undefined;
+  return state.map((a: Float32Array) => a.length);
+}
+
+function checkDirections(value: StateDirections, sizes: number[]): void {
+  const expected = `what getStateDirections returned for a state of this net (weights of sizes [${sizes.join(', ')}])`;
+  const fits = (state: unknown): boolean => {
+    const s = stateSizes(state);
+    return s !== undefined && s.length === sizes.length && s.every((n, w) => n === sizes[w]);
+  };
+  const object: Partial<StateDirections> | undefined = typeof value === 'object' && value !== null ? value : undefined;
+  const pair = object?.directions;
+  if (object === undefined || !fits(object.reference) || !Array.isArray(pair) || pair.length !== 2 || !pair.every(fits)) {
+    const got = object === undefined ? describeValue(value) : `reference with sizes [${stateSizes(object.reference)?.join(', ') ?? '?'}]`;
+    throw badOption('directions', expected, got);
+  }
+}
+
+function checkInteger(name: string, value: unknown, min: number, max: number, expected: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw badOption(name, expected, value);
+}
+
+/** ``Expected the `name` option to be <expected>, got `<value>` (type)``; a string `got` is used as is. */
+function badOption(name: string, expected: string, got: unknown): HarnessError {
+  const received = typeof got === 'string' ? got : `\`${describeValue(got).replace(/ \((\w+)\)$/, '` ($1)')}`;
+  return new HarnessError('OPTNN_BAD_OPTION', `Expected the \`${name}\` option to be ${expected}, got ${received.endsWith('`') || received.includes('` (') ? received : received}`);
+}
