@@ -6,9 +6,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from '../course/data/dataset.js';
 import type { AveragedModel } from '../course/swa.js';
-import type { Net, State } from '../course/params.js';
+import type { Batch, BatchSource } from '../course/data/data-loader.js';
+import type { LossFn, Net, State } from '../course/params.js';
 
-export type { Net, State };
+export type { Batch, BatchSource, LossFn, Net, State };
 
 export const OPTIMIZER_NAMES = ['GD', 'SGDwM', 'NAGD', 'SGDwMLD', 'AdaGrad', 'RMSProp', 'Adam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -46,19 +47,6 @@ export interface NetOptions {
   /** Seed of the initial weights (never 0: tfjs ignores seed 0). */
   seed?: number;
 }
-
-/** A batch as the course's DataLoader yields it; the consumer disposes both tensors. */
-export interface Batch {
-  images: tf.Tensor4D;
-  labels: tf.Tensor1D;
-}
-
-/** Anything that yields batches, such as the course's DataLoader. */
-export interface BatchSource extends Iterable<Batch> {
-  readonly length: number;
-}
-
-export type LossFn = (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
 
 export interface LoaderOptions {
   batches?: number;

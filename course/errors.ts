@@ -21,12 +21,23 @@ export class HarnessError extends Error {
   }
 }
 
-/** Describes a received value for an error message: `-1 (number)`, `"x" (string)`. */
+/**
+ * Describes a received value for an error message: `` `-1` (number) ``, `` `"x"` (string) ``,
+ * `` `undefined` ``, `an array of length 3`, `an object`.
+ */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${String(value)} (${typeof value})`;
+  if (value === undefined || value === null) return `\`${String(value)}\``;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `a value of type ${typeof value}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `\`${text}\` (${typeof value})`;
+}
+
+/**
+ * ``Expected the `name` option to be <expected>, got <got>`` (or "argument", for a positional one);
+ * `got` is already described, e.g. by `describeValue`.
+ */
+export function badOption(name: string, expected: string, got: string, kind: 'option' | 'argument' = 'option'): HarnessError {
+  return new HarnessError('OPTNN_BAD_OPTION', `Expected the \`${name}\` ${kind} to be ${expected}, got ${got}`);
 }

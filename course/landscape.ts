@@ -5,7 +5,7 @@
  * loss on the plane they span.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HarnessError, describeValue } from './errors.js';
+import { HarnessError, badOption, describeValue } from './errors.js';
 import { readState, writeState, type Net, type State } from './params.js';
 
 export interface StateDirectionsOptions {
@@ -113,13 +113,13 @@ export function getLossGrid(
   const sizes = net.trainableWeights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1));
   checkDirections(directions, sizes);
   if (!Array.isArray(resolution) || resolution.length !== 2 || !resolution.every((r) => Number.isInteger(r) && r >= 2)) {
-    throw badOption('resolution', 'a pair of integers, each at least 2', resolution);
+    throw badOption('resolution', 'a pair of integers, each at least 2', Array.isArray(resolution) ? `[${resolution.map(String).join(', ')}]` : describeValue(resolution));
   }
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
-    throw badOption('scale', 'a positive finite number', scale);
+    throw badOption('scale', 'a positive finite number', describeValue(scale));
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw badOption('onProgress', 'a function', onProgress);
+    throw badOption('onProgress', 'a function', describeValue(onProgress));
   }
 
   const xs = linspace(-scale, scale, resolution[0]);
@@ -159,7 +159,7 @@ function meanLoss(net: Net, loader: Iterable<LandscapeBatch>, lossFn: (logits: t
       const shape = loss.shape;
       loss.dispose();
       if (values.length !== 1) {
-        throw badOption('lossFn', 'a function returning a scalar (the mean loss over the batch)', `a tensor of shape [${shape.join(', ')}]`);
+        throw badOption('lossFn', 'a function returning a scalar (the mean loss over the batch)', `a tensor of shape [${shape.join(', ')}]`, 'argument');
       }
       sum += values[0]! * n;
       count += n;
@@ -168,7 +168,7 @@ function meanLoss(net: Net, loader: Iterable<LandscapeBatch>, lossFn: (logits: t
       labels.dispose();
     }
   }
-  if (count === 0) throw badOption('loader', 'an iterable that yields at least one non-empty batch', 'no samples');
+  if (count === 0) throw badOption('loader', 'an iterable that yields at least one non-empty batch', 'no samples', 'argument');
   return sum / count;
 }
 
@@ -334,13 +334,13 @@ function unflatten(flat: ArrayLike<number>, sizes: readonly number[]): State {
 
 /** The sizes of the weights of `states[0]`, after checking that every state has the same ones. */
 function checkStates(states: unknown): number[] {
-  if (!Array.isArray(states) || states.length === 0) throw badOption('states', 'a non-empty array of states', states);
+  if (!Array.isArray(states) || states.length === 0) throw badOption('states', 'a non-empty array of states', describeValue(states), 'argument');
   const sizes = stateSizes(states[0]);
-  if (sizes === undefined) throw badOption('states', 'states that are arrays of Float32Array', states[0]);
+  if (sizes === undefined) throw badOption('states', 'an array of states, each an array of Float32Array', `states[0] = ${describeValue(states[0])}`, 'argument');
   states.forEach((state: unknown, i) => {
     const s = stateSizes(state);
     if (s === undefined || s.length !== sizes.length || s.some((n, w) => n !== sizes[w])) {
-      throw badOption('states', `every state to hold weights of sizes [${sizes.join(', ')}] like states[0]`, `states[${i}] with ${s === undefined ? describeValue(state) : `sizes [${s.join(', ')}]`}`);
+      throw badOption('states', `every state to hold weights of sizes [${sizes.join(', ')}] like states[0]`, `states[${i}] ${s === undefined ? `= ${describeValue(state)}` : `with sizes [${s.join(', ')}]`}`, 'argument');
     }
   });
   return sizes;
@@ -360,17 +360,20 @@ function checkDirections(value: StateDirections, sizes: number[]): void {
   const object: Partial<StateDirections> | undefined = typeof value === 'object' && value !== null ? value : undefined;
   const pair = object?.directions;
   if (object === undefined || !fits(object.reference) || !Array.isArray(pair) || pair.length !== 2 || !pair.every(fits)) {
-    const got = object === undefined ? describeValue(value) : `reference with sizes [${stateSizes(object.reference)?.join(', ') ?? '?'}]`;
+    const sizesOf = (state: unknown): string => {
+      const s = stateSizes(state);
+      return s === undefined ? describeValue(state) : `sizes [${s.join(', ')}]`;
+    };
+    const got = object === undefined
+      ? describeValue(value)
+      : !fits(object.reference)
+        ? `a reference with ${sizesOf(object.reference)}`
+        : `directions ${Array.isArray(pair) ? `with ${pair.map(sizesOf).join(' and ')}` : `= ${describeValue(pair)}`}`;
     throw badOption('directions', expected, got);
   }
 }
 
 function checkInteger(name: string, value: unknown, min: number, max: number, expected: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw badOption(name, expected, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw badOption(name, expected, describeValue(value));
 }
 
-/** ``Expected the `name` option to be <expected>, got `<value>` (type)``; a string `got` is used as is. */
-function badOption(name: string, expected: string, got: unknown): HarnessError {
-  const received = typeof got === 'string' ? got : `\`${describeValue(got).replace(/ \((\w+)\)$/, '` ($1)')}`;
-  return new HarnessError('OPTNN_BAD_OPTION', `Expected the \`${name}\` option to be ${expected}, got ${received.endsWith('`') || received.includes('` (') ? received : received}`);
-}

@@ -1,6 +1,7 @@
 /** Loss and accuracy of a net over every sample a loader yields (batches weighted by their size). */
 import * as tf from '@tensorflow/tfjs';
-import type { BatchSource, LossFn, Net } from '../contract/index.js';
+import type { BatchSource } from './data/data-loader.js';
+import type { LossFn, Net } from './params.js';
 
 export interface Evaluation {
   loss: number;

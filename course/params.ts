@@ -10,6 +10,9 @@ export type State = Float32Array[];
 /** Structural type of what the helpers need from a net: a tfjs-layers model. */
 export type Net = tf.LayersModel;
 
+/** A loss on logits [batch, classes] and integer labels [batch], averaged over the batch. */
+export type LossFn = (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
+
 /** A copy of the net's current trainable parameters. */
 export function readState(net: Net): State {
   return net.trainableWeights.map((w) => w.read().dataSync().slice() as Float32Array);

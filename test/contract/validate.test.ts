@@ -18,9 +18,9 @@ describe('validateOrThrow', () => {
       /out\/x\.json does not match its schema:\n {2}.*/,
     );
     const problems = problemsWith(Schema, { name: 3, losses: [1, 'two'], extra: true });
-    expect(problems).toContain('/name: must be string, got 3 (number)');
-    expect(problems).toContain('/losses/1: must be number, got "two" (string)');
-    expect(problems).toContain('(the whole value): must NOT have additional properties `extra`, got a value of type object');
+    expect(problems).toContain('/name: must be string, got `3` (number)');
+    expect(problems).toContain('/losses/1: must be number, got `"two"` (string)');
+    expect(problems).toContain('(the whole value): must NOT have additional properties `extra`, got an object');
     expect(problemsWith(Schema, { losses: [] })).toEqual(["(the whole value): must have required property 'name'"]);
   });
 });

@@ -10,7 +10,7 @@ const resolvable = (pkg: string): boolean => {
 
 describe('backend selection', () => {
   it('rejects an unknown name, naming the source, the choices and what came', () => {
-    expect(() => parseBackendName('gpu', '--backend')).toThrow(/Expected --backend to be one of auto, node-gpu, node, wasm, cpu, got "gpu" \(string\)/);
+    expect(() => parseBackendName('gpu', '--backend')).toThrow(/Expected --backend to be one of auto, node-gpu, node, wasm, cpu, got `"gpu"` \(string\)/);
     const error = (() => { try { parseBackendName('x', 'y'); } catch (e) { return e; } })();
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('OPTNN_UNKNOWN_BACKEND');

@@ -34,7 +34,7 @@ export function optimizerProperties(name: OptimizerName, Optimizer: Ctor): void 
   });
 
   it('refuses a negative or non-finite learning rate with a message naming it', () => {
-    expect(() => new Optimizer(-1)).toThrow(/`lr`.*got -1 \(number\)/);
+    expect(() => new Optimizer(-1)).toThrow(/`lr`.*got `-1` \(number\)/);
     expect(() => new Optimizer(Number.NaN)).toThrow(/`lr`/);
   });
 

@@ -17,11 +17,11 @@ describe('parseFlags', () => {
 
   it('names the bad flag, what was expected and what came', () => {
     expect(() => parseFlags(['--speed', '3'], SPECS)).toThrow(/Unknown option --speed; the options are --quick, --out, --seed, --kind/);
-    expect(() => parseFlags(['--seed', '0'], SPECS)).toThrow('Expected --seed to be an integer ≥ 1, got "0" (string)');
-    expect(() => parseFlags(['--seed', 'x'], SPECS)).toThrow(/got "x" \(string\)/);
+    expect(() => parseFlags(['--seed', '0'], SPECS)).toThrow('Expected --seed to be an integer ≥ 1, got `"0"` (string)');
+    expect(() => parseFlags(['--seed', 'x'], SPECS)).toThrow(/got `"x"` \(string\)/);
     expect(() => parseFlags(['--out'], SPECS)).toThrow('The option --out needs a value (a file)');
     expect(() => parseFlags(['--quick=yes'], SPECS)).toThrow(/takes no value/);
-    expect(() => parseFlags(['--kind', 'c'], SPECS)).toThrow('Expected --kind to be one of a, b, got "c" (string)');
+    expect(() => parseFlags(['--kind', 'c'], SPECS)).toThrow('Expected --kind to be one of a, b, got `"c"` (string)');
   });
 
   it('documents every flag in the usage text', () => {
