@@ -9,6 +9,7 @@ export type HarnessErrorCode =
   | 'OPTNN_DATA_MISSING'
   | 'OPTNN_DATA_MALFORMED'
   | 'OPTNN_SCHEMA'
+  | 'OPTNN_FIXTURE'
   | 'OPTNN_NOT_IMPLEMENTED';
 
 export class HarnessError extends Error {

@@ -3,10 +3,10 @@
  * and "The loop".
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, BatchSource, LossFn, LoopOptions, LoopResult, Net, State } from '../contract/index.js';
-import { readState } from '../course/params.js';
-import { createProgress } from '../course/progress.js';
-// TEMPLATE: import { notImplemented } from '../course/not-implemented.js';
+import type { Batch, BatchSource, LossFn, LoopOptions, LoopResult, Net, State } from '#contract/index.js';
+import { readState } from '#course/params.js';
+import { createProgress } from '#course/progress.js';
+// TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 /**
  * Softmax cross-entropy on logits [batch, 10] with integer labels [batch], averaged over the

@@ -2,8 +2,8 @@
  * The last section of the notebook: the best of SGDwMLD, AdaGrad, RMSProp and Adam, with its
  * hyperparameters, for 1 epoch of GarmentClassifier training on the 90 % / 5 % / 5 % split.
  */
-import type { TuningChoice } from '../contract/index.js';
-// TEMPLATE: import { notImplemented } from '../course/not-implemented.js';
+import type { TuningChoice } from '#contract/index.js';
+// TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 export function tuningChoice(): TuningChoice {
   // Return { optimizer, hyperparameters (by the constructor's names), batchSize }.

@@ -5,9 +5,9 @@
  * SPEC.md, "Parts a student implements" (nets).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NetOptions } from '../contract/index.js';
-import { torchInit } from '../course/torch-init.js';
-import { notImplemented } from '../course/not-implemented.js';
+import type { NetOptions } from '#contract/index.js';
+import { torchInit } from '#course/torch-init.js';
+import { notImplemented } from '#course/not-implemented.js';
 
 /** Flatten, then one dense layer 784 → 10. 7,850 parameters. */
 export function getOneFCNet({ seed = 1 }: NetOptions = {}): tf.Sequential {

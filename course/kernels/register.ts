@@ -1,4 +1,74 @@
-/** Placeholder: replaced by the fast-kernel work. */
-export function registerFastKernels(_backend: 'wasm' | 'cpu'): string[] {
-  return [];
+/**
+ * Registers faster training kernels in tfjs's kernel registry for the wasm or cpu backend. A
+ * registered kernel replaces that op for every model on the backend. Each fast kernel keeps the
+ * kernel it replaced and hands it the cases it does not handle; `unregisterFastKernels` puts the
+ * replaced kernels back.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import type { FastBackendName } from './kernel-calls.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+
+type Maker = (backendName: FastBackendName, previous: tf.KernelConfig | undefined) => tf.KernelConfig | undefined;
+
+/** Kernel name → how to make its fast version (undefined: keep the stock kernel). */
+const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
+  wasm: {
+    [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,
+    [tf.Conv2DBackpropInput]: (name, previous) => previous && conv2DBackpropInputConfig(name, previous),
+    [tf.MaxPoolGrad]: (name, previous) => previous && maxPoolGradConfig(name, previous),
+    [tf.BatchMatMul]: (name, previous) => previous && batchMatMulConfig(name, previous),
+  },
+  cpu: {
+    [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,
+    [tf.MaxPoolGrad]: (name, previous) => previous && maxPoolGradConfig(name, previous),
+  },
+};
+
+/** A fast kernel's config, marked, with the config it replaced. */
+interface FastKernelConfig extends tf.KernelConfig {
+  readonly replaced: tf.KernelConfig | undefined;
+  readonly fastKernel: true;
+}
+
+function isFast(config: tf.KernelConfig | undefined): config is FastKernelConfig {
+  return config !== undefined && (config as Partial<FastKernelConfig>).fastKernel === true;
+}
+
+function current(kernelName: string, backendName: FastBackendName): tf.KernelConfig | undefined {
+  return tf.getKernel(kernelName, backendName) as tf.KernelConfig | undefined;
+}
+
+/**
+ * Registers the fast kernels for `backend` and returns their names. Calling it again changes
+ * nothing and returns the same names.
+ */
+export function registerFastKernels(backend: 'wasm' | 'cpu'): string[] {
+  const names: string[] = [];
+  for (const [kernelName, make] of Object.entries(FAST_KERNELS[backend])) {
+    const previous = current(kernelName, backend);
+    if (isFast(previous)) { names.push(kernelName); continue; }
+    const config = make(backend, previous);
+    if (config === undefined) continue;
+    if (previous !== undefined) tf.unregisterKernel(kernelName, backend);
+    const fast: FastKernelConfig = { ...config, replaced: previous, fastKernel: true };
+    tf.registerKernel(fast);
+    names.push(kernelName);
+  }
+  return names;
+}
+
+/** Puts back the kernels `registerFastKernels(backend)` replaced; returns the names it restored. */
+export function unregisterFastKernels(backend: 'wasm' | 'cpu'): string[] {
+  const names: string[] = [];
+  for (const kernelName of Object.keys(FAST_KERNELS[backend])) {
+    const config = current(kernelName, backend);
+    if (!isFast(config)) continue;
+    tf.unregisterKernel(kernelName, backend);
+    if (config.replaced !== undefined) tf.registerKernel(config.replaced);
+    names.push(kernelName);
+  }
+  return names;
 }

@@ -1,7 +1,7 @@
 /** Gradient descent. SPEC.md, "Optimizers": θ ← θ − lr·g. */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-// TEMPLATE: import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+// TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 export class GD extends SlotOptimizer {
   static className = 'optnn/GD';

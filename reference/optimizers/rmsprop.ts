@@ -3,8 +3,8 @@
  * θ ← θ − lr·g / (√S + eps); `decay` is the weight of the past.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-// TEMPLATE: import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+// TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 export class RMSProp extends SlotOptimizer<'meanSquares'> {
   static className = 'optnn/RMSProp';

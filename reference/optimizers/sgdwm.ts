@@ -1,7 +1,7 @@
 /** SGD with momentum. SPEC.md, "Optimizers": v ← momentum·v − lr·g, then θ ← θ + v. */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-// TEMPLATE: import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+// TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 export class SGDwM extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwM';

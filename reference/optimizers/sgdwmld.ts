@@ -3,8 +3,8 @@
  * v ← momentum·v − lr_t·g, then θ ← θ + v, with t the number of steps taken before this one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-// TEMPLATE: import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+// TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 export class SGDwMLD extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwMLD';

@@ -31,10 +31,14 @@ export const NOTEBOOK_RUNS: readonly NotebookRun[] = [
   { id: 'adam-swa-garment', title: 'Adam with stochastic weight averaging', net: 'GarmentClassifier', optimizer: 'Adam', args: [0.002], loader: 'batches-of-64', epochs: 20, swaStart: 15, landscape: { startFrom: 800, scale: 'max-coordinate' } },
 ];
 
-/** The `--quick` version of a run: at most `epochs` epochs, start_from scaled in proportion. */
+/**
+ * The `--quick` version of a run: at most `epochs` epochs, start_from scaled in proportion, and
+ * SWA still averaging the last epochs (as many as fit, at least one).
+ */
 export function quickRun(run: NotebookRun, epochs: number): NotebookRun {
   const kept = Math.min(run.epochs, epochs);
-  const swaStart = run.swaStart === undefined ? undefined : Math.max(0, Math.round((run.swaStart * kept) / run.epochs) - 1);
+  const averaged = run.swaStart === undefined ? 0 : Math.min(run.epochs - run.swaStart - 1, kept - 1);
+  const swaStart = run.swaStart === undefined ? undefined : kept - 1 - averaged;
   return {
     ...run,
     epochs: kept,

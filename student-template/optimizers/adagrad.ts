@@ -2,8 +2,8 @@
 // that throws "not implemented"; SPEC.md (the assignment) defines each one.
 /** AdaGrad. SPEC.md, "Optimizers": G ← G + g², then θ ← θ − lr·g / (√G + eps). */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+import { notImplemented } from '#course/not-implemented.js';
 
 export class AdaGrad extends SlotOptimizer<'sumSquares'> {
   static className = 'optnn/AdaGrad';

@@ -5,8 +5,8 @@
  * m̂ = m / (1 − β1^(t+1)), ŝ = s / (1 − β2^(t+1)), θ ← θ − lr·m̂ / (√ŝ + eps).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+import { notImplemented } from '#course/not-implemented.js';
 
 export class Adam extends SlotOptimizer<'m' | 's'> {
   static className = 'optnn/Adam';

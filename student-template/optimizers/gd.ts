@@ -2,8 +2,8 @@
 // that throws "not implemented"; SPEC.md (the assignment) defines each one.
 /** Gradient descent. SPEC.md, "Optimizers": θ ← θ − lr·g. */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+import { notImplemented } from '#course/not-implemented.js';
 
 export class GD extends SlotOptimizer {
   static className = 'optnn/GD';

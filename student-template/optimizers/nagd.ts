@@ -5,8 +5,8 @@
  * θ ← θ + momentum·v − lr·g (the parameters hold the look-ahead point; see SPEC.md's decisions).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+import { notImplemented } from '#course/not-implemented.js';
 
 export class NAGD extends SlotOptimizer<'v'> {
   static className = 'optnn/NAGD';

@@ -2,8 +2,8 @@
 // that throws "not implemented"; SPEC.md (the assignment) defines each one.
 /** SGD with momentum. SPEC.md, "Optimizers": v ← momentum·v − lr·g, then θ ← θ + v. */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import { notImplemented } from '../../course/not-implemented.js';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+import { notImplemented } from '#course/not-implemented.js';
 
 export class SGDwM extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwM';

@@ -1,0 +1,62 @@
+/**
+ * Conv2DBackpropInput, the input gradient of a conv2d, for wasm. With stride 1 it is a forward
+ * conv, which XNNPACK runs fast:
+ *   dx = conv2d(dy, W flipped in space with in/out channels swapped, stride 1,
+ *               pad top = fh − 1 − top, bottom = H + fh − 1 − Ho − (fh − 1 − top), same for width).
+ * Anything else (stride > 1, NCHW, a padding that would be negative, non-float32) goes to the
+ * kernel this one replaced, so no case gives a different answer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { callConfig, callKernel, disposeIntermediate, type FastBackendName } from './kernel-calls.js';
+
+type Shape4D = [number, number, number, number];
+
+interface FlippedConvPadding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** The padding of the flipped conv, or undefined when this kernel does not handle the case. */
+function flippedConvPadding(dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DBackpropInputAttrs): FlippedConvPadding | undefined {
+  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+  if (dataFormat !== 'channelsLast') return undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape, filter.shape as Shape4D, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, dataFormat,
+  );
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
+  if (!tf.util.arraysEqual(dy.shape, [info.batchSize, info.outHeight, info.outWidth, info.outChannels])) return undefined;
+  const top = info.filterHeight - 1 - info.padInfo.top;
+  const left = info.filterWidth - 1 - info.padInfo.left;
+  const bottom = info.inHeight + info.filterHeight - 1 - info.outHeight - top;
+  const right = info.inWidth + info.filterWidth - 1 - info.outWidth - left;
+  if (Math.min(top, left, bottom, right) < 0) return undefined;
+  return { top, bottom, left, right };
+}
+
+export function conv2DBackpropInputConfig(backendName: FastBackendName, previous: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const inputAttrs = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const pad = flippedConvPadding(dy, filter, inputAttrs);
+    if (pad === undefined) return callConfig(previous, backend, inputs, attrs ?? {});
+    const reversed = callKernel('Reverse', backendName, backend, { x: filter }, { dims: [0, 1] });
+    let flipped: tf.TensorInfo | undefined;
+    try {
+      flipped = callKernel('Transpose', backendName, backend, { x: reversed }, { perm: [0, 1, 3, 2] });
+      return callKernel('Conv2D', backendName, backend, { x: dy, filter: flipped }, {
+        strides: [1, 1],
+        pad: [[0, 0], [pad.top, pad.bottom], [pad.left, pad.right], [0, 0]],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        dimRoundingMode: undefined,
+      } as unknown as tf.NamedAttrMap);
+    } finally {
+      disposeIntermediate(backend, reversed);
+      if (flipped) disposeIntermediate(backend, flipped);
+    }
+  };
+  return { kernelName: tf.Conv2DBackpropInput, backendName, kernelFunc };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run fixtures`: the public optimizer fixtures, made from the reference solution on the cpu
+ * backend (bitwise repeatable), into fixtures/public/. A TA makes hidden ones with a secret seed:
+ * `npm run fixtures -- --hidden --seed N --out DIR` (never commit them to a student repository).
+ * `--check` compares with what is on disk and exits 1 on any difference.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FixtureFile, type OptimizerCase } from '../contract/fixture-schema.js';
+import { OPTIMIZER_FILES, OPTIMIZER_NAMES } from '../contract/index.js';
+import { validateOrThrow } from '../contract/validate.js';
+import { selectBackend } from '../course/backend.js';
+import { HarnessError } from '../course/errors.js';
+import { loadEmbeddedMnist, normalizeInPlace } from '../course/data/mnist.js';
+import * as reference from '../reference/index.js';
+import { runOptimizerCase } from '../runner/optimizer-case.js';
+import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import { casesFor, f32, PUBLIC_SEED } from './lib/fixture-cases.js';
+import { formatFixture, writeTextAtomic } from './lib/write-json.js';
+import { runMain } from './lib/main.js';
+
+const FLAGS: Record<string, FlagSpec> = {
+  hidden: { type: 'boolean', description: 'make hidden fixtures (needs --seed and --out)' },
+  seed: { type: 'integer', min: 1, description: `the seed (public fixtures: ${PUBLIC_SEED}; hidden: your secret)` },
+  out: { type: 'string', description: 'output directory (default fixtures/public)' },
+  check: { type: 'boolean', description: 'compare with the files on disk instead of writing; exit 1 on a difference' },
+  help: { type: 'boolean', description: 'print this help' },
+};
+const USAGE = usage('npm run fixtures -- [options]', 'Makes the optimizer fixtures from the reference solution.', FLAGS);
+
+async function main(): Promise<void> {
+  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags['help']) { console.log(USAGE); return; }
+  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  const hidden = flags['hidden'] === true;
+  if (hidden && (flags['seed'] === undefined || flags['out'] === undefined)) {
+    throw new HarnessError('OPTNN_BAD_OPTION', 'Hidden fixtures need both --seed (your secret) and --out (a directory outside the student repository)');
+  }
+  const seed = typeof flags['seed'] === 'number' ? flags['seed'] : PUBLIC_SEED;
+  if (hidden && seed === PUBLIC_SEED) throw new HarnessError('OPTNN_BAD_OPTION', `Expected --seed for hidden fixtures to differ from the public seed ${PUBLIC_SEED}, got \`${seed}\` (number)`);
+  const out = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'fixtures/public');
+
+  tf.env().set('PROD', true);
+  const backend = await selectBackend('cpu');
+  const data = normalizeInPlace(loadEmbeddedMnist());
+  const differences: string[] = [];
+  for (const name of OPTIMIZER_NAMES) {
+    const cases: OptimizerCase[] = casesFor(name, data, seed, hidden).map((spec) => {
+      const trajectory = runOptimizerCase(reference, spec.input);
+      if (trajectory.fault) throw new Error(`The reference failed on ${spec.id} at step ${trajectory.fault.step}: ${trajectory.fault.message}`);
+      const expected = trajectory.steps.map((step) => Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])));
+      return { ...spec, expected };
+    });
+    const file = validateOrThrow(FixtureFile, {
+      schemaVersion: 1, visibility: hidden ? 'hidden' : 'public', seed,
+      generatedBy: `npm run fixtures${hidden ? ' -- --hidden' : ''} (reference solution)`, backend: backend.name, cases,
+    }, `the ${name} fixture`);
+    const path = join(out, `${OPTIMIZER_FILES[name]}.json`);
+    const text = formatFixture(file);
+    if (flags['check']) {
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
+    } else {
+      writeTextAtomic(path, text);
+    }
+  }
+  if (flags['check']) {
+    if (differences.length > 0) {
+      console.error(`These fixtures differ from what \`npm run fixtures\` makes:\n  ${differences.join('\n  ')}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`fixtures in ${out} are what the reference makes (${OPTIMIZER_NAMES.length} files)`);
+    return;
+  }
+  console.log(`wrote ${OPTIMIZER_NAMES.length} ${hidden ? 'hidden' : 'public'} fixture files to ${out} (seed ${seed})`);
+}
+
+runMain(main, USAGE);

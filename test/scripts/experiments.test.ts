@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { validateOrThrow } from '../../contract/validate.js';
+import { ExperimentsRecord } from '../../scripts/lib/experiment-record.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const experiments = (args: string[]) =>
+  execa('npx', ['tsx', 'scripts/experiments.ts', ...args], { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } });
+
+describe('npm run experiments', () => {
+  it('runs notebook cells on the embedded data and writes a record that fits its schema', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'experiments-')), 'e.json');
+    const result = await experiments(['--quick', '--only', 'gd-onefcnet,adam-swa-garment,tuning', '--resolution', '3', '--out', out]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^wrote .*e\.json \(3 runs, backend \w+/m);
+    const record = validateOrThrow(ExperimentsRecord, JSON.parse(readFileSync(out, 'utf8')), out);
+    expect(record.quick).toBe(true);
+    expect(record.data).toEqual({ source: 'embedded', samples: 10000 });
+    expect(record.runs.map((r) => r.id)).toEqual(['gd-onefcnet', 'adam-swa-garment', 'tuning']);
+
+    const [gd, adam, tuning] = record.runs;
+    expect(gd!.losses).toHaveLength(2); // 2 epochs of one full batch
+    expect(gd!.landscape!.losses).toHaveLength(3);
+    expect(gd!.landscape!.losses[0]).toHaveLength(3);
+    expect(adam!.losses).toHaveLength(100); // 2 epochs of 50 batches of 64
+    expect(adam!.swa).toMatchObject({ start: 0, nAveraged: 1 });
+    const first = adam!.losses.slice(0, 10) as number[];
+    const last = adam!.losses.slice(-10) as number[];
+    expect(last.reduce((a, b) => a + b) / 10).toBeLessThan(0.6 * (first.reduce((a, b) => a + b) / 10));
+    expect(adam!.landscape!.stateIds).toHaveLength(10);
+    expect(tuning!.valLosses).toHaveLength(1);
+    expect(tuning!.test!.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('rejects a bad option with exit code 2, naming it, and writes nothing', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'experiments-')), 'e.json');
+    const result = await experiments(['--seed', '0', '--out', out]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Expected --seed to be an integer ≥ 1, got `"0"` (string)');
+    expect(result.stderr).toContain('Usage: npm run experiments');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('says which directory and files it looked for when the data directory is unreadable', async () => {
+    const missing = join(tmpdir(), 'no-such-mnist-dir');
+    const result = await experiments(['--data', missing, '--quick']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('OPTNN_DATA_MISSING');
+    expect(result.stderr).toContain(missing);
+  });
+});
