@@ -85,14 +85,7 @@ export interface LoopResult {
 export const TUNABLE_OPTIMIZERS = ['SGDwMLD', 'AdaGrad', 'RMSProp', 'Adam'] as const;
 export type TunableOptimizer = (typeof TUNABLE_OPTIMIZERS)[number];
 
-/** The last section of the notebook: the student's choice for 1 epoch of GarmentClassifier. */
-export interface TuningChoice {
-  optimizer: TunableOptimizer;
-  hyperparameters: Record<string, number>;
-  batchSize: number;
-}
-
-/** Everything a submission exports. */
+/** Everything a submission's code exports. (The tuning choice is data: `tuning.json`, see tuning-schema.ts.) */
 export interface Submission extends OptimizerClasses {
   getOneFCNet(options?: NetOptions): Net;
   getGarmentClassifier(options?: NetOptions): Net;
@@ -100,7 +93,6 @@ export interface Submission extends OptimizerClasses {
   lossFn: LossFn;
   trainingStep(net: Net, optimizer: tf.Optimizer, lossFn: LossFn, batch: Batch): number;
   theLoop(net: Net, optimizer: tf.Optimizer, trainLoader: BatchSource, options: LoopOptions): LoopResult;
-  tuningChoice(): TuningChoice;
 }
 
 /** The SPEC.md section that defines each part, for "not implemented" messages and hints. */

@@ -14,7 +14,7 @@ const templateDir = join(root, 'student-template');
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .filter((e) => e.isFile() && (e.name.endsWith('.ts') || e.name.endsWith('.json')))
     .map((e) => relative(dir, join(e.parentPath, e.name)))
     .sort();
 }

@@ -9,4 +9,3 @@ export { Adam } from './optimizers/adam.js';
 export { getOneFCNet, getGarmentClassifier } from './nets.js';
 export { makeLoaders } from './data.js';
 export { lossFn, trainingStep, meanLoss, theLoop } from './training.js';
-export { tuningChoice } from './tuning.js';

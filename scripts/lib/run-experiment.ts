@@ -1,4 +1,6 @@
 /** Runs one notebook cell with the reference solution and returns its record. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { OPTIMIZER_DEFAULTS, type BatchSource, type Net } from '../../contract/index.js';
 import type { ImageDataset } from '../../course/data/dataset.js';
@@ -8,8 +10,11 @@ import { evaluate } from '../../course/metrics.js';
 import { createProgress } from '../../course/progress.js';
 import { AveragedModel } from '../../course/swa.js';
 import * as reference from '../../reference/index.js';
+import { requireTuningChoice } from '../../contract/tuning-schema.js';
 import { finiteOrNull, type LandscapeRecord, type RunRecord } from './experiment-record.js';
 import type { NotebookRun } from './notebook-runs.js';
+
+const REFERENCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'reference');
 
 export interface RunSettings {
   seed: number;
@@ -91,7 +96,7 @@ export function runNotebookCell(run: NotebookRun, train: ImageDataset, settings:
 /** The tuning section: the reference's choice, 1 epoch on the 90 % / 5 % / 5 % split. */
 export function runTuning(all: ImageDataset, settings: RunSettings): RunRecord {
   const started = performance.now();
-  const choice = reference.tuningChoice();
+  const choice = requireTuningChoice(REFERENCE_DIR);
   const [train, val, test] = randomSplit(all, [0.9, 0.05, 0.05], settings.seed);
   const trainLoader = new DataLoader(train!, { batchSize: choice.batchSize, shuffle: true, seed: settings.seed });
   const valLoader = new DataLoader(val!, { batchSize: choice.batchSize });

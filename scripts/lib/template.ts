@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SPEC_SECTIONS } from '../../contract/index.js';
+import { TUNING_FILE, TUNING_PLACEHOLDER } from '../../contract/tuning-schema.js';
 
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION (\S+) @(\w+)\s*$/;
 const END = /^\s*\/\/ END SOLUTION\s*$/;
@@ -66,18 +67,30 @@ export function templateOf(source: string, name: string): { text: string; soluti
   return { text, solutions };
 }
 
-function listTs(dir: string): string[] {
+/** Data files of the reference and what the template holds instead. */
+export const TEMPLATE_DATA_FILES: Readonly<Record<string, string>> = {
+  [TUNING_FILE]: `${JSON.stringify(TUNING_PLACEHOLDER, null, 2)}\n`,
+};
+
+function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return listTs(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
+    if (entry.isDirectory()) return listFiles(path);
+    return entry.name.endsWith('.ts') || entry.name.endsWith('.json') ? [path] : [];
   }).sort();
 }
 
-/** The template of every .ts file under `referenceDir`, with paths relative to it. */
+/** The template of every .ts and .json file under `referenceDir`, with paths relative to it. */
 export function buildTemplate(referenceDir: string): TemplateFile[] {
-  return listTs(referenceDir).map((file) => {
+  return listFiles(referenceDir).map((file) => {
     const path = relative(referenceDir, file);
+    if (path.endsWith('.json')) {
+      const text = TEMPLATE_DATA_FILES[path];
+      if (text === undefined) throw new Error(`reference/${path}: a data file without a template version in TEMPLATE_DATA_FILES`);
+      const placeholder = new Set(text.split('\n').map((line) => line.trim()));
+      const lines = readFileSync(file, 'utf8').split('\n').filter((line) => !placeholder.has(line.trim()));
+      return { path, text, solutions: [{ part: path, section: SPEC_SECTIONS.tuning, lines }] };
+    }
     return { path, ...templateOf(readFileSync(file, 'utf8'), `reference/${path}`) };
   });
 }

@@ -20,7 +20,7 @@ describe('the student template', () => {
     expect(parts).toEqual(expect.arrayContaining([
       'GD.updateParameter', 'SGDwM.updateParameter', 'NAGD.updateParameter', 'SGDwMLD.updateParameter',
       'AdaGrad.updateParameter', 'RMSProp.updateParameter', 'Adam.updateParameter',
-      'getOneFCNet', 'getGarmentClassifier', 'makeLoaders', 'lossFn', 'trainingStep', 'theLoop', 'tuningChoice',
+      'getOneFCNet', 'getGarmentClassifier', 'makeLoaders', 'lossFn', 'trainingStep', 'theLoop', 'tuning.json',
     ]));
     for (const file of files) {
       const template = readFileSync(join(root, 'student-template', file.path), 'utf8');

@@ -33,7 +33,7 @@ describe('every student-template export throws its clear error', () => {
     expect(() => template.getGarmentClassifier()).toThrow(clear('getGarmentClassifier', 'Parts a student implements (nets)'));
   });
 
-  it('the loaders, the loss, the step, the loop and the tuning choice', () => {
+  it('the loaders, the loss, the step and the loop', () => {
     const net = reference.getOneFCNet();
     const batches = new FixedBatches(1, 2, 3);
     const batch = batches.batch(0);
@@ -42,7 +42,6 @@ describe('every student-template export throws its clear error', () => {
     expect(() => template.trainingStep(net, new reference.GD(), reference.lossFn, batch)).toThrow(clear('trainingStep', 'Parts a student implements (step)'));
     expect(() => template.meanLoss(net, batches, reference.lossFn)).toThrow(clear('meanLoss', 'The loop'));
     expect(() => template.theLoop(net, new reference.GD(), batches, { epochs: 1, progress: false })).toThrow(clear('theLoop', 'The loop'));
-    expect(() => template.tuningChoice()).toThrow(clear('tuningChoice', 'Parts a student implements (tuning)'));
     tf.dispose([batch.images, batch.labels]);
     net.dispose();
   });
