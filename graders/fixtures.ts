@@ -62,8 +62,11 @@ export function loadFixtureFile(path: string): FixtureFile {
   return parseFixtureFile(text, path);
 }
 
+/** A case with the file it came from and that file's visibility. */
+export type LoadedCase = OptimizerCase & { file: string; visibility: FixtureFile['visibility'] };
+
 /** Every case of every `*.json` fixture in `dir`, with the file it came from. */
-export function loadFixtureDir(dir: string): Array<OptimizerCase & { file: string; visibility: FixtureFile['visibility'] }> {
+export function loadFixtureDir(dir: string): LoadedCase[] {
   if (!existsSync(dir)) throw new HarnessError('OPTNN_FIXTURE', `The fixtures directory ${dir} does not exist (run \`npm run fixtures\`)`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   if (files.length === 0) throw new HarnessError('OPTNN_FIXTURE', `The fixtures directory ${dir} holds no .json fixture`);

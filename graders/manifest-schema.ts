@@ -1,0 +1,44 @@
+/**
+ * The points manifest: every graded test's id, name, points and visibility, in one data file
+ * (graders/manifest.json) rather than scattered through the suites. Validated on load.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type, type Static } from '@sinclair/typebox';
+import { validateOrThrow } from '../contract/validate.js';
+
+/** Gradescope's visibilities: shown at once, hidden, after the due date, after grades are published. */
+export const Visibility = Type.Union([
+  Type.Literal('visible'), Type.Literal('hidden'), Type.Literal('after_due_date'), Type.Literal('after_published'),
+]);
+
+export const ManifestTest = Type.Object({
+  id: Type.String({ pattern: '^[a-z][A-Za-z0-9.-]*$' }),
+  name: Type.String({ minLength: 1 }),
+  points: Type.Number({ minimum: 0 }),
+  visibility: Visibility,
+  /** `hidden-fixtures`: graded only when the TA gives hidden fixtures. */
+  requires: Type.Optional(Type.Literal('hidden-fixtures')),
+}, { additionalProperties: false });
+
+export const Manifest = Type.Object({
+  schemaVersion: Type.Literal(1),
+  tests: Type.Array(ManifestTest, { minItems: 1 }),
+}, { additionalProperties: false });
+
+export type Visibility = Static<typeof Visibility>;
+export type ManifestTest = Static<typeof ManifestTest>;
+export type Manifest = Static<typeof Manifest>;
+
+export const MANIFEST_PATH = join(dirname(fileURLToPath(import.meta.url)), 'manifest.json');
+
+export function loadManifest(path = MANIFEST_PATH): Manifest {
+  const manifest = validateOrThrow(Manifest, JSON.parse(readFileSync(path, 'utf8')), path);
+  const seen = new Set<string>();
+  for (const test of manifest.tests) {
+    if (seen.has(test.id)) throw new Error(`${path}: the test id ${test.id} appears twice`);
+    seen.add(test.id);
+  }
+  return manifest;
+}

@@ -1,0 +1,144 @@
+/**
+ * Verdicts on one optimizer: its teacher-forced and closed-loop cases against the reference's
+ * tensors, and its properties. A failed check names the case, the first diverging step, the
+ * parameter and worst element, expected vs got, the errors, and — when the student's trajectory
+ * matches a known mistake — that mistake.
+ */
+import type { TeacherForcedInput } from '../contract/fixture-schema.js';
+import type { LoadedCase } from './fixtures.js';
+import type { OptimizerClasses, OptimizerName } from '../contract/index.js';
+import { runOptimizerCase, type Trajectory } from '../runner/optimizer-case.js';
+import type { OptimizerProbes } from '../runner/optimizer-probes.js';
+import {
+  agrees, CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence, TEACHER_FORCED_TOLERANCE, type Divergence, type Tolerance,
+} from './compare.js';
+import { mistakesFor, type Mistake } from './mistakes/registry.js';
+import { finite, type Diagnostics, type Verdict } from './verdict.js';
+
+export interface CaseOutcome {
+  case: LoadedCase;
+  trajectory: Trajectory;
+}
+
+const shapesOf = (c: LoadedCase): Record<string, number[]> => Object.fromEntries(c.input.params.map((p) => [p.name, p.shape]));
+const toleranceOf = (c: LoadedCase): Tolerance => (c.input.kind === 'closed-loop' ? CLOSED_LOOP_TOLERANCE : TEACHER_FORCED_TOLERANCE);
+
+/** Per step, the largest absolute error over all parameters (null: NaN/Infinity or missing). */
+export function errorCurve(c: LoadedCase, trajectory: Trajectory): Array<number | null> {
+  return c.expected.map((want, k) => {
+    const have = trajectory.steps[k];
+    if (have === undefined) return null;
+    let worst = 0;
+    for (const [name, values] of Object.entries(want)) {
+      values.forEach((e, i) => { worst = Math.max(worst, Math.abs((have[name]?.[i] ?? Number.NaN) - e)); });
+    }
+    return finite(worst);
+  });
+}
+
+const mistakeRuns = new Map<string, Trajectory>();
+
+/** The known mistake whose trajectory the student's matches on this case, if one does. */
+export function matchMistake(c: LoadedCase, trajectory: Trajectory, mistakes: readonly Mistake[]): Mistake | undefined {
+  if (trajectory.steps.length === 0) return undefined;
+  for (const mistake of mistakes) {
+    const key = `${c.file}#${c.id}#${mistake.id}`;
+    let run = mistakeRuns.get(key);
+    if (run === undefined) {
+      const Make = function MistakeClass(...args: number[]) { return mistake.make(args); } as unknown as OptimizerClasses[OptimizerName];
+      run = runOptimizerCase({ [c.input.optimizer]: Make } as unknown as OptimizerClasses, c.input);
+      mistakeRuns.set(key, run);
+    }
+    const compared = Math.min(run.steps.length, trajectory.steps.length);
+    if (compared > 0 && agrees(trajectory.steps.slice(0, compared), run.steps.slice(0, compared), shapesOf(c), toleranceOf(c))) return mistake;
+  }
+  return undefined;
+}
+
+function noGradientNote(c: LoadedCase, d: Divergence): string {
+  if (c.input.kind !== 'teacher-forced') return '';
+  const grads = (c.input as TeacherForcedInput).grads;
+  if (grads[d.step - 1]?.[d.param] === null) {
+    return ` \`${d.param}\` had no gradient at step ${d.step}: a parameter without a gradient must stay exactly as it was, and so must its state.`;
+  }
+  if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null) {
+    return ` \`${d.param}\` had no gradient at step ${d.step - 1}: its state must not change on such a step either.`;
+  }
+  return '';
+}
+
+interface CaseVerdict {
+  passed: boolean;
+  message: string;
+  mistake?: Mistake;
+  diagnostics: Diagnostics;
+}
+
+/** Decides one case: passed, or the precise reason it failed. */
+export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakes: readonly Mistake[] = mistakesFor(name)): CaseVerdict {
+  const { case: c, trajectory } = outcome;
+  const curve = errorCurve(c, trajectory);
+  const label = `${name}, case ${c.id} (${c.description})`;
+  if (trajectory.fault !== undefined) {
+    const where = trajectory.fault.step === 0 ? 'constructing the optimizer' : `step ${trajectory.fault.step}`;
+    const mistake = matchMistake(c, trajectory, mistakes);
+    return {
+      passed: false, ...(mistake ? { mistake } : {}),
+      message: /^not implemented: /.test(trajectory.fault.message) ? trajectory.fault.message : `${label}: ${where} threw: ${trajectory.fault.message}`,
+      diagnostics: { case: c.id, step: trajectory.fault.step, errorCurve: curve },
+    };
+  }
+  const d = firstDivergence(trajectory.steps, c.expected, shapesOf(c), toleranceOf(c));
+  if (d === undefined) return { passed: true, message: `${label}: all ${c.expected.length} steps agree`, diagnostics: { case: c.id, errorCurve: curve } };
+  const mistake = matchMistake(c, trajectory, mistakes);
+  const named = mistake ? ` This looks like a known mistake: ${mistake.hint}` : '';
+  return {
+    passed: false, ...(mistake ? { mistake } : {}),
+    message: `${label}: ${describeDivergence(d)}.${noGradientNote(c, d)}${named}`,
+    diagnostics: {
+      case: c.id, step: d.step, param: d.param, index: d.index, expected: finite(d.expected), got: finite(d.got),
+      maxAbsError: finite(d.maxAbsError), maxRelError: finite(d.maxRelError), nonFinite: d.nonFinite, errorCurve: curve,
+    },
+  };
+}
+
+/** One verdict over several cases: passed when all pass; otherwise the first failure speaks. */
+export function casesVerdict(id: string, name: OptimizerName, outcomes: CaseOutcome[], started: number): Verdict {
+  const judged = outcomes.map((o) => judgeCase(name, o));
+  const failed = judged.find((j) => !j.passed);
+  const durationMs = performance.now() - started;
+  if (failed === undefined) {
+    return { id, status: 'passed', message: `${name}: ${outcomes.length} case${outcomes.length === 1 ? '' : 's'} agree with the reference at every step`, durationMs };
+  }
+  const others = judged.filter((j) => !j.passed).length - 1;
+  const more = others > 0 ? ` (${others} other case${others === 1 ? '' : 's'} also fail${others === 1 ? 's' : ''})` : '';
+  return {
+    id, status: 'failed', message: `${failed.message}${more}`, durationMs, diagnostics: failed.diagnostics,
+    ...(failed.mistake ? { mistake: { id: failed.mistake.id, hint: failed.mistake.hint } } : {}),
+  };
+}
+
+/** The properties verdict from the probes' numbers. */
+export function propertiesVerdict(id: string, name: OptimizerName, probes: OptimizerProbes, started: number): Verdict {
+  const problems: string[] = [];
+  const { lrZero, separateState, leak, fit } = probes;
+  if (!lrZero.ok) problems.push(`with lr = 0, ${lrZero.fault}`);
+  else if (lrZero.maxChange !== 0) problems.push(`with lr = 0 the parameters changed (by up to ${lrZero.maxChange.toExponential(2)}); nothing may move when the learning rate is 0`);
+  if (!separateState.ok) problems.push(`stepping two parameters, ${separateState.fault}`);
+  else if (!(separateState.maxDifference <= TEACHER_FORCED_TOLERANCE.atol)) {
+    problems.push(`two parameters stepped together differ from each stepped alone (by up to ${separateState.maxDifference.toExponential(2)}): each parameter needs its own state`);
+  }
+  if (!leak.ok) problems.push(`in the leak check, ${leak.fault}`);
+  else if (leak.counts.some((c) => c !== leak.counts[0])) {
+    problems.push(`tensors leak: tf.memory().numTensors after steps 1..${leak.counts.length} was ${leak.counts.join(', ')}; run the update inside tf.tidy and keep state in variables updated with assign`);
+  }
+  if (!fit.ok) problems.push(fit.fault);
+  else if (!fit.weightsChanged || !fit.losses.every(Number.isFinite)) {
+    problems.push(`inside model.fit the optimizer ${fit.weightsChanged ? `produced losses ${fit.losses.join(', ')}` : 'did not change the weights'}`);
+  }
+  const durationMs = performance.now() - started;
+  if (problems.length === 0) return { id, status: 'passed', message: `${name}: lr = 0 changes nothing, state is per parameter, no tensor leaks, works in model.fit`, durationMs };
+  const notImplemented = problems.find((p) => p.includes('not implemented: '));
+  const message = notImplemented !== undefined ? notImplemented.slice(notImplemented.indexOf('not implemented: ')) : `${name}: ${problems.join('; ')}`;
+  return { id, status: 'failed', message, durationMs };
+}

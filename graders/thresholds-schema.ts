@@ -1,0 +1,45 @@
+/**
+ * Training thresholds: for each optimizer, the notebook's settings (constructor arguments, one
+ * epoch of GarmentClassifier on batches of 64), the threshold the final loss must stay under, and
+ * the calibration behind it (the reference over several seeds: mean, spread, range).
+ * Made by `npm run calibrate`; validated on load.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type, type Static } from '@sinclair/typebox';
+import { OPTIMIZER_NAMES } from '../contract/index.js';
+import { validateOrThrow } from '../contract/validate.js';
+
+export const ThresholdEntry = Type.Object({
+  args: Type.Array(Type.Number()),
+  epochs: Type.Integer({ minimum: 1 }),
+  /** The loss over the 3,200-sample subset after training must be below this. */
+  threshold: Type.Number(),
+  calibration: Type.Object({
+    seeds: Type.Array(Type.Integer({ minimum: 1 })),
+    losses: Type.Array(Type.Number()),
+    mean: Type.Number(),
+    std: Type.Number(),
+    min: Type.Number(),
+    max: Type.Number(),
+    backend: Type.String(),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
+export const Thresholds = Type.Object({
+  schemaVersion: Type.Literal(1),
+  /** The seed the grader trains with (echoed in every message). */
+  gradingSeed: Type.Integer({ minimum: 1 }),
+  rule: Type.String(),
+  optimizers: Type.Object(Object.fromEntries(OPTIMIZER_NAMES.map((n) => [n, ThresholdEntry])), { additionalProperties: false }),
+}, { additionalProperties: false });
+
+export type ThresholdEntry = Static<typeof ThresholdEntry>;
+export type Thresholds = Static<typeof Thresholds>;
+
+export const THRESHOLDS_PATH = join(dirname(fileURLToPath(import.meta.url)), 'thresholds.json');
+
+export function loadThresholds(path = THRESHOLDS_PATH): Thresholds {
+  return validateOrThrow(Thresholds, JSON.parse(readFileSync(path, 'utf8')), path);
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm run calibrate`: trains the reference with each optimizer's notebook settings for one epoch
+ * over several seeds and writes graders/thresholds.json: threshold = max + max(0.02, (max − min) / 10),
+ * so a correct submission (which the grader trains with a fixed seed, one of the calibration seeds) never fails by chance.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../contract/index.js';
+import { validateOrThrow } from '../contract/validate.js';
+import { describeBackend, selectBackend } from '../course/backend.js';
+import { HarnessError } from '../course/errors.js';
+import { loadMnist } from '../course/data/mnist.js';
+import { createProgress } from '../course/progress.js';
+import { Thresholds, THRESHOLDS_PATH, type ThresholdEntry } from '../graders/thresholds-schema.js';
+import * as reference from '../reference/index.js';
+import { probeTraining } from '../runner/training-probes.js';
+import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import { runMain } from './lib/main.js';
+import { writeTextAtomic } from './lib/write-json.js';
+
+/** The notebook's settings for each optimizer on the GarmentClassifier. */
+const NOTEBOOK_ARGS: Record<OptimizerName, number[]> = {
+  GD: [0.02], SGDwM: [0.02], NAGD: [0.02], SGDwMLD: [0.02, 0.9, 0.01], AdaGrad: [], RMSProp: [], Adam: [0.002],
+};
+
+const FLAGS: Record<string, FlagSpec> = {
+  seeds: { type: 'integer', min: 2, description: 'how many seeds (1..N) to calibrate over (default 8)' },
+  backend: { type: 'string', description: 'backend to calibrate on (default: auto)' },
+  help: { type: 'boolean', description: 'print this help' },
+};
+const USAGE = usage('npm run calibrate -- [options]', 'Calibrates the training thresholds from the reference over several seeds.', FLAGS);
+
+async function main(): Promise<void> {
+  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags['help']) { console.log(USAGE); return; }
+  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}`);
+  tf.env().set('PROD', true);
+  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
+  console.error(`calibrate: ${describeBackend(backend)}`);
+  const data = loadMnist().train;
+  const seeds = Array.from({ length: typeof flags['seeds'] === 'number' ? flags['seeds'] : 8 }, (_, i) => i + 1);
+  const bar = createProgress({ total: seeds.length * OPTIMIZER_NAMES.length, label: 'calibrate' });
+  const optimizers = {} as Record<OptimizerName, ThresholdEntry>;
+  let done = 0;
+  for (const name of OPTIMIZER_NAMES) {
+    const losses = seeds.map((seed) => {
+      const probe = probeTraining(reference, name, NOTEBOOK_ARGS[name], data, seed);
+      if (!probe.ok) throw new Error(`The reference ${name} failed to train with seed ${seed}: ${probe.fault}`);
+      bar.update(++done, name);
+      return Number(probe.value.finalLoss.toFixed(5));
+    });
+    const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
+    const std = Math.sqrt(losses.reduce((a, b) => a + (b - mean) ** 2, 0) / (losses.length - 1));
+    const min = Math.min(...losses);
+    const max = Math.max(...losses);
+    const threshold = Number((max + Math.max(0.02, (max - min) / 10)).toFixed(4));
+    optimizers[name] = { args: NOTEBOOK_ARGS[name], epochs: 1, threshold, calibration: { seeds, losses, mean: Number(mean.toFixed(5)), std: Number(std.toFixed(5)), min, max, backend: backend.name } };
+  }
+  bar.finish();
+  const thresholds = validateOrThrow(Thresholds, {
+    schemaVersion: 1, gradingSeed: 1,
+    rule: 'threshold = max + max(0.02, (max - min) / 10) of the reference\'s final loss over the calibration seeds',
+    optimizers,
+  }, 'the thresholds');
+  writeTextAtomic(THRESHOLDS_PATH, `${JSON.stringify(thresholds, null, 2)}\n`);
+  for (const name of OPTIMIZER_NAMES) {
+    const e = optimizers[name];
+    console.log(`${name.padEnd(8)} threshold ${e.threshold.toFixed(4)}  mean ${e.calibration.mean.toFixed(4)} ± ${e.calibration.std.toFixed(4)}  range [${e.calibration.min}, ${e.calibration.max}]`);
+  }
+  console.log(`wrote ${THRESHOLDS_PATH}`);
+}
+
+runMain(main, USAGE);

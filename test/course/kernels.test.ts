@@ -1,0 +1,281 @@
+/**
+ * The fast kernels of course/kernels against tfjs's stock cpu kernels. Gradients of conv2d,
+ * maxPool and matMul (via tf.grads, so the engine calls the kernels as in training) and a full
+ * GarmentClassifier gradient, on wasm and on cpu with the fast kernels, against cpu with the stock
+ * ones; kernel-internal leaks (IS_TEST makes the engine check every kernel) and per-step leaks.
+ *
+ * Tolerance: PyTorch's float32 `assert_close` (atol 1e-5, rtol 1.3e-6). The fast kernels sum the
+ * same products in another order (XNNPACK blocks them, SIMD lanes, float32 accumulators), so
+ * results differ by float32 rounding: a few ulps of the largest partial sums, ~1e-6 for the values
+ * here (gradients up to ~50). A wrong index, a missed term or a wrong padding moves a value by
+ * the size of a term, ~1e-1 here. Where a fast kernel sums in the stock kernel's order (cpu
+ * filter gradient in float64; max-pool gradient without overlap) the test asks for equal bits.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerFastKernels, unregisterFastKernels } from '../../course/kernels/register.js';
+import { getGarmentClassifier } from '../../reference/nets.js';
+import { closeness, type Tolerance } from '../helpers/close.js';
+
+const TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1.3e-6 };
+type Backend = 'wasm' | 'cpu';
+type Values = Float32Array[];
+
+/** Worst absolute difference per comparison, printed at the end for the record. */
+const worst = new Map<string, number>();
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (d > m || Number.isNaN(d)) m = Number.isNaN(d) && !(Number.isNaN(a[i]!) && Number.isNaN(b[i]!)) ? Infinity : Math.max(m, d || 0);
+  }
+  return m;
+}
+
+function expectClose(label: string, got: Values, expected: Values, exact = false): void {
+  expect(got.length, `${label}: number of gradients`).toBe(expected.length);
+  got.forEach((g, i) => {
+    const e = expected[i]!;
+    const key = `${label.replace(/ #.*$/, '')} [${i}]`;
+    worst.set(key, Math.max(worst.get(key) ?? 0, maxAbsDiff(g, e)));
+    if (exact) {
+      expect(Array.from(g), `${label}, gradient ${i}: expected equal bits`).toEqual(Array.from(e));
+    } else {
+      const problem = closeness(g, e, TOLERANCE);
+      expect(problem, `${label}, gradient ${i}: ${problem}`).toBeUndefined();
+    }
+  });
+}
+
+/** Seeded normal values (generated in JS, so the same on every backend). */
+function normal(shape: number[], seed: number): Float32Array {
+  return tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', seed).dataSync() as Float32Array).slice();
+}
+
+async function on<T>(backend: Backend, f: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  return f();
+}
+
+/** Runs `compute` on cpu with the stock kernels, then on wasm and cpu with the fast ones. */
+async function compareBackends(label: string, compute: () => Values, exactOnCpu = false, exactOnWasm = false): Promise<void> {
+  unregisterFastKernels('cpu');
+  const expected = await on('cpu', compute);
+  registerFastKernels('cpu');
+  expectClose(`${label} on cpu`, await on('cpu', compute), expected, exactOnCpu);
+  expectClose(`${label} on wasm`, await on('wasm', compute), expected, exactOnWasm);
+}
+
+function read(ts: tf.Tensor[]): Values {
+  return ts.map((t) => t.dataSync() as Float32Array);
+}
+
+beforeAll(async () => {
+  tf.env().set('IS_TEST', true); // the engine then throws when a kernel leaks a tensor
+  await tf.setBackend('cpu');
+  await tf.setBackend('wasm');
+  registerFastKernels('wasm');
+});
+
+afterAll(async () => {
+  registerFastKernels('cpu');
+  await tf.setBackend('wasm');
+  tf.env().set('IS_TEST', false);
+  const rows = [...worst.entries()].map(([k, v]) => `  ${v.toExponential(2)}  ${k}`);
+  console.log(`max |fast − stock cpu| per comparison:\n${rows.join('\n')}`);
+});
+
+interface ConvCase {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+  rounding?: 'floor' | 'round' | 'ceil';
+}
+
+const CONV_CASES: ConvCase[] = [
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'valid' },
+  { x: [3, 10, 11, 2], filter: [3, 2, 2, 5], strides: 2, pad: 'same' },
+  { x: [1, 8, 8, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'same' },
+  { x: [4, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
+  { x: [5, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'valid' },
+  { x: [2, 9, 7, 3], filter: [2, 3, 3, 2], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [2, 10, 10, 2], filter: [3, 3, 2, 3], strides: 3, pad: 'valid' },
+  { x: [1, 8, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 1, rounding: 'floor' },
+  { x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+];
+
+describe('fast kernels: gradients equal the stock cpu kernels', () => {
+  it.each(CONV_CASES.map((c, i) => [i, c] as const))('conv2d case %i: x and filter gradients', async (i, c) => {
+    const x = normal(c.x, 10 + i);
+    const f = normal(c.filter, 20 + i);
+    const compute = (): Values => tf.tidy(() => {
+      const xt = tf.tensor4d(x, c.x);
+      const ft = tf.tensor4d(f, c.filter);
+      const conv = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => tf.conv2d(a, b, c.strides, c.pad, 'NHWC', 1, c.rounding);
+      const y = conv(xt, ft);
+      const w = tf.tensor(normal(y.shape, 30 + i), y.shape);
+      return read(tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D).mul(w).sum())([xt, ft]));
+    });
+    // The cpu filter gradient sums in the stock order in float64; the input gradient is stock on cpu.
+    unregisterFastKernels('cpu');
+    const expected = await on('cpu', compute);
+    registerFastKernels('cpu');
+    expectClose(`conv2d #${i} on cpu`, await on('cpu', compute), expected, true);
+    expectClose(`conv2d #${i} on wasm`, await on('wasm', compute), expected);
+  });
+
+  interface PoolCase {
+    x: [number, number, number, number];
+    size: number | [number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number;
+    /** No window overlaps another: the gradient is a copy of dy, equal bits expected. */
+    disjoint: boolean;
+  }
+  const POOL_CASES: PoolCase[] = [
+    { x: [2, 8, 8, 3], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [1, 9, 9, 4], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [4, 24, 24, 6], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [2, 7, 7, 2], size: 3, strides: 2, pad: 'same', disjoint: false },
+    { x: [3, 6, 8, 1], size: [2, 3], strides: [1, 2], pad: 'valid', disjoint: false },
+    { x: [1, 5, 5, 2], size: 2, strides: 2, pad: 'same', disjoint: true },
+    { x: [2, 6, 6, 3], size: 3, strides: 1, pad: 1, disjoint: false },
+  ];
+
+  it.each(POOL_CASES.map((c, i) => [i, c] as const))('maxPool case %i: gradient, with ties, NaN and −∞', async (i, c) => {
+    // After relu many values are exactly 0: windows with ties, where the first maximum must win.
+    const x = normal(c.x, 40 + i).map((v) => Math.max(0, Math.round(v * 2) / 2));
+    x[0] = Number.NaN;
+    x[x.length - 1] = Number.NEGATIVE_INFINITY;
+    x.fill(Number.NEGATIVE_INFINITY, c.x[2] * c.x[3], c.x[2] * c.x[3] + 2 * c.x[3]);
+    const compute = (): Values => tf.tidy(() => {
+      const xt = tf.tensor4d(x, c.x);
+      const pool = (a: tf.Tensor4D): tf.Tensor4D => tf.maxPool(a, c.size, c.strides, c.pad);
+      const y = pool(xt);
+      const w = tf.tensor(normal(y.shape, 50 + i), y.shape);
+      return read([tf.grad((a: tf.Tensor) => pool(a as tf.Tensor4D).mul(w).sum())(xt)]);
+    });
+    await compareBackends(`maxPool #${i}`, compute, c.disjoint, c.disjoint);
+  });
+
+  const MATMUL_CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
+    { a: [64, 256], b: [256, 120], transposeA: false, transposeB: false },
+    { a: [7, 5], b: [9, 5], transposeA: false, transposeB: true },
+    { a: [5, 7], b: [5, 9], transposeA: true, transposeB: false },
+    { a: [5, 7], b: [9, 5], transposeA: true, transposeB: true },
+    { a: [3, 4, 6], b: [3, 6, 2], transposeA: false, transposeB: false },
+    { a: [1, 6, 4], b: [1, 5, 6], transposeA: true, transposeB: true },
+  ];
+
+  it.each(MATMUL_CASES.map((c, i) => [i, c] as const))('matMul case %i: gradients of both sides', async (i, c) => {
+    const a = normal(c.a, 60 + i);
+    const b = normal(c.b, 70 + i);
+    const compute = (): Values => tf.tidy(() => {
+      const at = tf.tensor(a, c.a);
+      const bt = tf.tensor(b, c.b);
+      const mm = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.matMul(p, q, c.transposeA, c.transposeB);
+      const y = mm(at, bt);
+      const w = tf.tensor(normal(y.shape, 80 + i), y.shape);
+      return read([y, ...tf.grads((p: tf.Tensor, q: tf.Tensor) => mm(p, q).mul(w).sum())([at, bt])]);
+    });
+    await compareBackends(`matMul #${i}`, compute);
+  });
+
+  it('NCHW filter and input gradients (kernels called directly; wasm has no NCHW forward conv)', async () => {
+    const xShape = [2, 3, 9, 8];
+    const dyShape = [2, 4, 4, 3];
+    const x = normal(xShape, 91);
+    const dy = normal(dyShape, 92);
+    const filter = normal([3, 3, 3, 4], 93);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', dimRoundingMode: undefined };
+    const compute = (): Values => tf.tidy(() => {
+      const run = (name: string, inputs: tf.NamedTensorMap, extra: object): tf.Tensor =>
+        tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const dyt = tf.tensor(dy, dyShape);
+      return read([
+        run('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: dyt }, { filterShape: [3, 3, 3, 4] }),
+        run('Conv2DBackpropInput', { dy: dyt, filter: tf.tensor(filter, [3, 3, 3, 4]) }, { inputShape: xShape }),
+      ]);
+    });
+    await compareBackends('NCHW conv2d grads', compute);
+  });
+
+  it('a full GarmentClassifier gradient on wasm (and fast cpu) equals stock cpu', async () => {
+    const batch = 16;
+    const xs = normal([batch, 28, 28, 1], 101);
+    const labels = Array.from({ length: batch }, (_, i) => (i * 7) % 10);
+    const net = getGarmentClassifier({ seed: 3 });
+    try {
+      const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+      const compute = (): Values => tf.tidy(() => {
+        const x = tf.tensor4d(xs, [batch, 28, 28, 1]);
+        const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat();
+        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor), vars);
+        return read([value, ...vars.map((v) => grads[v.name]!)]);
+      });
+      await compareBackends('GarmentClassifier loss and grads', compute);
+    } finally {
+      net.dispose();
+    }
+  });
+});
+
+describe('fast kernels: registration and memory', () => {
+  it('registering twice changes nothing and warns nothing; unregistering restores the stock kernels', () => {
+    const stockMaxPoolGrad = (() => {
+      unregisterFastKernels('wasm');
+      return tf.getKernel(tf.MaxPoolGrad, 'wasm');
+    })();
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
+    const first = registerFastKernels('wasm');
+    expect(first).toEqual(expect.arrayContaining([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul]));
+    const configs = first.map((name) => tf.getKernel(name, 'wasm'));
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      expect(registerFastKernels('wasm')).toEqual(first);
+      expect(first.map((name) => tf.getKernel(name, 'wasm'))).toEqual(configs);
+      expect(configs.every((config, i) => config === tf.getKernel(first[i]!, 'wasm'))).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')).not.toBe(stockMaxPoolGrad);
+    expect(unregisterFastKernels('wasm')).toEqual(first);
+    expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')).toBe(stockMaxPoolGrad);
+    expect(unregisterFastKernels('wasm')).toEqual([]);
+    expect(registerFastKernels('wasm')).toEqual(first);
+    expect(registerFastKernels('cpu')).toEqual([tf.Conv2DBackpropFilter, tf.MaxPoolGrad]);
+    expect(registerFastKernels('cpu')).toEqual([tf.Conv2DBackpropFilter, tf.MaxPoolGrad]);
+  });
+
+  it.each(['wasm', 'cpu'] as const)('training GarmentClassifier on %s leaks no tensor from step to step', async (backend) => {
+    await tf.setBackend(backend);
+    registerFastKernels(backend);
+    const net = getGarmentClassifier({ seed: 2 });
+    const optimizer = tf.train.sgd(0.01);
+    const x = tf.tensor4d(normal([8, 28, 28, 1], 111), [8, 28, 28, 1]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10).toFloat());
+    try {
+      const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
+      const step = (): number => {
+        const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor), true, varList);
+        const value = loss!.dataSync()[0]!;
+        loss!.dispose();
+        return value;
+      };
+      const first = step();
+      const after = { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers };
+      let last = first;
+      for (let i = 0; i < 3; i++) last = step();
+      expect({ tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers }).toEqual(after);
+      expect(Number.isFinite(last) && last < first).toBe(true); // it trained
+    } finally {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      net.dispose();
+    }
+  });
+});
