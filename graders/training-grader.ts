@@ -7,6 +7,7 @@ import type { TuningChoice } from '../contract/tuning-schema.js';
 import type { Probe } from '../runner/optimizer-probes.js';
 import type { LoaderProbe, LoopProbe, NetProbe, StepProbe, TrainingProbe } from '../runner/training-probes.js';
 import { firstDivergence, describeDivergence, CLOSED_LOOP_TOLERANCE } from './compare.js';
+import { notImplementedPart } from './optimizer-grader.js';
 import type { ThresholdEntry } from './thresholds-schema.js';
 import { finite, type Verdict } from './verdict.js';
 
@@ -18,8 +19,7 @@ function verdict(id: string, started: number, outcome: Outcome): Verdict {
 
 /** A probe that threw: a not-implemented message as it is, anything else with its context. */
 function faultOutcome(what: string, fault: string): Outcome {
-  const at = fault.indexOf('not implemented: ');
-  return { status: 'failed', message: at >= 0 ? fault.slice(at) : `${what} threw: ${fault}` };
+  return { status: 'failed', message: notImplementedPart(fault) ?? `${what} threw: ${fault}` };
 }
 
 const EXPECTED_NETS: Record<'OneFCNet' | 'GarmentClassifier', { params: number; shapes: number[][] }> = {

@@ -1,0 +1,20 @@
+/** AdaGrad. SPEC.md, "Optimizers": G ← G + g², then θ ← θ − lr·g / (√G + eps). */
+import * as tf from '@tensorflow/tfjs';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+
+export class AdaGrad extends SlotOptimizer<'sumSquares'> {
+  static className = 'optnn/AdaGrad';
+
+  constructor(readonly lr = 0.01, readonly eps = 1e-10) {
+    super(['sumSquares'], { lr, eps });
+  }
+
+  protected override updateParameter({ param, grad, state }: ParameterUpdate<'sumSquares'>): void {
+    // V_t = √(Σ g_i²) + ε, θ = θ − η·g / V_t. `state.sumSquares` starts at zero.
+    const { sumSquares } = state;
+    sumSquares.assign(grad.square());
+    param.assign(param.sub(grad.mul(this.lr).div(sumSquares.sqrt().add(this.eps))));
+  }
+}
+
+tf.serialization.registerClass(AdaGrad);

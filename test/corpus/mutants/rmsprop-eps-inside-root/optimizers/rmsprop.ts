@@ -1,0 +1,24 @@
+/**
+ * RMSProp (the notebook's RMSProb). SPEC.md, "Optimizers": S ← decay·S + (1 − decay)·g², then
+ * θ ← θ − lr·g / (√S + eps); `decay` is the weight of the past.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+
+export class RMSProp extends SlotOptimizer<'meanSquares'> {
+  static className = 'optnn/RMSProp';
+
+  constructor(readonly lr = 0.01, readonly eps = 1e-10, readonly decay = 0.1) {
+    super(['meanSquares'], { lr, eps, decay }, ['decay']);
+  }
+
+  protected override updateParameter({ param, grad, state }: ParameterUpdate<'meanSquares'>): void {
+    // A running mean of g² with β = decay as the weight of the past; SPEC.md takes the square
+    // root outside the recursion (the standard form), then θ = θ − η·g / (√S + ε).
+    const { meanSquares } = state;
+    meanSquares.assign(meanSquares.mul(this.decay).add(grad.square().mul(1 - this.decay)));
+    param.assign(param.sub(grad.mul(this.lr).div(meanSquares.add(this.eps).sqrt())));
+  }
+}
+
+tf.serialization.registerClass(RMSProp);
