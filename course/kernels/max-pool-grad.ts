@@ -37,7 +37,7 @@ function maxPoolGrad2x2(dx: Float32Array, xv: Float32Array, dyv: Float32Array, i
             if (at >= 0) dx[at] = dyv[o]!;
             continue;
           }
-          const top = k0 + Number(a1 >= a0) * channels;
+          const top = k0 + Number(a1 > a0) * channels;
           const bottom = k2 + Number(a3 > a2) * channels;
           dx[top + Number(xv[bottom]! > xv[top]!) * (bottom - top)] = dyv[o]!;
         }
