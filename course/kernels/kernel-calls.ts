@@ -10,6 +10,7 @@ export type FastBackendName = 'wasm' | 'cpu';
 /** The part of tfjs's KernelBackend every backend has. */
 interface DisposingBackend {
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  incRef(dataId: tf.DataId): void;
 }
 
 /** The part of tfjs-backend-wasm's BackendWasm the kernels use. */
@@ -42,8 +43,9 @@ function isCpu(backend: object): backend is CpuArrays {
 }
 
 function disposer(backend: object): DisposingBackend {
-  if (typeof (backend as Partial<DisposingBackend>).disposeData !== 'function') {
-    throw new Error('fast kernels: the backend has no disposeData(); expected a tfjs KernelBackend');
+  const candidate = backend as Partial<DisposingBackend>;
+  if (typeof candidate.disposeData !== 'function' || typeof candidate.incRef !== 'function') {
+    throw new Error('fast kernels: the backend has no disposeData() or incRef(); expected a tfjs KernelBackend');
   }
   return backend as DisposingBackend;
 }
@@ -79,6 +81,12 @@ function single(out: tf.TensorInfo | tf.TensorInfo[], kernelName: string): tf.Te
 /** Frees an intermediate tensor made inside a kernel (decrements its reference count). */
 export function disposeIntermediate(backend: object, info: tf.TensorInfo): void {
   disposer(backend).disposeData(info.dataId);
+}
+
+/** A new tensor on the same data as `info` (which gains a reference); the data is never copied. */
+export function shareData(backend: object, info: tf.TensorInfo): tf.TensorInfo {
+  disposer(backend).incRef(info.dataId);
+  return { dataId: info.dataId, shape: info.shape, dtype: info.dtype };
 }
 
 /** The same data under another shape of the same size: no copy, the reference passes to the result. */

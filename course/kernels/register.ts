@@ -6,9 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { castConfig } from './cast.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import type { FastBackendName } from './kernel-calls.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 
 type Maker = (backendName: FastBackendName, previous: tf.KernelConfig | undefined) => tf.KernelConfig | undefined;
@@ -20,6 +22,8 @@ const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
     [tf.Conv2DBackpropInput]: (name, previous) => previous && conv2DBackpropInputConfig(name, previous),
     [tf.MaxPoolGrad]: (name, previous) => previous && maxPoolGradConfig(name, previous),
     [tf.BatchMatMul]: (name, previous) => previous && batchMatMulConfig(name, previous),
+    [tf.Identity]: (name, previous) => previous && identityConfig(name, previous),
+    [tf.Cast]: (name, previous) => previous && castConfig(name, previous),
   },
   cpu: {
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,

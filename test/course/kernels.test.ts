@@ -290,7 +290,7 @@ describe('fast kernels: registration and memory', () => {
     })();
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
     const first = registerFastKernels('wasm');
-    expect(first).toEqual(expect.arrayContaining([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul]));
+    expect(first).toEqual([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul, tf.Identity, tf.Cast]);
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));
     const warn = vi.spyOn(console, 'warn');
     try {
@@ -308,6 +308,37 @@ describe('fast kernels: registration and memory', () => {
     expect(registerFastKernels('wasm')).toEqual(first);
     expect(registerFastKernels('cpu')).toEqual([tf.Conv2DBackpropFilter, tf.MaxPoolGrad]);
     expect(registerFastKernels('cpu')).toEqual([tf.Conv2DBackpropFilter, tf.MaxPoolGrad]);
+  });
+
+  it('on wasm, Identity and a same-dtype Cast share data; other casts convert', async () => {
+    await tf.setBackend('wasm');
+    registerFastKernels('wasm');
+    tf.env().set('IS_TEST', true);
+    try {
+      const x = tf.tensor2d([[1.5, -2], [0, 3.25]]);
+      const before = tf.memory().numDataBuffers;
+      const copy = tf.clone(x);
+      const same = x.toFloat();
+      expect(tf.memory().numDataBuffers).toBe(before);
+      x.dispose();
+      expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 0, 3.25]);
+      expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0, 3.25]);
+      expect(same.dtype).toBe('float32');
+      tf.dispose([copy, same]);
+      const ints = tf.tensor1d([3, -1, 7], 'int32');
+      const floats = ints.toFloat();
+      const bools = tf.tensor1d([1, 0, 1], 'bool');
+      const flags = bools.toFloat();
+      const reals = tf.tensor1d([2.75, -1.5]);
+      const truncated = reals.toInt();
+      expect([floats.dtype, Array.from(floats.dataSync())]).toEqual(['float32', [3, -1, 7]]);
+      expect(Array.from(flags.dataSync())).toEqual([1, 0, 1]);
+      expect([truncated.dtype, Array.from(truncated.dataSync())]).toEqual(['int32', [2, -1]]);
+      tf.dispose([ints, floats, bools, flags, reals, truncated]);
+      expect(tf.memory().numDataBuffers).toBe(before - 1);
+    } finally {
+      tf.env().set('IS_TEST', false);
+    }
   });
 
   it.each(['wasm', 'cpu'] as const)('training GarmentClassifier on %s leaks no tensor from step to step', async (backend) => {
