@@ -8,9 +8,9 @@ import type { OptimizerClasses, OptimizerName, Submission } from '../contract/in
 import type { ImageDataset } from '../course/data/dataset.js';
 import { DataLoader, randomSplit, subset } from '../course/data/data-loader.js';
 import { evaluate } from '../course/metrics.js';
-import { readState, type LossFn, type Net } from '../course/params.js';
+import { readState, type Net } from '../course/params.js';
 import { AveragedModel } from '../course/swa.js';
-import * as reference from '../reference/index.js';
+import { harnessLoss, harnessNet, harnessTrain } from './harness-training.js';
 import { describeThrown } from './optimizer-case.js';
 import type { Probe } from './optimizer-probes.js';
 
@@ -98,14 +98,14 @@ export interface StepProbe {
   params: number[];
 }
 
-/** The submission's lossFn on fixed logits, and its trainingStep with the reference's net and GD. */
+/** The submission's lossFn on fixed logits, and its trainingStep with the harness's net and plain SGD. */
 export function probeTrainingStep(sub: Pick<Submission, 'trainingStep' | 'lossFn'>, data: ImageDataset): Probe<{ value: StepProbe }> {
   return attempt(() => {
-    const net = reference.getOneFCNet({ seed: 7 });
+    const net = harnessNet('OneFCNet', 7);
     const batch = fixedBatch(data, 100, 16);
     try {
       const lossFnValue = tf.tidy(() => sub.lossFn(tf.tensor2d([[2, 1, 0, -1, 0.5, 0, 0, 0, 3, -2], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]), tf.tensor1d([8, 3], 'int32')).dataSync()[0]!);
-      const loss = sub.trainingStep(net, new reference.GD(0.1), reference.lossFn, batch);
+      const loss = sub.trainingStep(net, tf.train.sgd(0.1), harnessLoss, batch);
       return { loss, lossFnValue, params: flat(readState(net)) };
     } finally {
       tf.dispose([batch.images, batch.labels]);
@@ -128,18 +128,18 @@ export interface LoopProbe {
   withoutEpochs: string;
 }
 
-/** The submission's theLoop with the reference's net, GD, small loaders, validation and SWA. */
+/** The submission's theLoop with the harness's net, plain SGD, small loaders, validation and SWA. */
 export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset): Probe<{ value: LoopProbe }> {
   return attempt(() => {
-    const net = reference.getOneFCNet({ seed: 9 });
+    const net = harnessNet('OneFCNet', 9);
     const train = new DataLoader(subset(data, Array.from({ length: 24 }, (_, i) => 200 + i)), { batchSize: 8 });
     const val = new DataLoader(subset(data, Array.from({ length: 10 }, (_, i) => 400 + i)), { batchSize: 4 });
     const swa = new AveragedModel(net);
     let withoutEpochs = 'no error';
     try {
       const initial = flat(readState(net));
-      try { sub.theLoop(net, new reference.GD(0.05), train, { progress: false }); } catch (thrown) { withoutEpochs = describeThrown(thrown); }
-      const result = sub.theLoop(net, new reference.GD(0.05), train, { epochs: 3, valLoader: val, swaModel: swa, swaStart: 0, progress: false });
+      try { sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false }); } catch (thrown) { withoutEpochs = describeThrown(thrown); }
+      const result = sub.theLoop(net, tf.train.sgd(0.05), train, { epochs: 3, valLoader: val, swaModel: swa, swaStart: 0, progress: false, lossFn: harnessLoss });
       return {
         losses: result.losses,
         statesCount: result.states.length,
@@ -164,18 +164,18 @@ export interface TrainingProbe {
 }
 
 /**
- * One epoch of GarmentClassifier training (the reference's net, loaders and loop) with the
- * submission's optimizer and the given constructor arguments.
+ * One epoch of GarmentClassifier training (the harness's net and loop, the notebook's 3,200-sample
+ * subset in shuffled batches of 64) with the submission's optimizer and the given arguments.
  */
-export function probeTraining(classes: OptimizerClasses, name: OptimizerName, args: number[], data: ImageDataset, seed: number, lossFn: LossFn = reference.lossFn): Probe<{ value: TrainingProbe }> {
+export function probeTraining(classes: OptimizerClasses, name: OptimizerName, args: number[], data: ImageDataset, seed: number): Probe<{ value: TrainingProbe }> {
   return attempt(() => {
-    const { dataLoader } = reference.makeLoaders(data, { seed });
-    const net = reference.getGarmentClassifier({ seed });
+    const dataLoader = new DataLoader(subset(data, Array.from({ length: 3200 }, (_, i) => i)), { batchSize: 64, shuffle: true, seed });
+    const net = harnessNet('GarmentClassifier', seed);
     const Optimizer = classes[name] as unknown as new (...a: number[]) => tf.Optimizer;
     const optimizer = new Optimizer(...args);
     try {
-      const { losses } = reference.theLoop(net, optimizer, dataLoader, { epochs: 1, progress: false, lossFn });
-      return { losses, finalLoss: evaluate(net, dataLoader, lossFn).loss };
+      const losses = harnessTrain(net, optimizer, dataLoader, 1);
+      return { losses, finalLoss: evaluate(net, dataLoader, harnessLoss).loss };
     } finally {
       try { optimizer.dispose(); } catch { /* the student's dispose */ }
       net.dispose();
@@ -196,12 +196,12 @@ export interface TuningRun {
 export function measureTuning(Optimizer: new (...a: number[]) => tf.Optimizer, args: number[], batchSize: number, data: ImageDataset, seed: number): Probe<{ value: TuningRun }> {
   return attempt(() => {
     const [train, val, test] = randomSplit(data, [0.9, 0.05, 0.05], seed);
-    const net = reference.getGarmentClassifier({ seed });
+    const net = harnessNet('GarmentClassifier', seed);
     const optimizer = new Optimizer(...args);
     try {
-      reference.theLoop(net, optimizer, new DataLoader(train!, { batchSize, shuffle: true, seed }), { epochs: 1, progress: false });
-      const valLoss = evaluate(net, new DataLoader(val!, { batchSize: 256 }), reference.lossFn).loss;
-      const testAccuracy = evaluate(net, new DataLoader(test!, { batchSize: 256 }), reference.lossFn).accuracy;
+      harnessTrain(net, optimizer, new DataLoader(train!, { batchSize, shuffle: true, seed }), 1);
+      const valLoss = evaluate(net, new DataLoader(val!, { batchSize: 256 }), harnessLoss).loss;
+      const testAccuracy = evaluate(net, new DataLoader(test!, { batchSize: 256 }), harnessLoss).accuracy;
       return { valLoss, testAccuracy, seed };
     } finally {
       optimizer.dispose();

@@ -14,7 +14,7 @@ import { runMain } from './lib/main.js';
 const BATCH_SIZE = 64;
 const PYTORCH_SAMPLES_PER_S = 15_000;
 const DEFAULT_STEPS = 100;
-/** Stock cpu takes about 1.6 s per step and the faster one about 0.15 s: keep it short. */
+/** Stock cpu takes about 1.6 s per step, with the fast kernels about 0.2 s: keep it short. */
 const CPU_MAX_STEPS = 5;
 const SEED = 1;
 

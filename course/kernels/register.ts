@@ -57,7 +57,11 @@ export function registerFastKernels(backend: 'wasm' | 'cpu'): string[] {
     const config = make(backend, previous);
     if (config === undefined) continue;
     if (previous !== undefined) tf.unregisterKernel(kernelName, backend);
-    const fast: FastKernelConfig = { ...config, replaced: previous, fastKernel: true };
+    // The replaced kernel's setup (wasm binds its C++ function there) must still run if the
+    // backend is initialised again, since the fast kernel may hand cases to it.
+    const fast: FastKernelConfig = {
+      ...config, setupFunc: previous?.setupFunc, disposeFunc: previous?.disposeFunc, replaced: previous, fastKernel: true,
+    };
     tf.registerKernel(fast);
     names.push(kernelName);
   }
