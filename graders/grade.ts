@@ -1,21 +1,23 @@
 /**
  * Grades one submission directory test by test, as the manifest lists them, and returns one
- * verdict per test. The submission's code runs through the runner's functions, which return plain
- * numbers; verdicts are decided here. Anything that escapes as an exception is a harness fault and
- * becomes a visible grader error for that test, never a pass.
+ * verdict per test. The submission's code runs behind an Executor (by default a confined child
+ * process) that returns validated observations; expected values stay here and verdicts are decided
+ * here. Anything that escapes as an exception is a harness fault and becomes a visible grader error
+ * for that test, never a pass.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { TeacherForcedInput } from '../contract/fixture-schema.js';
-import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName, type Submission } from '../contract/index.js';
+import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../contract/index.js';
 import { readTuningChoice } from '../contract/tuning-schema.js';
 import type { ImageDataset } from '../course/data/dataset.js';
 import { loadMnist } from '../course/data/mnist.js';
 import * as reference from '../reference/index.js';
-import { describeThrown, runOptimizerCase } from '../runner/optimizer-case.js';
-import { probeOptimizer } from '../runner/optimizer-probes.js';
-import { measureTuning, probeData, probeLoop, probeNets, probeTraining, probeTrainingStep } from '../runner/training-probes.js';
+import { IsolatedExecutor, InProcessExecutor, type ExecOutcome, type Executor, type IsolatedOptions } from '../runner/executor.js';
+import { describeThrown, type Trajectory } from '../runner/optimizer-case.js';
+import type { OptimizerProbes, Probe } from '../runner/optimizer-probes.js';
+import type { Request } from '../runner/protocol.js';
+import { measureTuning, type LoaderProbe, type LoopProbe, type NetProbe, type StepProbe, type TrainingProbe } from '../runner/training-probes.js';
 import { loadFixtureDir, type LoadedCase } from './fixtures.js';
 import { loadManifest, type Manifest } from './manifest-schema.js';
 import { casesVerdict, propertiesVerdict } from './optimizer-grader.js';
@@ -33,29 +35,116 @@ export interface GradeOptions {
   thresholds?: Thresholds;
   /** Only these test ids (default: all the manifest lists and the options allow). */
   only?: readonly string[];
+  /** `isolated` (default): a confined child process. `in-process`: only for trusted code. */
+  mode?: 'isolated' | 'in-process';
+  isolation?: IsolatedOptions;
   onTest?: (id: string, done: number, total: number) => void;
-}
-
-type Loaded = { ok: true; module: Partial<Submission> } | { ok: false; message: string };
-
-/** Imports `<dir>/index.ts`. A submission that does not load is the student's failure, said clearly. */
-export async function loadSubmission(dir: string): Promise<Loaded> {
-  try {
-    const module = (await import(pathToFileURL(join(dir, 'index.ts')).href)) as Partial<Submission>;
-    return { ok: true, module };
-  } catch (thrown) {
-    return { ok: false, message: `the submission could not be loaded (${join(dir, 'index.ts')}): ${describeThrown(thrown)}` };
-  }
 }
 
 let embedded: ImageDataset | undefined;
 const data = (): ImageDataset => (embedded ??= loadMnist().train);
 
-const referenceStep = (() => { let v: ReturnType<typeof probeTrainingStep> | undefined; return () => (v ??= probeTrainingStep(reference, data())); })();
-const referenceLoop = (() => { let v: ReturnType<typeof probeLoop> | undefined; return () => (v ??= probeLoop(reference, data())); })();
+/** The reference's own observations for the step and loop checks, computed here (trusted). */
+let referenceRuns: InProcessExecutor | undefined;
+const referenceAnswers = new Map<string, Promise<ExecOutcome>>();
+async function referenceAnswer(request: Request): Promise<unknown> {
+  const key = JSON.stringify(request);
+  if (!referenceAnswers.has(key)) {
+    referenceAnswers.set(key, (async () => {
+      if (referenceRuns === undefined) {
+        referenceRuns = new InProcessExecutor(join(import.meta.dirname, '..', 'reference'));
+        await referenceRuns.prepare();
+      }
+      return referenceRuns.run(request);
+    })());
+  }
+  const outcome = await referenceAnswers.get(key)!;
+  if (!outcome.ok) throw new Error(`the reference failed on ${request.kind}: ${outcome.message}`);
+  return outcome.result;
+}
 
-function missing(module: Partial<Submission>, names: readonly (keyof Submission)[]): string | undefined {
-  const absent = names.filter((n) => typeof module[n] !== 'function');
+type Check = (run: (request: Request, label: string) => Promise<ExecOutcome>, started: number) => Promise<Verdict>;
+
+/** A verdict from a failed request: the process failure or grader error, said as it is. */
+function notObserved(id: string, outcome: Extract<ExecOutcome, { ok: false }>, started: number): Verdict {
+  return { id, status: outcome.status, message: outcome.message, durationMs: performance.now() - started };
+}
+
+function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thresholds: Thresholds): Map<string, { needs: string[]; check: Check }> {
+  const checks = new Map<string, { needs: string[]; check: Check }>();
+  const casesOf = (cases: LoadedCase[], name: OptimizerName, kind?: 'teacher-forced' | 'closed-loop') =>
+    cases.filter((c) => c.input.optimizer === name && (kind === undefined || c.input.kind === kind));
+  for (const name of OPTIMIZER_NAMES) {
+    const grade = (id: string, cases: LoadedCase[]): Check => async (run, started) => {
+      if (cases.length === 0) throw new Error(`no fixture case for ${id}`);
+      const outcomes = [];
+      for (const c of cases) {
+        const outcome = await run({ kind: 'case', input: c.input }, `${name}, case ${c.id}`);
+        if (!outcome.ok) return notObserved(id, outcome, started);
+        outcomes.push({ case: c, trajectory: outcome.result as Trajectory });
+      }
+      return casesVerdict(id, name, outcomes, started);
+    };
+    checks.set(`optimizer.${name}.steps`, { needs: [name], check: grade(`optimizer.${name}.steps`, casesOf(publicCases, name, 'teacher-forced')) });
+    checks.set(`optimizer.${name}.closed-loop`, { needs: [name], check: grade(`optimizer.${name}.closed-loop`, casesOf(publicCases, name, 'closed-loop')) });
+    checks.set(`optimizer.${name}.hidden`, { needs: [name], check: grade(`optimizer.${name}.hidden`, casesOf(hiddenCases, name)) });
+    checks.set(`optimizer.${name}.properties`, {
+      needs: [name],
+      check: async (run, started) => {
+        const id = `optimizer.${name}.properties`;
+        const input = casesOf(publicCases, name, 'teacher-forced')[0]?.input as TeacherForcedInput | undefined;
+        if (input === undefined) throw new Error(`no teacher-forced fixture for ${name}`);
+        const outcome = await run({ kind: 'probe-optimizer', input: { ...input, args: Object.values(OPTIMIZER_DEFAULTS[name]) as number[] } }, `${name}'s property checks`);
+        return outcome.ok ? propertiesVerdict(id, name, outcome.result as OptimizerProbes, started) : notObserved(id, outcome, started);
+      },
+    });
+    checks.set(`optimizer.${name}.training`, {
+      needs: [name],
+      check: async (run, started) => {
+        const id = `optimizer.${name}.training`;
+        const entry = thresholds.optimizers[name]!;
+        const outcome = await run({ kind: 'training', optimizer: name, args: entry.args, seed: thresholds.gradingSeed }, `${name}'s training run`);
+        return outcome.ok ? trainingVerdict(id, name, entry, thresholds.gradingSeed, outcome.result as Probe<{ value: TrainingProbe }>, started) : notObserved(id, outcome, started);
+      },
+    });
+  }
+  checks.set('nets', {
+    needs: ['getOneFCNet', 'getGarmentClassifier'],
+    check: async (run, started) => {
+      const outcome = await run({ kind: 'nets' }, 'the nets');
+      return outcome.ok ? netsVerdict('nets', outcome.result as Record<'OneFCNet' | 'GarmentClassifier', Probe<{ value: NetProbe }>>, started) : notObserved('nets', outcome, started);
+    },
+  });
+  checks.set('data', {
+    needs: ['makeLoaders'],
+    check: async (run, started) => {
+      const outcome = await run({ kind: 'data' }, 'makeLoaders');
+      return outcome.ok ? dataVerdict('data', outcome.result as Probe<{ value: LoaderProbe }>, started) : notObserved('data', outcome, started);
+    },
+  });
+  checks.set('training.step', {
+    needs: ['trainingStep', 'lossFn'],
+    check: async (run, started) => {
+      const expected = await referenceAnswer({ kind: 'step' }) as Probe<{ value: StepProbe }>;
+      if (!expected.ok) throw new Error(`the reference's step failed: ${expected.fault}`);
+      const outcome = await run({ kind: 'step' }, 'trainingStep');
+      return outcome.ok ? stepVerdict('training.step', outcome.result as Probe<{ value: StepProbe }>, expected.value, started) : notObserved('training.step', outcome, started);
+    },
+  });
+  checks.set('training.loop', {
+    needs: ['theLoop'],
+    check: async (run, started) => {
+      const expected = await referenceAnswer({ kind: 'loop' }) as Probe<{ value: LoopProbe }>;
+      if (!expected.ok) throw new Error(`the reference's loop failed: ${expected.fault}`);
+      const outcome = await run({ kind: 'loop' }, 'theLoop');
+      return outcome.ok ? loopVerdict('training.loop', outcome.result as Probe<{ value: LoopProbe }>, expected.value, started) : notObserved('training.loop', outcome, started);
+    },
+  });
+  return checks;
+}
+
+function missingExports(exports: Record<string, string>, needs: readonly string[]): string | undefined {
+  const absent = needs.filter((n) => exports[n] !== 'function');
   return absent.length === 0 ? undefined : `the submission's index.ts does not export ${absent.join(', ')} (as a ${absent.length === 1 ? 'function or class' : 'functions or classes'})`;
 }
 
@@ -66,82 +155,29 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   const hiddenCases = options.hiddenDir !== undefined ? loadFixtureDir(options.hiddenDir) : [];
   const tests = manifest.tests.filter((t) => (t.requires !== 'hidden-fixtures' || options.hiddenDir !== undefined)
     && (options.only === undefined || options.only.includes(t.id)));
-  const loaded = await loadSubmission(dir);
-
-  const checks = new Map<string, (module: Partial<Submission>) => Promise<Verdict>>();
-  const casesOf = (cases: LoadedCase[], name: OptimizerName, kind?: 'teacher-forced' | 'closed-loop') =>
-    cases.filter((c) => c.input.optimizer === name && (kind === undefined || c.input.kind === kind));
-  for (const name of OPTIMIZER_NAMES) {
-    const grade = (id: string, cases: LoadedCase[]) => async (module: Partial<Submission>): Promise<Verdict> => {
-      const started = performance.now();
-      const absent = missing(module, [name]);
-      if (absent) return { id, status: 'failed', message: absent, durationMs: 0 };
-      if (cases.length === 0) throw new Error(`no fixture case for ${id}`);
-      return casesVerdict(id, name, cases.map((c) => ({ case: c, trajectory: runOptimizerCase(module as Submission, c.input) })), started);
-    };
-    checks.set(`optimizer.${name}.steps`, grade(`optimizer.${name}.steps`, casesOf(publicCases, name, 'teacher-forced')));
-    checks.set(`optimizer.${name}.closed-loop`, grade(`optimizer.${name}.closed-loop`, casesOf(publicCases, name, 'closed-loop')));
-    checks.set(`optimizer.${name}.hidden`, grade(`optimizer.${name}.hidden`, casesOf(hiddenCases, name)));
-    checks.set(`optimizer.${name}.properties`, async (module) => {
-      const id = `optimizer.${name}.properties`;
-      const started = performance.now();
-      const absent = missing(module, [name]);
-      if (absent) return { id, status: 'failed', message: absent, durationMs: 0 };
-      const input = casesOf(publicCases, name, 'teacher-forced')[0]?.input as TeacherForcedInput | undefined;
-      if (input === undefined) throw new Error(`no teacher-forced fixture for ${name}`);
-      const defaults = { ...input, args: Object.values(OPTIMIZER_DEFAULTS[name]) as number[] };
-      return propertiesVerdict(id, name, await probeOptimizer(module as Submission, defaults), started);
-    });
-    checks.set(`optimizer.${name}.training`, async (module) => {
-      const id = `optimizer.${name}.training`;
-      const started = performance.now();
-      const absent = missing(module, [name]);
-      if (absent) return { id, status: 'failed', message: absent, durationMs: 0 };
-      const entry = thresholds.optimizers[name]!;
-      return trainingVerdict(id, name, entry, thresholds.gradingSeed, probeTraining(module as Submission, name, entry.args, data(), thresholds.gradingSeed), started);
-    });
-  }
-  const simple = (id: string, needs: readonly (keyof Submission)[], run: (m: Submission, started: number) => Verdict): void => {
-    checks.set(id, async (module) => {
-      const absent = missing(module, needs);
-      if (absent) return { id, status: 'failed', message: absent, durationMs: 0 };
-      return run(module as Submission, performance.now());
-    });
-  };
-  simple('nets', ['getOneFCNet', 'getGarmentClassifier'], (m, s) => netsVerdict('nets', probeNets(m), s));
-  simple('data', ['makeLoaders'], (m, s) => dataVerdict('data', probeData(m, data()), s));
-  simple('training.step', ['trainingStep', 'lossFn'], (m, s) => {
-    const expected = referenceStep();
-    if (!expected.ok) throw new Error(`the reference's training step failed: ${expected.fault}`);
-    return stepVerdict('training.step', probeTrainingStep(m, data()), expected.value, s);
-  });
-  simple('training.loop', ['theLoop'], (m, s) => {
-    const expected = referenceLoop();
-    if (!expected.ok) throw new Error(`the reference's loop failed: ${expected.fault}`);
-    return loopVerdict('training.loop', probeLoop(m, data()), expected.value, s);
-  });
-
+  const checks = buildChecks(publicCases, hiddenCases, thresholds);
+  const executor: Executor = options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
   const verdicts: Verdict[] = [];
-  for (const [index, test] of tests.entries()) {
-    options.onTest?.(test.id, index, tests.length);
-    const started = performance.now();
-    if (test.id === 'tuning') {
-      verdicts.push(gradeTuning(dir, thresholds.gradingSeed, started));
-      continue;
+  try {
+    const needsCode = tests.some((t) => t.id !== 'tuning');
+    const prepared = needsCode ? await executor.prepare() : { ok: true as const, exports: {} };
+    for (const [index, test] of tests.entries()) {
+      options.onTest?.(test.id, index, tests.length);
+      const started = performance.now();
+      try {
+        if (test.id === 'tuning') { verdicts.push(gradeTuning(dir, thresholds.gradingSeed, started)); continue; }
+        if (!prepared.ok) { verdicts.push({ id: test.id, status: 'failed', message: prepared.message, durationMs: 0 }); continue; }
+        const entry = checks.get(test.id);
+        if (entry === undefined) throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
+        const absent = missingExports(prepared.exports, entry.needs);
+        if (absent) { verdicts.push({ id: test.id, status: 'failed', message: absent, durationMs: 0 }); continue; }
+        verdicts.push(await entry.check((request, label) => executor.run(request, label), started));
+      } catch (error) {
+        verdicts.push({ id: test.id, status: 'error', message: `grader error: ${describeThrown(error)}`, durationMs: performance.now() - started });
+      }
     }
-    if (!loaded.ok) {
-      verdicts.push({ id: test.id, status: 'failed', message: loaded.message, durationMs: 0 });
-      continue;
-    }
-    const check = checks.get(test.id);
-    try {
-      if (check === undefined) throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
-      verdicts.push(await check(loaded.module));
-    } catch (error) {
-      verdicts.push({ id: test.id, status: 'error', message: `grader error: ${describeThrown(error)}`, durationMs: performance.now() - started });
-    } finally {
-      tf.disposeVariables();
-    }
+  } finally {
+    executor.close();
   }
   return verdicts;
 }
@@ -157,7 +193,12 @@ function gradeTuning(dir: string, seed: number, started: number): Verdict {
   }
   const defaults = OPTIMIZER_DEFAULTS[choice.optimizer] as Record<string, number>;
   const args = names.map((k) => choice.hyperparameters[k] ?? defaults[k]!);
-  // The choice is graded with the reference's optimizer, so a bug in the student's optimizer is not counted twice.
+  // The choice is data: it is retrained here with the reference's optimizer, so a bug in the
+  // student's optimizer is not counted twice and no student code runs for this test.
   const Optimizer = reference[choice.optimizer] as unknown as new (...a: number[]) => tf.Optimizer;
-  return tuningVerdict('tuning', choice, measureTuning(Optimizer, args, choice.batchSize, data(), seed), started);
+  try {
+    return tuningVerdict('tuning', choice, measureTuning(Optimizer, args, choice.batchSize, data(), seed), started);
+  } finally {
+    tf.disposeVariables();
+  }
 }

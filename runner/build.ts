@@ -1,0 +1,112 @@
+/**
+ * Compiles a submission in the trusted grading process (esbuild runs no code) into a bundle the
+ * child runs as plain JavaScript. Imports are confined: a submission file may import only files
+ * inside the submission directory (after following symlinks), the course helpers (`#course/*`,
+ * `#contract/*`), and an allow-list of packages; anything else fails the build with a message
+ * naming the import, so no hidden file is ever inlined.
+ */
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Packages a submission may import; they stay external and load from node_modules at run time. */
+export const ALLOWED_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'];
+
+export class BuildRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BuildRefused';
+  }
+}
+
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
+
+function resolveFile(base: string): string | undefined {
+  const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, `${base}.js`, join(base, 'index.ts'), join(base, 'index.js')];
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
+}
+
+function confine(submissionDir: string): Plugin {
+  const root = realpathSync(submissionDir);
+  const harness = [join(PROJECT_ROOT, 'course'), join(PROJECT_ROOT, 'contract'), join(PROJECT_ROOT, 'runner')];
+  return {
+    name: 'optnn-confine',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        if (args.path === 'optnn-submission') {
+          const entry = resolveFile(join(root, 'index.ts'));
+          if (entry === undefined) throw new BuildRefused(`the submission has no index.ts (looked in ${root})`);
+          return { path: realpathSync(entry) };
+        }
+        const fromSubmission = within(realpathSync(args.importer), root);
+        const spec = args.path;
+        if (spec.startsWith('node:')) return { path: spec, external: true };
+        if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`))) return { path: spec, external: true };
+        const course = /^#(course|contract)\/(.+)$/.exec(spec);
+        if (course) {
+          const file = resolveFile(join(PROJECT_ROOT, course[1]!, course[2]!));
+          if (file === undefined) throw new BuildRefused(`${relative(root, args.importer)} imports ${spec}, which the course does not provide`);
+          return { path: file };
+        }
+        if (!spec.startsWith('.') && !isAbsolute(spec)) {
+          if (fromSubmission) throw new BuildRefused(`${relative(root, args.importer)} imports the package '${spec}', which is not allowed (allowed: ${ALLOWED_PACKAGES.join(', ')}, and node: built-ins)`);
+          // The harness's own packages load from node_modules at run time.
+          return { path: spec, external: true };
+        }
+        const file = resolveFile(resolve(dirname(args.importer), spec));
+        if (file === undefined) {
+          if (fromSubmission) throw new BuildRefused(`${relative(root, args.importer)} imports ${spec}, which does not exist in the submission`);
+          return undefined;
+        }
+        const real = realpathSync(file);
+        if (fromSubmission && !within(real, root)) {
+          throw new BuildRefused(`${relative(root, args.importer)} tried to import ${spec}, a file outside the submission (${real})`);
+        }
+        if (!fromSubmission && !harness.some((h) => within(real, h))) {
+          throw new BuildRefused(`the harness imported ${real}, outside course/, contract/ and runner/`);
+        }
+        return { path: real };
+      });
+      b.onLoad({ filter: /\.json$/ }, (args) => {
+        if (!harness.some((h) => within(args.path, h)) && !within(args.path, root)) {
+          throw new BuildRefused(`refusing to inline ${args.path}`);
+        }
+        return undefined;
+      });
+    },
+  };
+}
+
+export interface BuildResult {
+  dir: string;
+  entry: string;
+}
+
+/** Bundles runner/child.ts with the submission into `outDir` (inside the project, so node_modules resolve). */
+export async function buildSubmission(submissionDir: string, outDir: string): Promise<BuildResult> {
+  mkdirSync(outDir, { recursive: true });
+  try {
+    await build({
+      entryPoints: { child: join(PROJECT_ROOT, 'runner', 'child.ts') },
+      bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+      outdir: outDir, outExtension: { '.js': '.mjs' }, logLevel: 'silent', write: true,
+      plugins: [confine(submissionDir)],
+    });
+  } catch (error) {
+    const errors = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null; detail?: unknown }> }).errors;
+    if (errors && errors.length > 0) {
+      const refused = errors.map((e) => e.detail).find((d): d is BuildRefused => d instanceof BuildRefused);
+      if (refused) throw refused;
+      const lines = errors.slice(0, 5).map((e) => `${e.location ? `${relative(submissionDir, e.location.file)}:${e.location.line}: ` : ''}${e.text}`);
+      throw new BuildRefused(`the submission does not compile:\n  ${lines.join('\n  ')}`);
+    }
+    throw error;
+  }
+  const entry = join(outDir, 'child.mjs');
+  if (extname(entry) !== '.mjs' || !existsSync(entry)) throw new Error(`esbuild wrote no ${entry}`);
+  return { dir: outDir, entry };
+}

@@ -1,0 +1,63 @@
+/**
+ * The process tree of a child, read from /proc: its resident memory and its descendants, so a
+ * watchdog can stop a memory hog (a Buffer hog is not stopped by V8's heap limit) and a kill
+ * reaches every process, including one that left the process group.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `pid` and every process descending from it. */
+export function processTree(pid: number): number[] {
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  } catch {
+    return [pid];
+  }
+  const children = new Map<number, number[]>();
+  for (const p of pids) {
+    const parent = parentOf(p);
+    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), p]);
+  }
+  const tree: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    tree.push(p);
+    queue.push(...(children.get(p) ?? []));
+  }
+  return tree;
+}
+
+/** Resident memory of one process in bytes (0 when it is gone). */
+export function rssOf(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function treeRss(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + rssOf(p), 0);
+}
+
+/** SIGKILL to the process group and to every descendant found. */
+export function killTree(pid: number): void {
+  const tree = processTree(pid);
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* no such group */ }
+  for (const p of tree.reverse()) {
+    try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
+  }
+}

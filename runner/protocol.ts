@@ -1,0 +1,90 @@
+/**
+ * What crosses between the grading process and the child that runs a submission: requests (inputs
+ * only, never expected values) and responses (plain observations). Non-finite numbers travel as
+ * the strings "NaN", "Infinity", "-Infinity". Every response is validated against its schema here
+ * before the grading process believes it.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CaseInput, TeacherForcedInput } from '../contract/fixture-schema.js';
+import { OPTIMIZER_NAMES } from '../contract/index.js';
+import { problemsWith } from '../contract/validate.js';
+
+export const Request = Type.Union([
+  Type.Object({ kind: Type.Literal('case'), input: CaseInput }),
+  Type.Object({ kind: Type.Literal('probe-optimizer'), input: TeacherForcedInput }),
+  Type.Object({ kind: Type.Literal('nets') }),
+  Type.Object({ kind: Type.Literal('data') }),
+  Type.Object({ kind: Type.Literal('step') }),
+  Type.Object({ kind: Type.Literal('loop') }),
+  Type.Object({ kind: Type.Literal('training'), optimizer: Type.Union(OPTIMIZER_NAMES.map((n) => Type.Literal(n))), args: Type.Array(Type.Number()), seed: Type.Integer() }),
+]);
+export type Request = Static<typeof Request>;
+
+const Num = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity')]);
+const Nums = Type.Array(Num);
+const Message = Type.String({ maxLength: 4000 });
+const probe = <T extends Record<string, TSchema>>(fields: T) => Type.Union([
+  Type.Object({ ok: Type.Literal(true), ...fields }, { additionalProperties: false }),
+  Type.Object({ ok: Type.Literal(false), fault: Message }, { additionalProperties: false }),
+]);
+
+export const TrajectoryResult = Type.Object({
+  steps: Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 }),
+  fault: Type.Optional(Type.Object({ step: Type.Integer({ minimum: 0 }), message: Message }, { additionalProperties: false })),
+  tensorCounts: Type.Array(Type.Integer({ minimum: 0 })),
+}, { additionalProperties: false });
+
+export const OptimizerProbesResult = Type.Object({
+  lrZero: probe({ maxChange: Num }),
+  separateState: probe({ maxDifference: Num }),
+  leak: probe({ counts: Type.Array(Type.Integer({ minimum: 0 })) }),
+  fit: probe({ losses: Nums, weightsChanged: Type.Boolean() }),
+}, { additionalProperties: false });
+
+const NetProbe = Type.Object({ paramCount: Type.Integer({ minimum: 0 }), weightShapes: Type.Array(Type.Array(Type.Integer())), outputShape: Type.Array(Type.Integer()) }, { additionalProperties: false });
+export const NetsResult = Type.Object({ OneFCNet: probe({ value: NetProbe }), GarmentClassifier: probe({ value: NetProbe }) }, { additionalProperties: false });
+
+const LoaderStats = { batches: Type.Integer({ minimum: 0 }), imageShapes: Type.Array(Type.Array(Type.Integer()), { maxItems: 100_000 }), labelDtype: Type.String({ maxLength: 20 }) };
+export const DataResult = probe({ value: Type.Object({
+  subsetLength: Type.Integer(),
+  gd: Type.Object(LoaderStats, { additionalProperties: false }),
+  batched: Type.Object({ ...LoaderStats, distinctPerEpoch: Type.Integer(), min: Num, max: Num }, { additionalProperties: false }),
+}, { additionalProperties: false }) });
+
+export const StepResult = probe({ value: Type.Object({ loss: Num, lossFnValue: Num, params: Nums }, { additionalProperties: false }) });
+
+export const LoopResultSchema = probe({ value: Type.Object({
+  losses: Nums, statesCount: Type.Integer({ minimum: 0 }), firstStateIsInitial: Type.Boolean(), state2: Nums,
+  valLosses: Type.Union([Nums, Type.Null()]), swaAveraged: Type.Integer({ minimum: 0 }), swaState: Type.Union([Nums, Type.Null()]),
+  finalParams: Nums, withoutEpochs: Message,
+}, { additionalProperties: false }) });
+
+export const TrainingResult = probe({ value: Type.Object({ losses: Nums, finalLoss: Num }, { additionalProperties: false }) });
+
+export const RESULT_SCHEMAS: Record<Request['kind'], TSchema> = {
+  case: TrajectoryResult,
+  'probe-optimizer': OptimizerProbesResult,
+  nets: NetsResult,
+  data: DataResult,
+  step: StepResult,
+  loop: LoopResultSchema,
+  training: TrainingResult,
+};
+
+const NON_FINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/** Back to numbers, after validation. */
+export function decode<T>(value: unknown): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v];
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** Problems with a response to a request of `kind`; empty when it fits. */
+export function responseProblems(kind: Request['kind'], value: unknown): string[] {
+  return problemsWith(RESULT_SCHEMAS[kind], value);
+}
