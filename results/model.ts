@@ -34,6 +34,8 @@ export const SubmissionResult = Type.Object({
   seeds: Type.Object({ training: Type.Integer(), fixtures: Type.Array(Type.Integer()) }, { additionalProperties: false }),
   hiddenFixtures: Type.Boolean(),
   timings: Type.Object({ totalMs: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+  /** What the batch compares to skip a submission whose results are current. */
+  cacheKey: Type.Optional(Type.String()),
   tests: Type.Array(TestResult),
 }, { additionalProperties: false });
 

@@ -67,3 +67,6 @@ process.on('message', (raw: unknown) => {
 });
 
 reply({ type: 'ready', backend: backend.name });
+
+// When the grading process goes away, so does this one (nothing else would end it).
+process.on('disconnect', () => process.exit(0));

@@ -1,72 +1,161 @@
 /**
- * `npm run grade -- [SUBMISSION_DIR] [options]`: grades one submission against the public tests
- * (and hidden fixtures with --hidden), writes `results.json` under `OUT/<submission-id>/` and prints
- * a summary. Without a directory it grades the reference solution.
+ * The grading command for students, TAs and CI.
+ *   npm run grade -- [SUBMISSION_DIR] [options]        one submission (default: the reference)
+ *   npm run grade -- batch DIR --out OUT [options]     a class, with a worker pool
+ *   npm run grade -- merge OUT... --out DIR            shards into one gradebook and cohort summary
+ *   npm run grade -- regrade-diff OLD NEW              whose grades moved, by how much, on which tests
+ * Exit codes: 0 done; 1 a harness fault or any grader error; 2 bad usage.
  */
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
-import { gradeSubmission } from '../graders/grade.js';
-import { loadManifest } from '../graders/manifest-schema.js';
-import { loadThresholds } from '../graders/thresholds-schema.js';
-import { buildResult } from '../results/model.js';
-import { PUBLIC_SEED } from './lib/fixture-cases.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { runMain } from './lib/main.js';
-import { writeJsonAtomic } from './lib/write-json.js';
 import { createProgress } from '../course/progress.js';
-import { existsSync, statSync } from 'node:fs';
+import { loadManifest } from '../graders/manifest-schema.js';
+import type { IsolatedOptions } from '../runner/executor.js';
+import { bubblewrap, findBubblewrap } from '../runner/sandbox.js';
+import { parseFlags, usage, type FlagSpec, type FlagValues } from './lib/args.js';
+import { parseShard, runBatch } from './lib/batch.js';
+import { gradeOne, SUBMISSION_ID } from './lib/grade-one.js';
+import { runMain } from './lib/main.js';
+import { mergeBatches, readBatch, regradeDiff } from './lib/merge.js';
+import { writeClassOutputs, writeSubmissionOutputs } from './lib/outputs.js';
 
-const FLAGS: Record<string, FlagSpec> = {
-  out: { type: 'string', description: 'output directory (default out/grades); results go to OUT/<submission-id>/' },
+const COMMON: Record<string, FlagSpec> = {
   hidden: { type: 'string', description: 'a directory of hidden fixtures (npm run fixtures -- --hidden ...)' },
-  backend: { type: 'string', description: 'auto, node-gpu, node, wasm or cpu (default: auto, or $OPTNN_BACKEND)' },
-  only: { type: 'string', description: 'comma-separated test ids from graders/manifest.json' },
+  backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the submission\'s process: wasm (default) or cpu' },
+  sandbox: { type: 'string', choices: ['auto', 'bwrap', 'none'], description: 'bubblewrap around the submission: auto (when installed; default), bwrap (required), none' },
+  'allow-unsandboxed': { type: 'boolean', description: 'let batch grading with hidden fixtures run without bubblewrap' },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run grade -- [SUBMISSION_DIR] [options]', 'Grades one submission (default: the reference solution).', FLAGS);
+const SINGLE: Record<string, FlagSpec> = {
+  out: { type: 'string', description: 'output directory (default out/grades); outputs go to OUT/<submission-id>/' },
+  only: { type: 'string', description: 'comma-separated test ids from graders/manifest.json' },
+  'cache-key': { type: 'string', description: '(used by batch workers) the key recorded in results.json' },
+  ...COMMON,
+};
+const BATCH: Record<string, FlagSpec> = {
+  out: { type: 'string', description: 'output directory (required)' },
+  jobs: { type: 'integer', min: 1, description: 'parallel workers (default: the number of cores)' },
+  shard: { type: 'string', description: 'i/n: grade only the i-th of n shards of the class (for a CI matrix)' },
+  ...COMMON,
+};
+const MERGE: Record<string, FlagSpec> = {
+  out: { type: 'string', description: 'output directory for the gradebook and cohort summary (required)' },
+  help: COMMON['help']!,
+};
+const DIFF: Record<string, FlagSpec> = {
+  json: { type: 'boolean', description: 'print the changes as JSON' },
+  help: COMMON['help']!,
+};
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
+const USAGE = [
+  usage('npm run grade -- [SUBMISSION_DIR] [options]', 'Grades one submission (default: the reference solution).', SINGLE),
+  usage('npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]', 'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.', BATCH),
+  usage('npm run grade -- merge OUT... --out DIR', 'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.', MERGE),
+  usage('npm run grade -- regrade-diff OLD_OUT NEW_OUT', 'Lists the submissions whose grades moved, by how much, on which tests.', DIFF),
+].join('\n\n');
+
+const str = (flags: FlagValues, name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
+
+function isolationFor(flags: FlagValues, batchWithHidden: boolean): { isolation: IsolatedOptions; sandboxName: string } {
+  const mode = str(flags, 'sandbox') ?? 'auto';
+  const bwrap = mode === 'none' ? undefined : findBubblewrap();
+  if (mode === 'bwrap' && bwrap === undefined) {
+    throw new HarnessError('OPTNN_BAD_OPTION', '--sandbox bwrap was asked for, but bubblewrap is not installed or not usable here (Debian: apt-get install bubblewrap)');
+  }
+  if (batchWithHidden && bwrap === undefined && flags['allow-unsandboxed'] !== true) {
+    throw new HarnessError('OPTNN_BAD_OPTION', 'Batch grading with hidden fixtures refuses to run without bubblewrap (apt-get install bubblewrap); pass --allow-unsandboxed to run with the Node-level layers only');
+  }
+  const backend = (str(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
+  return { isolation: { backend, ...(bwrap ? { sandbox: bubblewrap(bwrap) } : {}) }, sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only' };
+}
+
+function existingDir(path: string, what: string): string {
+  const dir = resolve(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new HarnessError('OPTNN_BAD_OPTION', `The ${what} ${dir} does not exist`);
+  return dir;
+}
+
+async function single(argv: string[]): Promise<void> {
+  const { flags, positional } = parseFlags(argv, SINGLE);
   if (flags['help']) { console.log(USAGE); return; }
   if (positional.length > 1) throw new HarnessError('OPTNN_BAD_OPTION', `Expected at most one submission directory, got ${positional.length}: ${positional.join(' ')}`);
-  const dir = resolve(positional[0] ?? 'reference');
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new HarnessError('OPTNN_BAD_OPTION', `The submission directory ${dir} does not exist`);
-  const hiddenDir = typeof flags['hidden'] === 'string' ? resolve(flags['hidden']) : undefined;
+  const dir = existingDir(positional[0] ?? 'reference', 'submission directory');
+  if (!SUBMISSION_ID.test(basename(dir))) throw new HarnessError('OPTNN_BAD_OPTION', `The submission directory's name ${JSON.stringify(basename(dir))} is not a valid id (letters, digits, '.', '_', '-')`);
+  const hiddenDir = str(flags, 'hidden') ? existingDir(str(flags, 'hidden')!, 'hidden fixtures directory') : undefined;
   const manifest = loadManifest();
-  const thresholds = loadThresholds();
-  const only = typeof flags['only'] === 'string' ? flags['only'].split(',') : undefined;
+  const only = str(flags, 'only')?.split(',');
   const unknown = (only ?? []).filter((id) => !manifest.tests.some((t) => t.id === id));
   if (unknown.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Expected --only to name tests of graders/manifest.json, got ${unknown.join(', ')}`);
-
+  const { isolation, sandboxName } = isolationFor(flags, false);
   tf.env().set('PROD', true);
-  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
-  console.error(`grade: ${describeBackend(backend)}`);
-  const started = performance.now();
-  const bar = createProgress({ total: manifest.tests.length, label: `grading ${basename(dir)}` });
-  const verdicts = await gradeSubmission(dir, {
-    manifest, thresholds, ...(hiddenDir ? { hiddenDir } : {}), ...(only ? { only } : {}),
+  const backend = await selectBackend(undefined);
+  console.error(`grade: ${describeBackend(backend)}; the submission runs on ${isolation.backend} in a child process (${sandboxName})`);
+  const out = resolve(str(flags, 'out') ?? 'out/grades');
+  const bar = createProgress({ total: only?.length ?? manifest.tests.filter((t) => t.requires === undefined || hiddenDir).length, label: `grading ${basename(dir)}` });
+  const { result, path } = await gradeOne(dir, {
+    out, backend, isolation, ...(hiddenDir ? { hiddenDir } : {}), ...(only ? { only } : {}),
+    ...(str(flags, 'cache-key') ? { cacheKey: str(flags, 'cache-key')! } : {}),
     onTest: (id, done) => bar.update(done, id),
   });
   bar.finish();
-  const id = basename(dir);
-  const result = buildResult(verdicts, only ? { ...manifest, tests: manifest.tests.filter((t) => only.includes(t.id)) } : manifest, {
-    submission: { id, path: dir },
-    backend: { name: backend.name, package: backend.package, version: backend.version },
-    versions: { 'tfjs-core': tf.version_core, node: process.version },
-    seeds: { training: thresholds.gradingSeed, fixtures: [PUBLIC_SEED] },
-    hiddenFixtures: hiddenDir !== undefined,
-    timings: { totalMs: performance.now() - started },
-  });
-  const outDir = join(resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/grades'), id);
-  writeJsonAtomic(join(outDir, 'results.json'), result);
+  const written = writeSubmissionOutputs(result, join(out, result.submission.id));
   for (const test of result.tests) {
     const mark = test.status === 'passed' ? 'PASS' : test.status === 'failed' ? 'FAIL' : 'ERROR';
     console.log(`${mark.padEnd(5)} ${`${test.points}/${test.maxPoints}`.padStart(7)}  ${test.id}${test.status === 'passed' ? '' : `\n        ${test.message.split('\n').join('\n        ')}`}`);
   }
-  console.log(`\n${id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s on ${backend.name}; wrote ${join(outDir, 'results.json')}`);
+  console.log(`\n${result.submission.id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s; wrote ${[path, ...written].join(', ')}`);
   if (result.graderErrors > 0) process.exitCode = 1;
 }
 
-runMain(main, USAGE);
+async function batch(argv: string[]): Promise<void> {
+  const { flags, positional } = parseFlags(argv, BATCH);
+  if (flags['help']) { console.log(USAGE); return; }
+  if (positional.length !== 1) throw new HarnessError('OPTNN_BAD_OPTION', `batch takes one directory of submissions, got ${positional.length}`);
+  const out = str(flags, 'out');
+  if (out === undefined) throw new HarnessError('OPTNN_BAD_OPTION', 'batch needs --out DIR');
+  const hiddenDir = str(flags, 'hidden') ? existingDir(str(flags, 'hidden')!, 'hidden fixtures directory') : undefined;
+  const { sandboxName } = isolationFor(flags, hiddenDir !== undefined);
+  const jobs = typeof flags['jobs'] === 'number' ? flags['jobs'] : (await import('node:os')).availableParallelism();
+  const shard = str(flags, 'shard') ? parseShard(str(flags, 'shard')!) : undefined;
+  console.error(`batch: ${jobs} worker(s), ${sandboxName}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+  const summary = await runBatch({
+    submissionsDir: resolve(positional[0]!), out: resolve(out), jobs, ...(shard ? { shard } : {}), ...(hiddenDir ? { hiddenDir } : {}),
+    backend: str(flags, 'backend') ?? 'auto', sandbox: (str(flags, 'sandbox') ?? 'auto') as 'auto' | 'bwrap' | 'none',
+    workerArgs: flags['allow-unsandboxed'] === true ? ['--allow-unsandboxed'] : [],
+  });
+  const results = readBatch(resolve(out));
+  writeClassOutputs(results, resolve(out));
+  console.log(`batch: ${summary.total} submissions, ${summary.graded} graded, ${summary.skipped} skipped as current, ${summary.graderErrors} with grader errors, ${summary.seconds.toFixed(1)} s; results in ${resolve(out)}`);
+  if (summary.graderErrors > 0) process.exitCode = 1;
+}
+
+async function merge(argv: string[]): Promise<void> {
+  const { flags, positional } = parseFlags(argv, MERGE);
+  if (flags['help']) { console.log(USAGE); return; }
+  const out = str(flags, 'out');
+  if (out === undefined || positional.length === 0) throw new HarnessError('OPTNN_BAD_OPTION', 'merge needs one or more batch output directories and --out DIR');
+  const { results, cohort } = mergeBatches(positional.map((p) => resolve(p)));
+  const written = writeClassOutputs(results, resolve(out));
+  console.log(`merge: ${results.length} submissions, mean ${cohort.meanScore}, median ${cohort.medianScore} of ${cohort.maxScore}; wrote ${written.join(', ')}`);
+}
+
+async function diff(argv: string[]): Promise<void> {
+  const { flags, positional } = parseFlags(argv, DIFF);
+  if (flags['help']) { console.log(USAGE); return; }
+  if (positional.length !== 2) throw new HarnessError('OPTNN_BAD_OPTION', `regrade-diff takes two batch output directories (old, new), got ${positional.length}`);
+  const changes = regradeDiff(readBatch(resolve(positional[0]!)), readBatch(resolve(positional[1]!)));
+  if (flags['json']) { console.log(JSON.stringify(changes, null, 1)); return; }
+  if (changes.length === 0) { console.log('regrade-diff: no grade moved'); return; }
+  for (const c of changes) {
+    console.log(`${c.id}: ${c.old ?? '—'} → ${c.new ?? '—'} (${c.delta >= 0 ? '+' : ''}${c.delta})`);
+    for (const t of c.tests) console.log(`    ${t.id}: ${t.old ?? '—'} → ${t.new ?? '—'}`);
+  }
+  console.log(`regrade-diff: ${changes.length} submission(s) moved`);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const commands: Record<string, (argv: string[]) => Promise<void>> = { batch, merge, 'regrade-diff': diff };
+runMain(() => (command !== undefined && command in commands ? commands[command]!(rest) : single(process.argv.slice(2))), USAGE);

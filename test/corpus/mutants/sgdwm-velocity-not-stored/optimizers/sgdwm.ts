@@ -12,7 +12,7 @@ export class SGDwM extends SlotOptimizer<'v'> {
   protected override updateParameter({ param, grad, state }: ParameterUpdate<'v'>): void {
     // v = η·(−∂L/∂θ) + v_old·mtm, then θ = θ + v.
     // `state.v` is this parameter's velocity, zero at the start; update it with state.v.assign(...).
-    let v = state.v;
+    let v: tf.Tensor = state.v;
     v = v.mul(this.momentum).sub(grad.mul(this.lr));
     param.assign(param.add(v));
   }

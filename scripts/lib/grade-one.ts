@@ -1,0 +1,57 @@
+/**
+ * Grades one submission and writes its outputs under `<out>/<submission-id>/`, atomically. Used by
+ * `npm run grade -- DIR` and by each worker of a batch.
+ */
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo } from '../../course/backend.js';
+import { gradeSubmission } from '../../graders/grade.js';
+import { loadManifest } from '../../graders/manifest-schema.js';
+import { loadThresholds } from '../../graders/thresholds-schema.js';
+import type { IsolatedOptions } from '../../runner/executor.js';
+import { buildResult, type SubmissionResult } from '../../results/model.js';
+import { PUBLIC_SEED } from './fixture-cases.js';
+import { writeJsonAtomic } from './write-json.js';
+
+export interface GradeOneOptions {
+  out: string;
+  hiddenDir?: string;
+  only?: readonly string[];
+  backend: BackendInfo;
+  isolation: IsolatedOptions;
+  cacheKey?: string;
+  onTest?: (id: string, done: number, total: number) => void;
+}
+
+export const SUBMISSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function submissionId(dir: string): string {
+  return basename(dir);
+}
+
+export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{ result: SubmissionResult; path: string }> {
+  const manifest = loadManifest();
+  const thresholds = loadThresholds();
+  const started = performance.now();
+  const verdicts = await gradeSubmission(dir, {
+    manifest, thresholds, isolation: options.isolation,
+    ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.onTest ? { onTest: options.onTest } : {}),
+  });
+  const id = submissionId(dir);
+  const graded = options.only ? { ...manifest, tests: manifest.tests.filter((t) => options.only!.includes(t.id)) } : manifest;
+  const childBackend = options.isolation.backend ?? 'wasm';
+  const result = buildResult(verdicts, graded, {
+    submission: { id, path: dir },
+    backend: { name: childBackend, package: `@tensorflow/tfjs-backend-${childBackend}`, version: tf.version_core },
+    versions: { 'tfjs-core': tf.version_core, node: process.version, 'grading-process-backend': options.backend.name },
+    seeds: { training: thresholds.gradingSeed, fixtures: [PUBLIC_SEED] },
+    hiddenFixtures: options.hiddenDir !== undefined,
+    timings: { totalMs: performance.now() - started },
+    ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
+  });
+  const path = join(options.out, id, 'results.json');
+  writeJsonAtomic(path, result);
+  return { result, path };
+}

@@ -1,0 +1,69 @@
+/**
+ * `merge`: joins the results of one or more batch outputs (shards) into one class: every
+ * submission once (a submission in two shards is an error: the shards overlap), the cohort summary,
+ * and the class-level outputs.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateOrThrow } from '../../contract/validate.js';
+import { HarnessError } from '../../course/errors.js';
+import { cohortOf, type Cohort } from '../../results/cohort.js';
+import { SubmissionResult } from '../../results/model.js';
+
+export function readBatch(dir: string): SubmissionResult[] {
+  if (!existsSync(dir)) throw new HarnessError('OPTNN_BAD_OPTION', `The results directory ${dir} does not exist`);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'results.json')))
+    .map((e) => {
+      const path = join(dir, e.name, 'results.json');
+      let value: unknown;
+      try { value = JSON.parse(readFileSync(path, 'utf8')); } catch (error) {
+        throw new HarnessError('OPTNN_SCHEMA', `${path} is not valid JSON: ${(error as Error).message}`);
+      }
+      return validateOrThrow(SubmissionResult, value, path);
+    });
+}
+
+export function mergeBatches(dirs: readonly string[]): { results: SubmissionResult[]; cohort: Cohort } {
+  const seen = new Map<string, string>();
+  const results: SubmissionResult[] = [];
+  for (const dir of dirs) {
+    for (const result of readBatch(dir)) {
+      const other = seen.get(result.submission.id);
+      if (other !== undefined) throw new HarnessError('OPTNN_BAD_OPTION', `The submission ${result.submission.id} appears in both ${other} and ${dir}: the shards overlap`);
+      seen.set(result.submission.id, dir);
+      results.push(result);
+    }
+  }
+  results.sort((a, b) => a.submission.id.localeCompare(b.submission.id));
+  return { results, cohort: cohortOf(results) };
+}
+
+export interface GradeChange {
+  id: string;
+  old: number | null;
+  new: number | null;
+  delta: number;
+  tests: Array<{ id: string; old: number | null; new: number | null }>;
+}
+
+/** Which submissions' grades moved between two class results, by how much, on which tests. */
+export function regradeDiff(oldResults: readonly SubmissionResult[], newResults: readonly SubmissionResult[]): GradeChange[] {
+  const before = new Map(oldResults.map((r) => [r.submission.id, r]));
+  const after = new Map(newResults.map((r) => [r.submission.id, r]));
+  const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const changes: GradeChange[] = [];
+  for (const id of ids) {
+    const a = before.get(id);
+    const b = after.get(id);
+    const testIds = [...new Set([...(a?.tests ?? []), ...(b?.tests ?? [])].map((t) => t.id))];
+    const tests = testIds.map((t) => ({ id: t, old: a?.tests.find((x) => x.id === t)?.points ?? null, new: b?.tests.find((x) => x.id === t)?.points ?? null }))
+      .filter((t) => t.old !== t.new);
+    const oldScore = a?.score ?? null;
+    const newScore = b?.score ?? null;
+    if (oldScore !== newScore || tests.length > 0) {
+      changes.push({ id, old: oldScore, new: newScore, delta: Math.round(((newScore ?? 0) - (oldScore ?? 0)) * 100) / 100, tests });
+    }
+  }
+  return changes;
+}
