@@ -43,7 +43,7 @@ function construct(classes: OptimizerClasses, input: CaseInput): tf.Optimizer {
 /** Runs `input` with the submission's optimizer (any object with the contract's classes). */
 export function runOptimizerCase(classes: OptimizerClasses, input: CaseInput): Trajectory {
   const prefix = `case${runId++}`;
-  const vars = Object.fromEntries(input.params.map((p) => [p.name, tf.variable(tf.tensor(p.initial, p.shape, 'float32'), true, `${prefix}/${p.name}`)]));
+  const vars = Object.fromEntries(input.params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.tensor(p.initial, p.shape, 'float32'), true, `${prefix}/${p.name}`))]));
   const trajectory: Trajectory = { steps: [], tensorCounts: [] };
   let optimizer: tf.Optimizer | undefined;
   try {
@@ -91,7 +91,7 @@ function closedLoopStep(input: ClosedLoopInput, vars: Record<string, tf.Variable
   const [kernel, bias] = input.params.map((p) => vars[p.name]!) as [tf.Variable, tf.Variable];
   return () => {
     const x = tf.tensor2d(input.images, [input.labels.length, input.features]);
-    const y = tf.oneHot(tf.tensor1d(input.labels, 'int32'), 10);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(input.labels, 'int32'), 10));
     try {
       optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, kernel), bias)) as tf.Scalar, false, [kernel, bias]);
     } finally {
