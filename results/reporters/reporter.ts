@@ -1,0 +1,39 @@
+/**
+ * A reporter turns one submission's results into the text of one file. Reporters only read the
+ * results model: score, status and visibility were decided there, once. What each test shows to a
+ * student is decided here, once, for every reporter that shows messages.
+ */
+import type { Visibility } from '../../graders/manifest-schema.js';
+import type { SubmissionResult, TestResult } from '../model.js';
+
+export interface Reporter {
+  /** The name the registry and the command line select it by (`junit`). */
+  readonly name: string;
+  /** The file it writes in the output directory (`junit.xml`). */
+  readonly fileName: string;
+  render(result: SubmissionResult): string;
+}
+
+const HIDDEN_UNTIL: Record<Exclude<Visibility, 'visible'>, string> = {
+  hidden: 'hidden until course staff release it',
+  after_due_date: 'hidden until the due date',
+  after_published: 'hidden until grades are published',
+};
+
+/** The test's message followed by its named mistake's hint, when it has one. */
+export function detailsOf(test: TestResult): string {
+  return test.mistake === undefined ? test.message : `${test.message}\nHint (${test.mistake.id}): ${test.mistake.hint}`;
+}
+
+/**
+ * What a report that students may read shows about a test: its details when it is visible,
+ * otherwise only when it will be shown ("hidden until the due date").
+ */
+export function shownDetailsOf(test: TestResult): string {
+  return test.visibility === 'visible' ? detailsOf(test) : HIDDEN_UNTIL[test.visibility];
+}
+
+/** The one line that says a grader error is the harness's fault, not the student's. */
+export function graderErrorText(test: TestResult): string {
+  return `Autograder error: ${test.message} (a fault in the grader, not in the submission; this test scores 0 until it is regraded)`;
+}
