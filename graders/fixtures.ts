@@ -5,7 +5,11 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { FixtureFile, type OptimizerCase } from '../contract/fixture-schema.js';
+import type { Probe } from '../runner/optimizer-probes.js';
+import { decode, LoopResultSchema, StepResult } from '../runner/protocol.js';
+import type { LoopProbe, StepProbe } from '../runner/training-probes.js';
 import { problemsWith } from '../contract/validate.js';
 import { HarnessError } from '../course/errors.js';
 
@@ -75,4 +79,33 @@ export function loadFixtureDir(dir: string): LoadedCase[] {
     const file = loadFixtureFile(path);
     return file.cases.map((c) => ({ ...c, file: path, visibility: file.visibility }));
   });
+}
+
+/**
+ * The reference's observations for the training step and loop checks (the same probes run on the
+ * reference by `npm run fixtures`), so grading needs no reference code: `<fixtures>/training/expected.json`.
+ */
+export const TrainingExpectations = Type.Object({
+  schemaVersion: Type.Literal(1),
+  generatedBy: Type.String(),
+  backend: Type.String(),
+  step: StepResult,
+  loop: LoopResultSchema,
+}, { additionalProperties: false });
+
+export const TRAINING_EXPECTATIONS = join('training', 'expected.json');
+
+export function loadTrainingExpectations(dir: string): { step: StepProbe; loop: LoopProbe } {
+  const path = join(dir, TRAINING_EXPECTATIONS);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new HarnessError('OPTNN_FIXTURE', `Cannot read the training expectations ${path} (run \`npm run fixtures\`): ${(error as Error).message}`);
+  }
+  const problems = problemsWith(TrainingExpectations, value);
+  if (problems.length > 0) throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} is malformed:\n  ${problems.join('\n  ')}`);
+  const decoded = decode<{ step: Probe<{ value: StepProbe }>; loop: Probe<{ value: LoopProbe }> }>(value);
+  if (!decoded.step.ok || !decoded.loop.ok) throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} records a failed reference run`);
+  return { step: decoded.step.value, loop: decoded.loop.value };
 }

@@ -6,19 +6,15 @@
  * for that test, never a pass.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { TeacherForcedInput } from '../contract/fixture-schema.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../contract/index.js';
 import { readTuningChoice } from '../contract/tuning-schema.js';
-import type { ImageDataset } from '../course/data/dataset.js';
-import { loadMnist } from '../course/data/mnist.js';
-import * as reference from '../reference/index.js';
 import { IsolatedExecutor, InProcessExecutor, type ExecOutcome, type Executor, type IsolatedOptions } from '../runner/executor.js';
 import { describeThrown, type Trajectory } from '../runner/optimizer-case.js';
 import type { OptimizerProbes, Probe } from '../runner/optimizer-probes.js';
 import type { Request } from '../runner/protocol.js';
-import { measureTuning, type LoaderProbe, type LoopProbe, type NetProbe, type StepProbe, type TrainingProbe } from '../runner/training-probes.js';
-import { loadFixtureDir, type LoadedCase } from './fixtures.js';
+import { type LoaderProbe, type LoopProbe, type NetProbe, type StepProbe, type TrainingProbe, type TuningRun } from '../runner/training-probes.js';
+import { loadFixtureDir, loadTrainingExpectations, type LoadedCase } from './fixtures.js';
 import { loadManifest, type Manifest } from './manifest-schema.js';
 import { casesVerdict, propertiesVerdict } from './optimizer-grader.js';
 import { loadThresholds, type Thresholds } from './thresholds-schema.js';
@@ -41,28 +37,6 @@ export interface GradeOptions {
   onTest?: (id: string, done: number, total: number) => void;
 }
 
-let embedded: ImageDataset | undefined;
-const data = (): ImageDataset => (embedded ??= loadMnist().train);
-
-/** The reference's own observations for the step and loop checks, computed here (trusted). */
-let referenceRuns: InProcessExecutor | undefined;
-const referenceAnswers = new Map<string, Promise<ExecOutcome>>();
-async function referenceAnswer(request: Request): Promise<unknown> {
-  const key = JSON.stringify(request);
-  if (!referenceAnswers.has(key)) {
-    referenceAnswers.set(key, (async () => {
-      if (referenceRuns === undefined) {
-        referenceRuns = new InProcessExecutor(join(import.meta.dirname, '..', 'reference'));
-        await referenceRuns.prepare();
-      }
-      return referenceRuns.run(request);
-    })());
-  }
-  const outcome = await referenceAnswers.get(key)!;
-  if (!outcome.ok) throw new Error(`the reference failed on ${request.kind}: ${outcome.message}`);
-  return outcome.result;
-}
-
 type Check = (run: (request: Request, label: string) => Promise<ExecOutcome>, started: number) => Promise<Verdict>;
 
 /** A verdict from a failed request: the process failure or grader error, said as it is. */
@@ -70,7 +44,7 @@ function notObserved(id: string, outcome: Extract<ExecOutcome, { ok: false }>, s
   return { id, status: outcome.status, message: outcome.message, durationMs: performance.now() - started };
 }
 
-function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thresholds: Thresholds): Map<string, { needs: string[]; check: Check }> {
+function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thresholds: Thresholds, expectations: () => { step: StepProbe; loop: LoopProbe }, dir: string): Map<string, { needs: string[]; check: Check }> {
   const checks = new Map<string, { needs: string[]; check: Check }>();
   const casesOf = (cases: LoadedCase[], name: OptimizerName, kind?: 'teacher-forced' | 'closed-loop') =>
     cases.filter((c) => c.input.optimizer === name && (kind === undefined || c.input.kind === kind));
@@ -125,19 +99,35 @@ function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thres
   checks.set('training.step', {
     needs: ['trainingStep', 'lossFn'],
     check: async (run, started) => {
-      const expected = await referenceAnswer({ kind: 'step' }) as Probe<{ value: StepProbe }>;
-      if (!expected.ok) throw new Error(`the reference's step failed: ${expected.fault}`);
+      const expected = expectations().step;
       const outcome = await run({ kind: 'step' }, 'trainingStep');
-      return outcome.ok ? stepVerdict('training.step', outcome.result as Probe<{ value: StepProbe }>, expected.value, started) : notObserved('training.step', outcome, started);
+      return outcome.ok ? stepVerdict('training.step', outcome.result as Probe<{ value: StepProbe }>, expected, started) : notObserved('training.step', outcome, started);
     },
   });
   checks.set('training.loop', {
     needs: ['theLoop'],
     check: async (run, started) => {
-      const expected = await referenceAnswer({ kind: 'loop' }) as Probe<{ value: LoopProbe }>;
-      if (!expected.ok) throw new Error(`the reference's loop failed: ${expected.fault}`);
+      const expected = expectations().loop;
       const outcome = await run({ kind: 'loop' }, 'theLoop');
-      return outcome.ok ? loopVerdict('training.loop', outcome.result as Probe<{ value: LoopProbe }>, expected.value, started) : notObserved('training.loop', outcome, started);
+      return outcome.ok ? loopVerdict('training.loop', outcome.result as Probe<{ value: LoopProbe }>, expected, started) : notObserved('training.loop', outcome, started);
+    },
+  });
+  checks.set('tuning', {
+    needs: [],
+    check: async (run, started) => {
+      const read = readTuningChoice(dir);
+      if (!read.ok) return { id: 'tuning', status: 'failed', message: read.message, durationMs: performance.now() - started };
+      const { choice } = read;
+      const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
+      const unknown = Object.keys(choice.hyperparameters).filter((k) => !names.includes(k));
+      if (unknown.length > 0) {
+        return { id: 'tuning', status: 'failed', message: `tuning.json names hyperparameters ${unknown.join(', ')}, which ${choice.optimizer} does not have (it has ${names.join(', ')})`, durationMs: performance.now() - started };
+      }
+      const defaults = OPTIMIZER_DEFAULTS[choice.optimizer] as Record<string, number>;
+      const args = names.map((k) => choice.hyperparameters[k] ?? defaults[k]!);
+      // Retrained with the submission's own optimizer, in its process, so the student's local grade and the TA's agree.
+      const outcome = await run({ kind: 'tuning', optimizer: choice.optimizer, args, batchSize: choice.batchSize, seed: thresholds.gradingSeed }, `retraining with the tuning choice (${choice.optimizer})`);
+      return outcome.ok ? tuningVerdict('tuning', choice, outcome.result as Probe<{ value: TuningRun }>, started) : notObserved('tuning', outcome, started);
     },
   });
   return checks;
@@ -155,17 +145,17 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   const hiddenCases = options.hiddenDir !== undefined ? loadFixtureDir(options.hiddenDir) : [];
   const tests = manifest.tests.filter((t) => (t.requires !== 'hidden-fixtures' || options.hiddenDir !== undefined)
     && (options.only === undefined || options.only.includes(t.id)));
-  const checks = buildChecks(publicCases, hiddenCases, thresholds);
+  const fixturesDir = options.fixturesDir ?? PUBLIC_FIXTURES;
+  let expectations: { step: StepProbe; loop: LoopProbe } | undefined;
+  const checks = buildChecks(publicCases, hiddenCases, thresholds, () => (expectations ??= loadTrainingExpectations(fixturesDir)), dir);
   const executor: Executor = options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
   const verdicts: Verdict[] = [];
   try {
-    const needsCode = tests.some((t) => t.id !== 'tuning');
-    const prepared = needsCode ? await executor.prepare() : { ok: true as const, exports: {} };
+    const prepared = await executor.prepare();
     for (const [index, test] of tests.entries()) {
       options.onTest?.(test.id, index, tests.length);
       const started = performance.now();
       try {
-        if (test.id === 'tuning') { verdicts.push(gradeTuning(dir, thresholds.gradingSeed, started)); continue; }
         if (!prepared.ok) { verdicts.push({ id: test.id, status: 'failed', message: prepared.message, durationMs: 0 }); continue; }
         const entry = checks.get(test.id);
         if (entry === undefined) throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
@@ -180,25 +170,4 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     executor.close();
   }
   return verdicts;
-}
-
-function gradeTuning(dir: string, seed: number, started: number): Verdict {
-  const read = readTuningChoice(dir);
-  if (!read.ok) return { id: 'tuning', status: 'failed', message: read.message, durationMs: performance.now() - started };
-  const { choice } = read;
-  const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
-  const unknown = Object.keys(choice.hyperparameters).filter((k) => !names.includes(k));
-  if (unknown.length > 0) {
-    return { id: 'tuning', status: 'failed', message: `tuning.json names hyperparameters ${unknown.join(', ')}, which ${choice.optimizer} does not have (it has ${names.join(', ')})`, durationMs: performance.now() - started };
-  }
-  const defaults = OPTIMIZER_DEFAULTS[choice.optimizer] as Record<string, number>;
-  const args = names.map((k) => choice.hyperparameters[k] ?? defaults[k]!);
-  // The choice is data: it is retrained here with the reference's optimizer, so a bug in the
-  // student's optimizer is not counted twice and no student code runs for this test.
-  const Optimizer = reference[choice.optimizer] as unknown as new (...a: number[]) => tf.Optimizer;
-  try {
-    return tuningVerdict('tuning', choice, measureTuning(Optimizer, args, choice.batchSize, data(), seed), started);
-  } finally {
-    tf.disposeVariables();
-  }
 }

@@ -29,7 +29,7 @@ export interface Executor {
 
 /** Wall-clock limits per request kind, ms. */
 export const REQUEST_TIMEOUTS: Record<Request['kind'], number> = {
-  case: 10_000, 'probe-optimizer': 20_000, nets: 20_000, data: 20_000, step: 10_000, loop: 30_000, training: 60_000,
+  case: 10_000, 'probe-optimizer': 20_000, nets: 20_000, data: 20_000, step: 10_000, loop: 30_000, training: 60_000, tuning: 120_000,
 };
 
 function checked(kind: Request['kind'], raw: unknown): ExecOutcome {

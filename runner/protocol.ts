@@ -6,7 +6,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CaseInput, TeacherForcedInput } from '../contract/fixture-schema.js';
-import { OPTIMIZER_NAMES } from '../contract/index.js';
+import { OPTIMIZER_NAMES, TUNABLE_OPTIMIZERS } from '../contract/index.js';
 import { problemsWith } from '../contract/validate.js';
 
 export const Request = Type.Union([
@@ -17,6 +17,10 @@ export const Request = Type.Union([
   Type.Object({ kind: Type.Literal('step') }),
   Type.Object({ kind: Type.Literal('loop') }),
   Type.Object({ kind: Type.Literal('training'), optimizer: Type.Union(OPTIMIZER_NAMES.map((n) => Type.Literal(n))), args: Type.Array(Type.Number()), seed: Type.Integer() }),
+  Type.Object({
+    kind: Type.Literal('tuning'), optimizer: Type.Union(TUNABLE_OPTIMIZERS.map((n) => Type.Literal(n))),
+    args: Type.Array(Type.Number()), batchSize: Type.Integer({ minimum: 1 }), seed: Type.Integer(),
+  }),
 ]);
 export type Request = Static<typeof Request>;
 
@@ -61,7 +65,10 @@ export const LoopResultSchema = probe({ value: Type.Object({
 
 export const TrainingResult = probe({ value: Type.Object({ losses: Nums, finalLoss: Num }, { additionalProperties: false }) });
 
+export const TuningResult = probe({ value: Type.Object({ valLoss: Num, testAccuracy: Num, seed: Type.Integer() }, { additionalProperties: false }) });
+
 export const RESULT_SCHEMAS: Record<Request['kind'], TSchema> = {
+  tuning: TuningResult,
   case: TrajectoryResult,
   'probe-optimizer': OptimizerProbesResult,
   nets: NetsResult,

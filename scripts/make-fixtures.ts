@@ -14,6 +14,10 @@ import { selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
 import { loadEmbeddedMnist, normalizeInPlace } from '../course/data/mnist.js';
 import * as reference from '../reference/index.js';
+import { TrainingExpectations, TRAINING_EXPECTATIONS } from '../graders/fixtures.js';
+import { PROJECT_ROOT } from '../runner/build.js';
+import { encode } from '../runner/encode.js';
+import { InProcessExecutor } from '../runner/executor.js';
 import { runOptimizerCase } from '../runner/optimizer-case.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
 import { casesFor, f32, PUBLIC_SEED } from './lib/fixture-cases.js';
@@ -58,6 +62,26 @@ async function main(): Promise<void> {
     }, `the ${name} fixture`);
     const path = join(out, `${OPTIMIZER_FILES[name]}.json`);
     const text = formatFixture(file);
+    if (flags['check']) {
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
+    } else {
+      writeTextAtomic(path, text);
+    }
+  }
+  if (!hidden) {
+    // The reference's own observations for the step and loop checks.
+    const runs = new InProcessExecutor(join(PROJECT_ROOT, 'reference'));
+    await runs.prepare();
+    const observed = async (kind: 'step' | 'loop'): Promise<unknown> => {
+      const outcome = await runs.run({ kind });
+      if (!outcome.ok) throw new Error(`The reference failed the ${kind} probe: ${outcome.message}`);
+      return encode(outcome.result);
+    };
+    const expectations = validateOrThrow(TrainingExpectations, {
+      schemaVersion: 1, generatedBy: 'npm run fixtures (reference solution)', backend: backend.name, step: await observed('step'), loop: await observed('loop'),
+    }, 'the training expectations');
+    const path = join(out, TRAINING_EXPECTATIONS);
+    const text = formatFixture(expectations);
     if (flags['check']) {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
     } else {

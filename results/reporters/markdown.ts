@@ -7,13 +7,14 @@ import type { SubmissionResult, TestResult } from '../model.js';
 import { graderErrorText, shownDetailsOf, type Reporter } from './reporter.js';
 
 /**
- * Inline text that renders as written: HTML-significant characters become entities and Markdown's
- * inline markup is backslash-escaped, so a name cannot open a tag, a link or a code span.
+ * Inline text (never at the start of a line) that renders as written: HTML-significant characters
+ * become entities and inline markup (emphasis, code, links, strikethrough, math, `|`) is
+ * backslash-escaped, so a name cannot open a tag, a link or a code span, or end a table cell.
  */
 export function markdownText(text: string): string {
   return text
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]{}()#+!|~-]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`);
 }
 
 /** A table cell: inline text on one line (line breaks become <br>), with `|` escaped so it cannot end the cell. */
@@ -31,8 +32,7 @@ function statusOf(test: TestResult): string {
 
 function detailsCell(test: TestResult): string {
   if (test.status === 'error') return markdownCell(graderErrorText(test));
-  if (test.visibility !== 'visible') return markdownCell(shownDetailsOf(test));
-  return test.status === 'passed' ? markdownCell(test.message) : markdownCell(shownDetailsOf(test));
+  return markdownCell(test.status === 'passed' && test.visibility === 'visible' ? test.message : shownDetailsOf(test));
 }
 
 export function toMarkdown(result: SubmissionResult): string {

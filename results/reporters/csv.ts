@@ -1,0 +1,72 @@
+/**
+ * A CSV gradebook: a header, then one row per submission (id, score, max score, grader errors, the
+ * points of each test). RFC 4180: CRLF line ends, and a cell with a comma, quote or line break is
+ * quoted with its quotes doubled. A text cell a spreadsheet would run as a formula (= + - @, tab, CR)
+ * gets a leading single quote; numbers are written as numbers.
+ */
+import type { SubmissionResult } from '../model.js';
+import type { Reporter } from './reporter.js';
+
+const FIXED_COLUMNS = ['submission', 'score', 'max_score', 'grader_errors'] as const;
+
+function textCell(text: string): string {
+  const guarded = /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+}
+
+function numberCell(value: number): string {
+  return Number.isFinite(value) ? String(value) : '';
+}
+
+function line(cells: readonly string[]): string {
+  return `${cells.join(',')}\r\n`;
+}
+
+export function renderCsvHeader(testIds: readonly string[]): string {
+  return line([...FIXED_COLUMNS, ...testIds].map(textCell));
+}
+
+/** One submission's row; a test it was not graded on (e.g. no hidden fixtures) is an empty cell. */
+export function renderCsvRow(result: SubmissionResult, testIds: readonly string[]): string {
+  const points = new Map(result.tests.map((t) => [t.id, t.points]));
+  return line([
+    textCell(result.submission.id),
+    numberCell(result.score),
+    numberCell(result.maxScore),
+    numberCell(result.graderErrors),
+    ...testIds.map((id) => {
+      const p = points.get(id);
+      return p === undefined ? '' : numberCell(p);
+    }),
+  ]);
+}
+
+/** Every test id of the results, in their order (each result keeps the manifest's order). */
+export function testIdsOf(results: readonly SubmissionResult[]): string[] {
+  const ids: string[] = [];
+  for (const result of results) {
+    let after = -1;
+    for (const test of result.tests) {
+      const at = ids.indexOf(test.id);
+      if (at === -1) {
+        ids.splice(after + 1, 0, test.id);
+        after += 1;
+      } else {
+        after = at;
+      }
+    }
+  }
+  return ids;
+}
+
+/** The class gradebook: a header and one row per submission, sorted by submission id. */
+export function renderGradebook(results: readonly SubmissionResult[], testIds: readonly string[] = testIdsOf(results)): string {
+  const sorted = [...results].sort((a, b) => (a.submission.id < b.submission.id ? -1 : a.submission.id > b.submission.id ? 1 : 0));
+  return renderCsvHeader(testIds) + sorted.map((r) => renderCsvRow(r, testIds)).join('');
+}
+
+export const csvReporter: Reporter = {
+  name: 'csv',
+  fileName: 'grades.csv',
+  render: (result) => renderGradebook([result]),
+};
