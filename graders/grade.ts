@@ -15,6 +15,7 @@ import type { OptimizerProbes, Probe } from '../runner/optimizer-probes.js';
 import type { Request } from '../runner/protocol.js';
 import { type LoaderProbe, type LoopProbe, type NetProbe, type StepProbe, type TrainingProbe, type TuningRun } from '../runner/training-probes.js';
 import { loadFixtureDir, loadTrainingExpectations, type LoadedCase } from './fixtures.js';
+import { eitherRuns, mistakeRunsFromCode, mistakeRunsFromFixtures, type MistakeRuns } from './known-mistakes.js';
 import { loadManifest, type Manifest } from './manifest-schema.js';
 import { casesVerdict, propertiesVerdict } from './optimizer-grader.js';
 import { loadThresholds, type Thresholds } from './thresholds-schema.js';
@@ -44,7 +45,7 @@ function notObserved(id: string, outcome: Extract<ExecOutcome, { ok: false }>, s
   return { id, status: outcome.status, message: outcome.message, durationMs: performance.now() - started };
 }
 
-function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thresholds: Thresholds, expectations: () => { step: StepProbe; loop: LoopProbe }, dir: string): Map<string, { needs: string[]; check: Check }> {
+function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thresholds: Thresholds, expectations: () => { step: StepProbe; loop: LoopProbe }, mistakeRuns: MistakeRuns, dir: string): Map<string, { needs: string[]; check: Check }> {
   const checks = new Map<string, { needs: string[]; check: Check }>();
   const casesOf = (cases: LoadedCase[], name: OptimizerName, kind?: 'teacher-forced' | 'closed-loop') =>
     cases.filter((c) => c.input.optimizer === name && (kind === undefined || c.input.kind === kind));
@@ -57,7 +58,7 @@ function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thres
         if (!outcome.ok) return notObserved(id, outcome, started);
         outcomes.push({ case: c, trajectory: outcome.result as Trajectory });
       }
-      return casesVerdict(id, name, outcomes, started);
+      return casesVerdict(id, name, outcomes, mistakeRuns, started);
     };
     checks.set(`optimizer.${name}.steps`, { needs: [name], check: grade(`optimizer.${name}.steps`, casesOf(publicCases, name, 'teacher-forced')) });
     checks.set(`optimizer.${name}.closed-loop`, { needs: [name], check: grade(`optimizer.${name}.closed-loop`, casesOf(publicCases, name, 'closed-loop')) });
@@ -147,7 +148,8 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     && (options.only === undefined || options.only.includes(t.id)));
   const fixturesDir = options.fixturesDir ?? PUBLIC_FIXTURES;
   let expectations: { step: StepProbe; loop: LoopProbe } | undefined;
-  const checks = buildChecks(publicCases, hiddenCases, thresholds, () => (expectations ??= loadTrainingExpectations(fixturesDir)), dir);
+  const mistakeRuns = eitherRuns(mistakeRunsFromFixtures(fixturesDir), await mistakeRunsFromCode());
+  const checks = buildChecks(publicCases, hiddenCases, thresholds, () => (expectations ??= loadTrainingExpectations(fixturesDir)), mistakeRuns, dir);
   const executor: Executor = options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
   const verdicts: Verdict[] = [];
   try {

@@ -6,13 +6,13 @@
  */
 import type { TeacherForcedInput } from '../contract/fixture-schema.js';
 import type { LoadedCase } from './fixtures.js';
-import type { OptimizerClasses, OptimizerName } from '../contract/index.js';
-import { runOptimizerCase, type Trajectory } from '../runner/optimizer-case.js';
+import type { OptimizerName } from '../contract/index.js';
+import type { Trajectory } from '../runner/optimizer-case.js';
 import type { OptimizerProbes } from '../runner/optimizer-probes.js';
 import {
   agrees, CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence, TEACHER_FORCED_TOLERANCE, type Divergence, type Tolerance,
 } from './compare.js';
-import { mistakesFor, type Mistake } from './mistakes/registry.js';
+import type { KnownMistakeRun, MistakeRuns } from './known-mistakes.js';
 import { finite, type Diagnostics, type Verdict } from './verdict.js';
 
 export interface CaseOutcome {
@@ -36,21 +36,12 @@ export function errorCurve(c: LoadedCase, trajectory: Trajectory): Array<number 
   });
 }
 
-const mistakeRuns = new Map<string, Trajectory>();
-
 /** The known mistake whose trajectory the student's matches on this case, if one does. */
-export function matchMistake(c: LoadedCase, trajectory: Trajectory, mistakes: readonly Mistake[]): Mistake | undefined {
+export function matchMistake(c: LoadedCase, trajectory: Trajectory, runs: readonly KnownMistakeRun[]): KnownMistakeRun | undefined {
   if (trajectory.steps.length === 0) return undefined;
-  for (const mistake of mistakes) {
-    const key = `${c.file}#${c.id}#${mistake.id}`;
-    let run = mistakeRuns.get(key);
-    if (run === undefined) {
-      const Make = function MistakeClass(...args: number[]) { return mistake.make(args); } as unknown as OptimizerClasses[OptimizerName];
-      run = runOptimizerCase({ [c.input.optimizer]: Make } as unknown as OptimizerClasses, c.input);
-      mistakeRuns.set(key, run);
-    }
-    const compared = Math.min(run.steps.length, trajectory.steps.length);
-    if (compared > 0 && agrees(trajectory.steps.slice(0, compared), run.steps.slice(0, compared), shapesOf(c), toleranceOf(c))) return mistake;
+  for (const run of runs) {
+    const compared = Math.min(run.trajectory.steps.length, trajectory.steps.length);
+    if (compared > 0 && agrees(trajectory.steps.slice(0, compared), run.trajectory.steps.slice(0, compared), shapesOf(c), toleranceOf(c))) return run;
   }
   return undefined;
 }
@@ -76,18 +67,18 @@ export function notImplementedPart(message: string): string | undefined {
 interface CaseVerdict {
   passed: boolean;
   message: string;
-  mistake?: Mistake;
+  mistake?: KnownMistakeRun;
   diagnostics: Diagnostics;
 }
 
 /** Decides one case: passed, or the precise reason it failed. */
-export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakes: readonly Mistake[] = mistakesFor(name)): CaseVerdict {
+export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakeRuns: MistakeRuns): CaseVerdict {
   const { case: c, trajectory } = outcome;
   const curve = errorCurve(c, trajectory);
   const label = `${name}, case ${c.id} (${c.description})`;
   if (trajectory.fault !== undefined) {
     const where = trajectory.fault.step === 0 ? 'constructing the optimizer' : `step ${trajectory.fault.step}`;
-    const mistake = matchMistake(c, trajectory, mistakes);
+    const mistake = matchMistake(c, trajectory, mistakeRuns(c));
     return {
       passed: false, ...(mistake ? { mistake } : {}),
       message: notImplementedPart(trajectory.fault.message) ?? `${label}: ${where} threw: ${trajectory.fault.message}`,
@@ -96,7 +87,7 @@ export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakes: r
   }
   const d = firstDivergence(trajectory.steps, c.expected, shapesOf(c), toleranceOf(c));
   if (d === undefined) return { passed: true, message: `${label}: all ${c.expected.length} steps agree`, diagnostics: { case: c.id, errorCurve: curve } };
-  const mistake = matchMistake(c, trajectory, mistakes);
+  const mistake = matchMistake(c, trajectory, mistakeRuns(c));
   const named = mistake ? ` This looks like a known mistake: ${mistake.hint}` : '';
   return {
     passed: false, ...(mistake ? { mistake } : {}),
@@ -109,8 +100,8 @@ export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakes: r
 }
 
 /** One verdict over several cases: passed when all pass; otherwise the first failure speaks. */
-export function casesVerdict(id: string, name: OptimizerName, outcomes: CaseOutcome[], started: number): Verdict {
-  const judged = outcomes.map((o) => judgeCase(name, o));
+export function casesVerdict(id: string, name: OptimizerName, outcomes: CaseOutcome[], mistakeRuns: MistakeRuns, started: number): Verdict {
+  const judged = outcomes.map((o) => judgeCase(name, o, mistakeRuns));
   const failed = judged.find((j) => !j.passed);
   const durationMs = performance.now() - started;
   if (failed === undefined) {

@@ -15,6 +15,7 @@ import { HarnessError } from '../course/errors.js';
 import { loadEmbeddedMnist, normalizeInPlace } from '../course/data/mnist.js';
 import * as reference from '../reference/index.js';
 import { TrainingExpectations, TRAINING_EXPECTATIONS } from '../graders/fixtures.js';
+import { MistakeFixture, mistakeFixturePath, mistakeRunsFromCode } from '../graders/known-mistakes.js';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { encode } from '../runner/encode.js';
 import { InProcessExecutor } from '../runner/executor.js';
@@ -62,6 +63,23 @@ async function main(): Promise<void> {
     }, `the ${name} fixture`);
     const path = join(out, `${OPTIMIZER_FILES[name]}.json`);
     const text = formatFixture(file);
+    if (!hidden) {
+      // Known mistakes' trajectories on the public cases, so fingerprints need no buggy code in a student repository.
+      const runs = (await mistakeRunsFromCode())!;
+      const mistakes = validateOrThrow(MistakeFixture, {
+        schemaVersion: 1, generatedBy: 'npm run fixtures (graders/mistakes)', backend: backend.name,
+        cases: Object.fromEntries(cases.map((c) => [c.id, runs({ ...c, file: path, visibility: 'public' }).map((r) => ({
+          id: r.id, hint: r.hint, trajectory: encode({ ...r.trajectory, steps: r.trajectory.steps.map((step) => Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)]))) }),
+        }))])),
+      }, `the ${name} mistake fixture`);
+      const mistakePath = mistakeFixturePath(out, name);
+      const mistakeText = formatFixture(mistakes);
+      if (flags['check']) {
+        if (!existsSync(mistakePath) || readFileSync(mistakePath, 'utf8') !== mistakeText) differences.push(mistakePath);
+      } else {
+        writeTextAtomic(mistakePath, mistakeText);
+      }
+    }
     if (flags['check']) {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
     } else {

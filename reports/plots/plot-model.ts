@@ -71,9 +71,9 @@ export function valueScale(values: readonly number[], range: [number, number], o
   const empty = !Number.isFinite(lo) || !Number.isFinite(hi);
   if (!empty && options.allowLog !== false && lo > 0 && hi / lo > 100) {
     const scale = scaleLog().domain([lo, hi]).range(range).nice().clamp(true);
-    const format = scale.tickFormat(5);
-    const ticks = scale.ticks(5).map((t) => ({ t, label: format(t) })).filter((t) => t.label !== '');
-    return { scale, log: true, ticks: ticks.map(({ t, label }) => ({ at: scale(t), label: label.replace('e+', 'e') })) };
+    const decades = scale.ticks(5).filter((t) => Number.isInteger(Math.round(Math.log10(t) * 1e6) / 1e6));
+    const ticks = (decades.length >= 2 ? decades : scale.ticks(5)).map((t) => ({ t, label: formatNumber(t, 2) }));
+    return { scale, log: true, ticks: ticks.map(({ t, label }) => ({ at: scale(t), label })) };
   }
   const [a, b] = empty ? [0, 1] : lo === hi ? [lo - (Math.abs(lo) || 1) * 0.1, hi + (Math.abs(hi) || 1) * 0.1] : [lo, hi];
   const scale = scaleLinear().domain([a, b]).range(range).nice();

@@ -19,7 +19,12 @@ export function markdownText(text: string): string {
 
 /** A table cell: inline text on one line (line breaks become <br>), with `|` escaped so it cannot end the cell. */
 export function markdownCell(text: string): string {
-  return markdownText(text).split(/\r\n|\r|\n/).join('<br>');
+  return markdownText(text).split('\n').join('<br>');
+}
+
+/** Inline text on one line, for a heading or a paragraph: line breaks become spaces. */
+export function markdownLine(text: string): string {
+  return markdownText(text).split(/\r\n|\r|\n/).join(' ');
 }
 
 const ORDER: Record<TestResult['status'], number> = { error: 0, failed: 1, passed: 2 };
@@ -42,7 +47,7 @@ export function toMarkdown(result: SubmissionResult): string {
     .sort((a, b) => ORDER[a.test.status] - ORDER[b.test.status] || a.index - b.index)
     .map(({ test }) => `| ${statusOf(test)} | ${markdownCell(test.name)} (${markdownCell(test.id)}) | ${test.points} / ${test.maxPoints} | ${detailsCell(test)} |`);
   const lines = [
-    `## Autograder results: ${markdownText(result.submission.id)}`,
+    `## Autograder results: ${markdownLine(result.submission.id)}`,
     '',
     `**Score: ${result.score} / ${result.maxScore} points** (${passed} of ${result.tests.length} tests passed)`,
     '',

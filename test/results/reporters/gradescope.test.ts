@@ -59,7 +59,7 @@ describe('the Gradescope reporter', () => {
     expect(loop?.output).toMatch(/^Autograder error: grader error: this test produced no verdict/);
     expect(gs.output).toMatch(/Autograder error: 1 test\(s\) could not be graded/);
     expect(gs.tests?.find((t) => t.number === 'nets')).toMatchObject({ status: 'failed', score: 2, max_score: 4 });
-    expect(gs.score).toBe(88);
+    expect(gs.score).toBe(92);
   });
 
   it('hidden tests keep the model\'s visibility, and the summary counts only visible results', () => {
@@ -81,7 +81,7 @@ describe('the Gradescope reporter', () => {
   });
 
   it('the schema holds to the documented fields and values', () => {
-    expect(problemsWith(GradescopeResults, { score: 1, max_score: 2 })).toEqual(['(the whole value): must NOT have additional properties `max_score`']);
+    expect(problemsWith(GradescopeResults, { score: 1, max_score: 2 })).toEqual(['(the whole value): must NOT have additional properties `max_score`, got an object']);
     expect(problemsWith(GradescopeResults, { tests: [{ status: 'error' }] }).join('\n')).toMatch(/\/tests\/0\/status/);
     expect(problemsWith(GradescopeResults, { execution_time: 1.5 }).join('\n')).toMatch(/\/execution_time: must be integer/);
     expect(problemsWith(GradescopeResults, { tests: [{ visibility: 'secret' }] }).join('\n')).toMatch(/\/tests\/0\/visibility/);
