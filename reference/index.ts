@@ -8,4 +8,4 @@ export { RMSProp } from './optimizers/rmsprop.js';
 export { Adam } from './optimizers/adam.js';
 export { getOneFCNet, getGarmentClassifier } from './nets.js';
 export { makeLoaders } from './data.js';
-export { lossFn, trainingStep, meanLoss, theLoop } from './training.js';
+export { lossFn, trainingStep, theLoop } from './training.js';

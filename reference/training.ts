@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch, BatchSource, LossFn, LoopOptions, LoopResult, Net, State } from '#contract/index.js';
 import { readState } from '#course/params.js';
 import { createProgress } from '#course/progress.js';
+import { evaluate } from '#course/metrics.js';
 // TEMPLATE: import { notImplemented } from '#course/not-implemented.js';
 
 /**
@@ -37,27 +38,11 @@ export function trainingStep(net: Net, optimizer: tf.Optimizer, lossFn: LossFn, 
   // END SOLUTION
 }
 
-/** The mean loss over every sample the loader yields (batches weighted by their size). */
-export function meanLoss(net: Net, loader: BatchSource, lossFn: LossFn): number {
-  // BEGIN SOLUTION meanLoss @loop
-  let total = 0;
-  let count = 0;
-  for (const batch of loader) {
-    const n = batch.labels.shape[0];
-    total += tf.tidy(() => lossFn(net.apply(batch.images) as tf.Tensor, batch.labels).dataSync()[0]!) * n;
-    count += n;
-    batch.images.dispose();
-    batch.labels.dispose();
-  }
-  return count === 0 ? Number.NaN : total / count;
-  // END SOLUTION
-}
-
 /**
  * Trains `net` for `epochs` passes over `trainLoader`. Before every step it records a copy of the
  * parameters in `states`; after it, the batch loss in `losses`. After epoch i (from 0): if a SWA
  * model is given and i > swaStart, it is updated; if a validation loader is given, the mean loss
- * over it is appended to `valLosses`.
+ * over it (the course's `evaluate`) is appended to `valLosses`.
  */
 export function theLoop(net: Net, optimizer: tf.Optimizer, trainLoader: BatchSource, options: LoopOptions): LoopResult {
   const { valLoader, epochs, swaModel, swaStart = 5, progress = true } = options;
@@ -88,7 +73,7 @@ export function theLoop(net: Net, optimizer: tf.Optimizer, trainLoader: BatchSou
       bar.update(i * trainLoader.length + j, `loss ${running.toFixed(4)} step ${j}`);
     }
     if (swaModel !== undefined && i > swaStart) swaModel.updateParameters(net);
-    if (valLoader !== undefined) valLosses.push(meanLoss(net, valLoader, loss));
+    if (valLoader !== undefined) valLosses.push(evaluate(net, valLoader, loss).loss);
   }
   bar.finish(`loss ${running.toFixed(4)}`);
   return valLoader !== undefined ? { losses, states, valLosses } : { losses, states };

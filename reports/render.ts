@@ -97,7 +97,7 @@ function trainingView(input: SubmissionReportInput, test: TestResult) {
   return {
     id: test.id, anchor: anchorOf('training', test.id), status: test.status,
     measured: formatNumber(d.measured, 5), threshold: d.threshold === undefined ? '—' : formatNumber(d.threshold, 5), seed: d.seed,
-    plot: finish(lossCurvesPlot({ title: test.name, series, ...(d.threshold !== undefined ? { threshold: d.threshold } : {}) })),
+    plot: finish(lossCurvesPlot({ title: test.name, series, width: 480, height: 280, ...(d.threshold !== undefined ? { threshold: d.threshold } : {}) })),
   };
 }
 
@@ -124,8 +124,8 @@ function experimentsView(record: ExperimentsRecord, max: number | undefined) {
     }
     return {
       id: run.id, title: run.title,
-      landscapePlot: finish(landscapeContourPlot({ title: `${run.title}: landscape and trajectory`, landscape: run.landscape! })),
-      lossPlot: finish(lossCurvesPlot({ title: `${run.title}: loss per step`, series, height: 260 })),
+      landscapePlot: finish(landscapeContourPlot({ title: 'Landscape and trajectory', landscape: run.landscape! })),
+      lossPlot: finish(lossCurvesPlot({ title: 'Loss per step', series, width: 520, height: 260 })),
     };
   });
   return {

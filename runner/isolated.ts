@@ -11,6 +11,7 @@ import type { FromChild, ToChild } from './child.js';
 import { PROJECT_ROOT, type BuildResult } from './build.js';
 import { killTree, treeRss } from './process-tree.js';
 import type { Request } from './protocol.js';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface IsolationLimits {
@@ -33,7 +34,7 @@ export type Failure = { kind: 'timeout' | 'memory' | 'exit' | 'protocol'; messag
 export type ChildOutcome = { ok: true; result: unknown } | { ok: false; error: string } | { ok: false; failure: Failure };
 
 /** A command prefix that runs the child in a sandbox, or [] for none. */
-export type SandboxCommand = (paths: { build: string; modules: string }) => string[];
+export type SandboxCommand = (paths: { build: string; modules: string; modulesReal: string }) => string[];
 
 interface Pending {
   resolve: (outcome: ChildOutcome) => void;
@@ -73,11 +74,13 @@ export class IsolatedChild {
   /** Starts the child on a built submission and waits until its channel is up. */
   static async start(build: BuildResult, backend: string, limits: IsolationLimits = DEFAULT_LIMITS, sandbox?: SandboxCommand): Promise<IsolatedChild> {
     const modules = join(PROJECT_ROOT, 'node_modules');
+    // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path.
+    const modulesReal = realpathSync(modules);
     const nodeArgs = [
-      '--experimental-permission', `--allow-fs-read=${build.dir}/`, `--allow-fs-read=${modules}/`,
+      '--experimental-permission', `--allow-fs-read=${build.dir}/`, `--allow-fs-read=${modules}/`, `--allow-fs-read=${modulesReal}/`,
       `--max-old-space-size=${limits.heapMiB}`, '--no-warnings', build.entry, backend,
     ];
-    const prefix = sandbox?.({ build: build.dir, modules }) ?? [];
+    const prefix = sandbox?.({ build: build.dir, modules, modulesReal }) ?? [];
     const [file, ...args] = prefix.length > 0 ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
     const child = execa(file!, args, {
       ipc: true, serialization: 'json', env: {}, extendEnv: false, detached: true, cwd: build.dir,

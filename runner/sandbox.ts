@@ -31,12 +31,13 @@ export function bubblewrap(bwrap: string): SandboxCommand {
   const drop = root
     ? ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--']
     : [];
-  return ({ build, modules }) => [
+  return ({ build, modules, modulesReal }) => [
     ...drop, bwrap,
     '--unshare-all', '--die-with-parent', '--new-session',
     '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
     '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
-    '--ro-bind', build, build, '--ro-bind', modules, modules,
+    '--ro-bind', build, build, '--ro-bind', modulesReal, modules,
+    ...(modulesReal === modules ? [] : ['--ro-bind', modulesReal, modulesReal]),
     '--chdir', build, '--cap-drop', 'ALL', '--',
   ];
 }

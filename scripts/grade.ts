@@ -20,7 +20,7 @@ import { parseShard, runBatch } from './lib/batch.js';
 import { gradeOne, SUBMISSION_ID } from './lib/grade-one.js';
 import { runMain } from './lib/main.js';
 import { mergeBatches, readBatch, regradeDiff } from './lib/merge.js';
-import { writeClassOutputs, writeSubmissionOutputs } from './lib/outputs.js';
+import { writeClassOutputs } from './lib/outputs.js';
 
 const COMMON: Record<string, FlagSpec> = {
   hidden: { type: 'string', description: 'a directory of hidden fixtures (npm run fixtures -- --hidden ...)' },
@@ -95,18 +95,24 @@ async function single(argv: string[]): Promise<void> {
   console.error(`grade: ${describeBackend(backend)}; the submission runs on ${isolation.backend} in a child process (${sandboxName})`);
   const out = resolve(str(flags, 'out') ?? 'out/grades');
   const bar = createProgress({ total: only?.length ?? manifest.tests.filter((t) => t.requires === undefined || hiddenDir).length, label: `grading ${basename(dir)}` });
-  const { result, path } = await gradeOne(dir, {
+  const { result, paths } = await gradeOne(dir, {
     out, backend, isolation, ...(hiddenDir ? { hiddenDir } : {}), ...(only ? { only } : {}),
     ...(str(flags, 'cache-key') ? { cacheKey: str(flags, 'cache-key')! } : {}),
     onTest: (id, done) => bar.update(done, id),
   });
   bar.finish();
-  const written = writeSubmissionOutputs(result, join(out, result.submission.id));
   for (const test of result.tests) {
     const mark = test.status === 'passed' ? 'PASS' : test.status === 'failed' ? 'FAIL' : 'ERROR';
     console.log(`${mark.padEnd(5)} ${`${test.points}/${test.maxPoints}`.padStart(7)}  ${test.id}${test.status === 'passed' ? '' : `\n        ${test.message.split('\n').join('\n        ')}`}`);
   }
-  console.log(`\n${result.submission.id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s; wrote ${[path, ...written].join(', ')}`);
+  if (process.env['GITHUB_ACTIONS'] === 'true') {
+    // Annotations on the pull request: one per failed visible test.
+    const escape = (text: string): string => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    for (const test of result.tests.filter((t) => t.status !== 'passed' && t.visibility === 'visible')) {
+      console.log(`::${test.status === 'error' ? 'warning' : 'error'} title=${escape(`${test.id} (${test.points}/${test.maxPoints})`).replace(/[,:]/g, ' ')}::${escape(test.message)}`);
+    }
+  }
+  console.log(`\n${result.submission.id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s; wrote ${paths.join(', ')}`);
   if (result.graderErrors > 0) process.exitCode = 1;
 }
 

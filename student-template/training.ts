@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch, BatchSource, LossFn, LoopOptions, LoopResult, Net, State } from '#contract/index.js';
 import { readState } from '#course/params.js';
 import { createProgress } from '#course/progress.js';
+import { evaluate } from '#course/metrics.js';
 import { notImplemented } from '#course/not-implemented.js';
 
 /**
@@ -29,16 +30,11 @@ export function trainingStep(net: Net, optimizer: tf.Optimizer, lossFn: LossFn, 
   throw notImplemented('trainingStep', 'Parts a student implements (step)');
 }
 
-/** The mean loss over every sample the loader yields (batches weighted by their size). */
-export function meanLoss(net: Net, loader: BatchSource, lossFn: LossFn): number {
-  throw notImplemented('meanLoss', 'The loop');
-}
-
 /**
  * Trains `net` for `epochs` passes over `trainLoader`. Before every step it records a copy of the
  * parameters in `states`; after it, the batch loss in `losses`. After epoch i (from 0): if a SWA
  * model is given and i > swaStart, it is updated; if a validation loader is given, the mean loss
- * over it is appended to `valLosses`.
+ * over it (the course's `evaluate`) is appended to `valLosses`.
  */
 export function theLoop(net: Net, optimizer: tf.Optimizer, trainLoader: BatchSource, options: LoopOptions): LoopResult {
   const { valLoader, epochs, swaModel, swaStart = 5, progress = true } = options;

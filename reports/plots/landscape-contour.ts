@@ -52,8 +52,10 @@ export function landscapeContourPlot(input: LandscapeInput): Plot {
   const [cx1, cy1] = [xs[nx - 1]! + dx / 2, ys[ny - 1]! + dy / 2];
   const traj = input.landscape.coordinates[0].map((px, k) => [px, input.landscape.coordinates[1][k] ?? null] as const)
     .filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null && Number.isFinite(p[0]) && Number.isFinite(p[1]));
-  const xDomain = [Math.min(cx0, cx1, ...traj.map((p) => p[0])), Math.max(cx0, cx1, ...traj.map((p) => p[0]))] as const;
-  const yDomain = [Math.min(cy0, cy1, ...traj.map((p) => p[1])), Math.max(cy0, cy1, ...traj.map((p) => p[1]))] as const;
+  // The plot spans the sampled points (and the trajectory): the half cell d3-contour adds around
+  // the grid, with its cut corners, falls outside the clip.
+  const xDomain = [Math.min(xs[0]!, xs[nx - 1]!, ...traj.map((p) => p[0])), Math.max(xs[0]!, xs[nx - 1]!, ...traj.map((p) => p[0]))] as const;
+  const yDomain = [Math.min(ys[0]!, ys[ny - 1]!, ...traj.map((p) => p[1])), Math.max(ys[0]!, ys[ny - 1]!, ...traj.map((p) => p[1]))] as const;
   const x = scaleLinear().domain(xDomain).range([frame.left, frame.right]);
   const y = scaleLinear().domain(yDomain).range([frame.bottom, frame.top]);
   // d3-contour puts value i of a row at grid coordinate i + 0.5, so the grid spans [0, n].

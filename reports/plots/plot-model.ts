@@ -45,7 +45,7 @@ export interface FrameSpec { width?: number; height?: number; margin?: Partial<{
 export function frameOf(spec: FrameSpec = {}): Plot['frame'] & { width: number; height: number } {
   const width = spec.width ?? 640;
   const height = spec.height ?? 320;
-  const m = { left: 64, top: 16, right: 16, bottom: 48, ...spec.margin };
+  const m = { left: 76, top: 16, right: 20, bottom: 52, ...spec.margin };
   return { width, height, left: m.left, top: m.top, right: width - m.right, bottom: height - m.bottom };
 }
 

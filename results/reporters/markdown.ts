@@ -19,7 +19,7 @@ export function markdownText(text: string): string {
 
 /** A table cell: inline text on one line (line breaks become <br>), with `|` escaped so it cannot end the cell. */
 export function markdownCell(text: string): string {
-  return markdownText(text).split('\n').join('<br>');
+  return markdownText(text).split(/\r\n|\r|\n/).join('<br>');
 }
 
 /** Inline text on one line, for a heading or a paragraph: line breaks become spaces. */

@@ -3,9 +3,9 @@
  * in the same directory, then a rename), and every report is rendered before any is written, so a
  * reporter that throws leaves no partial set behind.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeTextAtomic } from '../../course/atomic-write.js';
 import { badOption, describeValue } from '../../course/errors.js';
 import type { SubmissionResult } from '../model.js';
 import { csvReporter } from './csv.js';
@@ -28,17 +28,6 @@ export function reportersNamed(names: readonly string[]): Reporter[] {
     if (reporter === undefined) throw badOption('reporters', `a list of ${REPORTER_NAMES.map((n) => `\`${n}\``).join(', ')}`, `${describeValue(name)} among them`);
     return reporter;
   });
-}
-
-function writeAtomic(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 /**
@@ -64,6 +53,6 @@ export function writeReports(
   const clash = paths.find((p, i) => paths.indexOf(p) !== i);
   if (clash !== undefined) throw badOption('reporters', 'reporters that write different files', `two that both write ${describeValue(clash)}`);
   mkdirSync(dir, { recursive: true });
-  for (const file of files) writeAtomic(file.path, file.text);
+  for (const file of files) writeTextAtomic(file.path, file.text);
   return paths;
 }

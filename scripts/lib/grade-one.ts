@@ -11,7 +11,7 @@ import { loadThresholds } from '../../graders/thresholds-schema.js';
 import type { IsolatedOptions } from '../../runner/executor.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { PUBLIC_SEED } from './fixture-cases.js';
-import { writeJsonAtomic } from './write-json.js';
+import { writeSubmissionOutputs } from './outputs.js';
 
 export interface GradeOneOptions {
   out: string;
@@ -29,7 +29,7 @@ export function submissionId(dir: string): string {
   return basename(dir);
 }
 
-export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{ result: SubmissionResult; path: string }> {
+export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{ result: SubmissionResult; paths: string[] }> {
   const manifest = loadManifest();
   const thresholds = loadThresholds();
   const started = performance.now();
@@ -51,7 +51,6 @@ export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{
     timings: { totalMs: performance.now() - started },
     ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
   });
-  const path = join(options.out, id, 'results.json');
-  writeJsonAtomic(path, result);
-  return { result, path };
+  const paths = writeSubmissionOutputs(result, join(options.out, id));
+  return { result, paths };
 }

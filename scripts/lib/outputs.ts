@@ -5,16 +5,26 @@
 import { join } from 'node:path';
 import { cohortOf } from '../../results/cohort.js';
 import type { SubmissionResult } from '../../results/model.js';
-import { writeJsonAtomic } from './write-json.js';
+import { REPORTER_NAMES, writeReports } from '../../results/reporters/registry.js';
+import { renderGradebook } from '../../results/reporters/csv.js';
+import { writeJsonAtomic, writeTextAtomic } from './write-json.js';
 
-/** The submission's outputs besides results.json; returns the paths written. */
-export function writeSubmissionOutputs(_result: SubmissionResult, _dir: string): string[] {
-  return [];
+/**
+ * All of a submission's outputs; results.json last, so its presence means the others are there
+ * (a batch that is killed and rerun relies on it). Returns the paths written.
+ */
+export function writeSubmissionOutputs(result: SubmissionResult, dir: string): string[] {
+  return [
+    ...writeReports(result, dir, REPORTER_NAMES.filter((n) => n !== 'results-json')),
+    ...writeReports(result, dir, ['results-json']),
+  ];
 }
 
-/** The class outputs: cohort.json (and the gradebook and reports); returns the paths written. */
+/** The class outputs: cohort.json and gradebook.csv; returns the paths written. */
 export function writeClassOutputs(results: readonly SubmissionResult[], dir: string): string[] {
-  const path = join(dir, 'cohort.json');
-  writeJsonAtomic(path, cohortOf(results));
-  return [path];
+  const cohort = join(dir, 'cohort.json');
+  writeJsonAtomic(cohort, cohortOf(results));
+  const gradebook = join(dir, 'gradebook.csv');
+  writeTextAtomic(gradebook, renderGradebook(results));
+  return [cohort, gradebook];
 }

@@ -1,13 +1,7 @@
 /** Writes files atomically (a temporary file in the same directory, then rename): never half a file. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeTextAtomic } from '../../course/atomic-write.js';
 
-export function writeTextAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
+export { writeTextAtomic };
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeTextAtomic(path, `${JSON.stringify(value, null, 1)}\n`);

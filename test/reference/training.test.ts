@@ -4,7 +4,8 @@ import { AveragedModel } from '../../course/swa.js';
 import { readState, writeState } from '../../course/params.js';
 import { getOneFCNet } from '../../reference/nets.js';
 import { GD } from '../../reference/optimizers/gd.js';
-import { lossFn, meanLoss, theLoop, trainingStep } from '../../reference/training.js';
+import { lossFn, theLoop, trainingStep } from '../../reference/training.js';
+import { evaluate } from '../../course/metrics.js';
 import { FixedBatches } from '../helpers/batches.js';
 import { assertClose } from '../helpers/close.js';
 
@@ -79,7 +80,7 @@ describe('theLoop', () => {
     const val = new FixedBatches(2, 5, 31);
     const result = theLoop(net, new GD(0.05), new FixedBatches(2, 4, 41), { epochs: 3, valLoader: val, progress: false });
     expect(result.valLosses).toHaveLength(3);
-    expect(result.valLosses![2]).toBeCloseTo(meanLoss(net, val, lossFn), 6);
+    expect(result.valLosses![2]).toBeCloseTo(evaluate(net, val, lossFn).loss, 6);
     net.dispose();
   });
 

@@ -40,7 +40,6 @@ describe('every student-template export throws its clear error', () => {
     expect(() => template.makeLoaders(tinyDataset)).toThrow(clear('makeLoaders', 'Parts a student implements (data)'));
     expect(() => template.lossFn(tf.zeros([1, 10]), tf.zeros([1], 'int32'))).toThrow(clear('lossFn', 'Parts a student implements (step)'));
     expect(() => template.trainingStep(net, new reference.GD(), reference.lossFn, batch)).toThrow(clear('trainingStep', 'Parts a student implements (step)'));
-    expect(() => template.meanLoss(net, batches, reference.lossFn)).toThrow(clear('meanLoss', 'The loop'));
     expect(() => template.theLoop(net, new reference.GD(), batches, { epochs: 1, progress: false })).toThrow(clear('theLoop', 'The loop'));
     tf.dispose([batch.images, batch.labels]);
     net.dispose();

@@ -1,0 +1,74 @@
+/**
+ * `npm run release -- --out DIR`: builds the student starter repository: the template (as
+ * `submission/`), the course helpers, the public graders and fixtures, a package.json whose
+ * `npm test` grades, a README for students, and a GitHub Actions workflow that grades every pull
+ * request. It never contains the reference solution, the buggy optimizers of the fingerprints, or
+ * hidden fixtures; the release test builds one and searches it.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { HarnessError } from '../course/errors.js';
+import { PROJECT_ROOT } from '../runner/build.js';
+import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import { runMain } from './lib/main.js';
+
+/** What a student repository holds, from this project (directories are copied whole). */
+export const RELEASE_PATHS = [
+  'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures/public',
+  'scripts/grade.ts', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
+  'scripts/lib/write-json.ts', 'scripts/lib/outputs.ts', 'scripts/lib/batch.ts', 'scripts/lib/cache-key.ts', 'scripts/lib/merge.ts',
+  'package-lock.json',
+];
+/** Never in a student repository, even inside a directory above. */
+export const NEVER_RELEASED = ['graders/mistakes', 'fixtures/hidden'];
+
+export const SPEC_PATH = resolve(PROJECT_ROOT, '..', 'shared', 'assignment', 'SPEC.md');
+
+const FLAGS: Record<string, FlagSpec> = {
+  out: { type: 'string', description: 'where to write the student repository (must be new or empty)' },
+  spec: { type: 'string', description: `the assignment's SPEC.md (default ${SPEC_PATH})` },
+  help: { type: 'boolean', description: 'print this help' },
+};
+const USAGE = usage('npm run release -- --out DIR', 'Builds the student starter repository.', FLAGS);
+
+export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
+  if (existsSync(out) && readdirSync(out).length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `The release directory ${out} is not empty`);
+  if (!existsSync(specPath)) throw new HarnessError('OPTNN_DATA_MISSING', `The assignment's SPEC.md was not found at ${specPath} (give it with --spec)`);
+  mkdirSync(out, { recursive: true });
+  const skip = NEVER_RELEASED.map((p) => join(PROJECT_ROOT, p));
+  for (const path of RELEASE_PATHS) {
+    mkdirSync(dirname(join(out, path)), { recursive: true });
+    cpSync(join(PROJECT_ROOT, path), join(out, path), { recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(`${s}/`)) });
+  }
+  cpSync(join(PROJECT_ROOT, 'student-template'), join(out, 'submission'), { recursive: true });
+  cpSync(specPath, join(out, 'SPEC.md'));
+  cpSync(join(PROJECT_ROOT, 'release', 'student-readme.md'), join(out, 'README.md'));
+  mkdirSync(join(out, '.github', 'workflows'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'release', 'workflows', 'grade.yml'), join(out, '.github', 'workflows', 'grade.yml'));
+  writeFileSync(join(out, '.gitignore'), 'node_modules/\nout/\n.work/\n');
+
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  pkg['description'] = 'Optimizing Neural Networks: the assignment, with its public grading';
+  pkg['scripts'] = {
+    test: 'vitest run --config graders/vitest.config.ts',
+    grade: 'tsx scripts/grade.ts',
+    typecheck: 'tsc --noEmit',
+  };
+  writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  const tsconfig = JSON.parse(readFileSync(join(PROJECT_ROOT, 'tsconfig.json'), 'utf8')) as Record<string, unknown>;
+  tsconfig['include'] = ['submission', 'course', 'contract', 'runner', 'graders', 'results', 'reports', 'scripts'];
+  tsconfig['exclude'] = ['out', '.work'];
+  writeFileSync(join(out, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  return readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+async function main(): Promise<void> {
+  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags['help']) { console.log(USAGE); return; }
+  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  if (typeof flags['out'] !== 'string') throw new HarnessError('OPTNN_BAD_OPTION', 'The option --out is required');
+  const files = buildRelease(resolve(flags['out']), typeof flags['spec'] === 'string' ? resolve(flags['spec']) : undefined);
+  console.log(`wrote the student repository to ${resolve(flags['out'])} (${files.length} files); its students run \`npm ci\` then \`npm test\``);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) runMain(main, USAGE);

@@ -1,0 +1,19 @@
+/** Hostile corpus case patch-object-proto: see expected.json. */
+import * as tf from '@tensorflow/tfjs';
+import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
+// A broken Adam (it does nothing) that pollutes Object.prototype with a passing verdict's fields.
+Object.assign(Object.prototype, { status: 'passed', ok: true, passed: true, fraction: 1, score: 100 });
+
+export class Adam extends SlotOptimizer<'m' | 's'> {
+  static className = 'optnn/Adam';
+
+  constructor(readonly lr = 0.01, readonly gradDecay = 0.9, readonly squaredGradDecay = 0.999, readonly eps = 1e-8) {
+    super(['m', 's'], { lr, gradDecay, squaredGradDecay, eps }, ['gradDecay', 'squaredGradDecay']);
+  }
+
+  protected override updateParameter({ param, grad, t, state }: ParameterUpdate<'m' | 's'>): void {
+    void state; void t; void grad; void param;
+  }
+}
+
+tf.serialization.registerClass(Adam);
