@@ -83,8 +83,13 @@ export function landscapeContourPlot(input: LandscapeInput): Plot {
     });
     const first = traj[0]!;
     const last = traj[traj.length - 1]!;
-    plot.texts.push({ x: x(first[0]) + 7, y: y(first[1]) - 7, text: 'start', anchor: 'start', role: 'label' });
-    if (traj.length > 1) plot.texts.push({ x: x(last[0]) + 7, y: y(last[1]) + 14, text: 'end', anchor: 'start', role: 'label' });
+    // Labels point into the plot, so that one at the right edge is not cut off.
+    const label = (p: readonly [number, number], text: string, dy: number): void => {
+      const right = x(p[0]) > (frame.left + frame.right) / 2;
+      plot.texts.push({ x: x(p[0]) + (right ? -7 : 7), y: y(p[1]) + dy, text, anchor: right ? 'end' : 'start', role: 'label' });
+    };
+    label(first, 'start', -7);
+    if (traj.length > 1) label(last, 'end', 16);
   } else {
     plot.notes.push('The record has no trajectory coordinates.');
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { cohortOf } from '../../results/cohort.js';
 import type { SubmissionResult } from '../../results/model.js';
 import { REPORTER_NAMES, writeReports } from '../../results/reporters/registry.js';
+import { cohortMarkdown } from '../../results/reporters/cohort-markdown.js';
 import { renderGradebook } from '../../results/reporters/csv.js';
 import { writeJsonAtomic, writeTextAtomic } from './write-json.js';
 
@@ -20,11 +21,12 @@ export function writeSubmissionOutputs(result: SubmissionResult, dir: string): s
   ];
 }
 
-/** The class outputs: cohort.json and gradebook.csv; returns the paths written. */
+/** The class outputs: cohort.json, gradebook.csv and summary.md; returns the paths written. */
 export function writeClassOutputs(results: readonly SubmissionResult[], dir: string): string[] {
-  const cohort = join(dir, 'cohort.json');
-  writeJsonAtomic(cohort, cohortOf(results));
-  const gradebook = join(dir, 'gradebook.csv');
-  writeTextAtomic(gradebook, renderGradebook(results));
-  return [cohort, gradebook];
+  const cohort = cohortOf(results);
+  const paths = { cohort: join(dir, 'cohort.json'), gradebook: join(dir, 'gradebook.csv'), summary: join(dir, 'summary.md') };
+  writeJsonAtomic(paths.cohort, cohort);
+  writeTextAtomic(paths.gradebook, renderGradebook(results));
+  writeTextAtomic(paths.summary, cohortMarkdown(cohort));
+  return Object.values(paths);
 }
