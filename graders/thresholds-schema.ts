@@ -16,6 +16,8 @@ export const ThresholdEntry = Type.Object({
   epochs: Type.Integer({ minimum: 1 }),
   /** The loss over the 3,200-sample subset after training must be below this. */
   threshold: Type.Number(),
+  /** The reference's loss at every step with the grading seed, for the report's plot. */
+  referenceLosses: Type.Array(Type.Number()),
   calibration: Type.Object({
     seeds: Type.Array(Type.Integer({ minimum: 1 })),
     losses: Type.Array(Type.Number()),

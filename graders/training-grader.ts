@@ -109,7 +109,7 @@ export function trainingVerdict(id: string, name: OptimizerName, entry: Threshol
   const setting = `${name}(${entry.args.join(', ')}), ${entry.epochs} epoch of GarmentClassifier on batches of 64, seed ${seed}`;
   if (!probe.ok) return verdict(id, started, faultOutcome(setting, probe.fault));
   const { finalLoss, losses } = probe.value;
-  const diagnostics = { measured: finite(finalLoss), threshold: entry.threshold, seed, losses: losses.map(finite) };
+  const diagnostics = { measured: finite(finalLoss), threshold: entry.threshold, seed, losses: losses.map(finite), referenceLosses: entry.referenceLosses };
   const reproduce = `(reproduce: the same training with seed ${seed}; the reference reaches ${entry.calibration.mean.toFixed(3)} ± ${entry.calibration.std.toFixed(3)} over seeds ${entry.calibration.seeds.join(', ')})`;
   return verdict(id, started, Number.isFinite(finalLoss) && finalLoss < entry.threshold
     ? { status: 'passed', message: `${setting}: loss ${finalLoss.toFixed(4)} < ${entry.threshold}`, diagnostics }

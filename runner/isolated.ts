@@ -77,7 +77,9 @@ export class IsolatedChild {
     // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path.
     const modulesReal = realpathSync(modules);
     const nodeArgs = [
-      '--experimental-permission', `--allow-fs-read=${build.dir}/`, `--allow-fs-read=${modules}/`, `--allow-fs-read=${modulesReal}/`,
+      '--experimental-permission', `--allow-fs-read=${build.dir}/`, `--allow-fs-read=${modules}/`,
+      // (Node 20 aborts when the same path is allowed twice.)
+      ...(modulesReal === modules ? [] : [`--allow-fs-read=${modulesReal}/`]),
       `--max-old-space-size=${limits.heapMiB}`, '--no-warnings', build.entry, backend,
     ];
     const prefix = sandbox?.({ build: build.dir, modules, modulesReal }) ?? [];

@@ -41,11 +41,14 @@ async function main(): Promise<void> {
   const bar = createProgress({ total: seeds.length * OPTIMIZER_NAMES.length, label: 'calibrate' });
   const optimizers = {} as Record<OptimizerName, ThresholdEntry>;
   let done = 0;
+  const gradingSeed = 1;
   for (const name of OPTIMIZER_NAMES) {
+    let referenceLosses: number[] = [];
     const losses = seeds.map((seed) => {
       const probe = probeTraining(reference, name, NOTEBOOK_ARGS[name], data, seed);
       if (!probe.ok) throw new Error(`The reference ${name} failed to train with seed ${seed}: ${probe.fault}`);
       bar.update(++done, name);
+      if (seed === gradingSeed) referenceLosses = probe.value.losses.map((v) => Number(v.toFixed(5)));
       return Number(probe.value.finalLoss.toFixed(5));
     });
     const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
@@ -53,11 +56,11 @@ async function main(): Promise<void> {
     const min = Math.min(...losses);
     const max = Math.max(...losses);
     const threshold = Number((max + Math.max(0.02, (max - min) / 10)).toFixed(4));
-    optimizers[name] = { args: NOTEBOOK_ARGS[name], epochs: 1, threshold, calibration: { seeds, losses, mean: Number(mean.toFixed(5)), std: Number(std.toFixed(5)), min, max, backend: backend.name } };
+    optimizers[name] = { args: NOTEBOOK_ARGS[name], epochs: 1, threshold, referenceLosses, calibration: { seeds, losses, mean: Number(mean.toFixed(5)), std: Number(std.toFixed(5)), min, max, backend: backend.name } };
   }
   bar.finish();
   const thresholds = validateOrThrow(Thresholds, {
-    schemaVersion: 1, gradingSeed: 1,
+    schemaVersion: 1, gradingSeed,
     rule: 'threshold = max + max(0.02, (max - min) / 10) of the reference\'s final loss over the calibration seeds',
     optimizers,
   }, 'the thresholds');

@@ -33,6 +33,7 @@ const PHONE = { width: 390, height: 844 };
 interface Opened { page: Page; errors: string[]; requests: string[] }
 
 if (SKIP) {
+  console.warn('test/reports/browser.test.ts: OPTNN_SKIP_BROWSER=1, so the HTML reports are NOT checked in a browser.');
   describe('HTML reports in Chromium', () => {
     it.skip(`skipped because OPTNN_SKIP_BROWSER=1: the reports were not opened in a browser (unset it and run scripts/install-browser.sh to run them)`, () => {});
   });
