@@ -17,6 +17,7 @@ import { encode } from './encode.js';
 import { DEFAULT_LIMITS, IsolatedChild, type IsolationLimits, type Prepared, type SandboxCommand } from './isolated.js';
 import { describeThrown } from './optimizer-case.js';
 import { decode, responseProblems, type Request } from './protocol.js';
+import { bubblewrap, findBubblewrap, unprivileged } from './sandbox.js';
 
 export type ExecOutcome = { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string };
 
@@ -74,6 +75,12 @@ export interface IsolatedOptions {
   budgetMs?: number;
 }
 
+/** Bubblewrap where it works, else the Node-level layers (never as root). */
+export function defaultSandbox(): SandboxCommand {
+  const bwrap = findBubblewrap();
+  return bwrap ? bubblewrap(bwrap) : unprivileged;
+}
+
 const live = new Set<IsolatedChild>();
 process.on('exit', () => { for (const child of live) child.close(); });
 
@@ -102,7 +109,7 @@ export class IsolatedExecutor implements Executor {
 
   private async spawn(): Promise<Prepared> {
     if (this.build === undefined) throw new Error('IsolatedExecutor: spawn before build');
-    const child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.options.sandbox);
+    const child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.options.sandbox ?? defaultSandbox());
     live.add(child);
     this.child = child;
     const loaded = await child.load();

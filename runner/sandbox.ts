@@ -26,13 +26,18 @@ export function findBubblewrap(): string | undefined {
   return probed ?? undefined;
 }
 
-export function bubblewrap(bwrap: string): SandboxCommand {
+/** Under root: run the child as an unprivileged uid (setpriv, from util-linux). Otherwise nothing. */
+export function privilegeDrop(): string[] {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const drop = root
-    ? ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--']
-    : [];
+  return root ? ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--'] : [];
+}
+
+/** Without bubblewrap, still never run a submission as root. */
+export const unprivileged: SandboxCommand = () => privilegeDrop();
+
+export function bubblewrap(bwrap: string): SandboxCommand {
   return ({ build, modules, modulesReal }) => [
-    ...drop, bwrap,
+    ...privilegeDrop(), bwrap,
     '--unshare-all', '--die-with-parent', '--new-session',
     '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
     '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',

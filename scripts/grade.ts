@@ -14,7 +14,7 @@ import { HarnessError } from '../course/errors.js';
 import { createProgress } from '../course/progress.js';
 import { loadManifest } from '../graders/manifest-schema.js';
 import type { IsolatedOptions } from '../runner/executor.js';
-import { bubblewrap, findBubblewrap } from '../runner/sandbox.js';
+import { bubblewrap, findBubblewrap, unprivileged } from '../runner/sandbox.js';
 import { parseFlags, usage, type FlagSpec, type FlagValues } from './lib/args.js';
 import { parseShard, runBatch } from './lib/batch.js';
 import { gradeOne, SUBMISSION_ID } from './lib/grade-one.js';
@@ -69,7 +69,7 @@ function isolationFor(flags: FlagValues, batchWithHidden: boolean): { isolation:
     throw new HarnessError('OPTNN_BAD_OPTION', 'Batch grading with hidden fixtures refuses to run without bubblewrap (apt-get install bubblewrap); pass --allow-unsandboxed to run with the Node-level layers only');
   }
   const backend = (str(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
-  return { isolation: { backend, ...(bwrap ? { sandbox: bubblewrap(bwrap) } : {}) }, sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only' };
+  return { isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged }, sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only' };
 }
 
 function existingDir(path: string, what: string): string {
