@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, correctVerdicts, gradeHostile, hostileCases, hostileProblems, loadHostile } from '../helpers/materialise.js';
 
 const cases = hostileCases().filter((id) => loadHostile(id).group === 'broken');
-afterAll(() => cleanup('hostile/broken'));
+afterAll(() => { cleanup('hostile/broken'); cleanup('hostile-correct-broken'); cleanup('hostile-out/hostile-broken'); });
 
 describe('Broken submissions: each fails only the tests it breaks, with a message naming what happened', () => {
   let before: string[] = [];
   it('a correct submission, graded first', async () => {
-    before = await correctVerdicts();
+    before = await correctVerdicts('hostile-correct-broken');
     expect(before.length).toBeGreaterThan(0);
     for (const line of before) expect(line).toMatch(/: passed: /);
   }, 60_000);
@@ -30,6 +30,6 @@ describe('Broken submissions: each fails only the tests it breaks, with a messag
   }
 
   it('the same correct submission, graded after them in the same process, gets the same verdicts', async () => {
-    expect(await correctVerdicts()).toEqual(before);
+    expect(await correctVerdicts('hostile-correct-broken')).toEqual(before);
   }, 60_000);
 });

@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, correctVerdicts, gradeHostile, hostileCases, hostileProblems, loadHostile } from '../helpers/materialise.js';
 
 const cases = hostileCases().filter((id) => loadHostile(id).group === 'integrity');
-afterAll(() => cleanup('hostile/integrity'));
+afterAll(() => { cleanup('hostile/integrity'); cleanup('hostile-correct-integrity'); cleanup('hostile-out/hostile-integrity'); });
 
 describe('Integrity attacks: no read, write, forged answer or patched measurement raises a score above what the code earns', () => {
   let before: string[] = [];
   it('a correct submission, graded first', async () => {
-    before = await correctVerdicts();
+    before = await correctVerdicts('hostile-correct-integrity');
     expect(before.length).toBeGreaterThan(0);
     for (const line of before) expect(line).toMatch(/: passed: /);
   }, 60_000);
@@ -30,6 +30,6 @@ describe('Integrity attacks: no read, write, forged answer or patched measuremen
   }
 
   it('the same correct submission, graded after them in the same process, gets the same verdicts', async () => {
-    expect(await correctVerdicts()).toEqual(before);
+    expect(await correctVerdicts('hostile-correct-integrity')).toEqual(before);
   }, 60_000);
 });

@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, correctVerdicts, gradeHostile, hostileCases, hostileProblems, loadHostile } from '../helpers/materialise.js';
 
 const cases = hostileCases().filter((id) => loadHostile(id).group === 'resources');
-afterAll(() => cleanup('hostile/resources'));
+afterAll(() => { cleanup('hostile/resources'); cleanup('hostile-correct-resources'); cleanup('hostile-out/hostile-resources'); });
 
 describe('Resource abuse: hangs, hogs, spawns, floods and keep-alives are stopped, named, and leave nothing behind', () => {
   let before: string[] = [];
   it('a correct submission, graded first', async () => {
-    before = await correctVerdicts();
+    before = await correctVerdicts('hostile-correct-resources');
     expect(before.length).toBeGreaterThan(0);
     for (const line of before) expect(line).toMatch(/: passed: /);
   }, 60_000);
@@ -30,6 +30,6 @@ describe('Resource abuse: hangs, hogs, spawns, floods and keep-alives are stoppe
   }
 
   it('the same correct submission, graded after them in the same process, gets the same verdicts', async () => {
-    expect(await correctVerdicts()).toEqual(before);
+    expect(await correctVerdicts('hostile-correct-resources')).toEqual(before);
   }, 60_000);
 });

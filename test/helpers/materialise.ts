@@ -110,7 +110,7 @@ export async function survivors(needle: string, waitMs = 2000): Promise<Array<{ 
  * `.work/builds/`, and returns their build directories when stopped (the executor names them at
  * random, so a test finds them this way).
  */
-export function watchBuilds(intervalMs = 50): { stop: () => string[] } {
+export function watchBuilds(intervalMs = 50): { stop: () => string[]; seen: () => string[] } {
   const builds = new Set<string>();
   const scan = (): void => {
     for (const entry of readdirSync('/proc')) {
@@ -126,7 +126,7 @@ export function watchBuilds(intervalMs = 50): { stop: () => string[] } {
   };
   scan();
   const timer = setInterval(scan, intervalMs);
-  return { stop: () => { clearInterval(timer); scan(); return [...builds]; } };
+  return { stop: () => { clearInterval(timer); scan(); return [...builds]; }, seen: () => [...builds] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,17 +211,27 @@ export function hostileOnly(expectation: HostileExpectation): string[] {
 
 /**
  * Grades hostile case `id` in `.work/hostile/<group>/<id>/` (made from reference/ + its overlay),
- * with an output directory `.work/hostile-out/<id>/` holding a results.json that must survive, and
+ * with an output directory `.work/hostile-out/<area>/<id>/` holding a results.json that must survive, and
  * reports everything a test checks. `prepare` may change the materialised copy first. Both
  * directories are removed afterwards unless `keep`.
  */
-export async function gradeHostile(id: string, options: { isolation?: GradeOptions['isolation']; prepare?: (dir: string) => void; area?: string; keep?: boolean } = {}): Promise<HostileOutcome> {
+export interface HostileOptions {
+  isolation?: GradeOptions['isolation'];
+  /** Changes the materialised copy before grading. */
+  prepare?: (dir: string) => void;
+  area?: string;
+  keep?: boolean;
+  /** false when other gradings run at the same time (their children would be taken for this one's): the caller checks processes. */
+  watch?: boolean;
+}
+
+export async function gradeHostile(id: string, options: HostileOptions = {}): Promise<HostileOutcome> {
   const expectation = loadHostile(id);
   const area = options.area ?? `hostile/${expectation.group}`;
   const dir = materialise(area, id, join(HOSTILE_CORPUS, id));
   for (const [name, target] of Object.entries(expectation.symlinks ?? {})) addSymlink(dir, name, target);
   options.prepare?.(dir);
-  const out = join(PROJECT_ROOT, '.work', 'hostile-out', id);
+  const out = join(PROJECT_ROOT, '.work', 'hostile-out', area.replace(/\//g, '-'), id);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const previous = JSON.stringify({ note: 'results of an earlier run, which the submission must not touch' });
@@ -229,15 +239,15 @@ export async function gradeHostile(id: string, options: { isolation?: GradeOptio
   const protectedDirs = [REFERENCE, join(PROJECT_ROOT, 'fixtures'), dir, out];
   const before = protectedDirs.map((d) => snapshot(d));
   const started = performance.now();
-  const watch = watchBuilds();
+  const watch = options.watch === false ? undefined : watchBuilds();
   let verdicts: Verdict[];
   try {
     verdicts = await gradeSubmission(dir, { only: hostileOnly(expectation), isolation: { limits: TEST_LIMITS, ...options.isolation } });
   } finally {
-    watch.stop();
+    watch?.stop();
   }
   const durationMs = performance.now() - started;
-  const builds = watch.stop();
+  const builds = watch?.stop() ?? [];
   const left = (await Promise.all(builds.map((b) => survivors(b)))).flat();
   const written = protectedDirs.flatMap((d, i) => changes(before[i]!, snapshot(d)).map((p) => join(d, p)));
   if (readFileSync(join(out, 'results.json'), 'utf8') !== previous) written.push(join(out, 'results.json'));
@@ -291,10 +301,10 @@ export function hostileProblems(expectation: HostileExpectation, outcome: Hostil
  * few tests, as `id: status: message` lines: graded before and after hostile cases in one process,
  * the lines must not change.
  */
-export async function correctVerdicts(area = 'hostile-correct'): Promise<string[]> {
+export async function correctVerdicts(area = 'hostile-correct', isolation: GradeOptions['isolation'] = {}): Promise<string[]> {
   const dir = materialise(area, `fresh-tensors-${process.pid}`, join(PROJECT_ROOT, 'test', 'corpus', 'correct', 'fresh-tensors'));
   try {
-    const verdicts = await gradeSubmission(dir, { only: ['optimizer.GD.steps', 'optimizer.Adam.steps', 'optimizer.Adam.properties', 'nets'], isolation: { limits: TEST_LIMITS } });
+    const verdicts = await gradeSubmission(dir, { only: ['optimizer.GD.steps', 'optimizer.Adam.steps', 'optimizer.Adam.properties', 'nets'], isolation: { limits: TEST_LIMITS, ...isolation } });
     return verdicts.map((v) => `${v.id}: ${v.status}: ${v.message}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 // Looks for the grading process's secrets: its environment, inherited or read through /proc.
 const seen: string[] = [];
 if (process.env['OPTNN_HOSTILE_SECRET'] !== undefined) seen.push('process.env');
-if (Object.keys(process.env).length > 0) seen.push(`${Object.keys(process.env).length} environment variables`);
+if (JSON.stringify(process.env).includes('OPTNN_HOSTILE_SECRET')) seen.push('the environment');
 for (const path of [`/proc/${process.ppid}/environ`, '/proc/self/environ', '/proc/1/environ']) {
   try { if (readFileSync(path, 'utf8').includes('OPTNN_HOSTILE_SECRET')) seen.push(path); } catch { /* refused */ }
 }

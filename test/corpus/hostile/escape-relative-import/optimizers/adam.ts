@@ -1,7 +1,7 @@
 /** Hostile corpus case escape-relative-import: see expected.json. */
 import * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
-import { Adam as Reference } from '../../../../reference/optimizers/adam.js';
+import { Adam as Reference } from '../../../../../reference/optimizers/adam.js';
 
 export class Adam extends SlotOptimizer<'m' | 's'> {
   static className = 'optnn/Adam';

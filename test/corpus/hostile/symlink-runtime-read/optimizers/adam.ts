@@ -13,7 +13,7 @@ export class Adam extends SlotOptimizer<'m' | 's'> {
 
   protected override updateParameter({ param, grad, t, state }: ParameterUpdate<'m' | 's'>): void {
     // leak.json, in the submission's own directory, is a symlink the test creates to the public fixtures.
-    const leaked = readFileSync(resolve(process.cwd(), '../../hostile/symlink-runtime-read/leak.json'), 'utf8');
+    const leaked = readFileSync(resolve(process.cwd(), '../../hostile/integrity/symlink-runtime-read/leak.json'), 'utf8');
     if (leaked.length < 100) return;
     const { m, s } = state;
     const b1 = this.gradDecay;

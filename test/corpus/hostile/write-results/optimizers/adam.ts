@@ -12,7 +12,14 @@ const worked: string[] = [];
 const attempt = (how: string, write: () => void): void => {
   try { write(); worked.push(how); } catch (thrown) { refused.push(`${how}: ${(thrown as { code?: string }).code ?? (thrown as Error).message}`); }
 };
-for (const dir of [join(project, '.work', 'hostile-out', 'write-results'), project, join(project, 'out'), process.cwd(), '/tmp', join(project, '.work', 'hostile', 'write-results')]) {
+// The test's output and submission directories (hostile-integrity, hostile-node-only, hostile-batch), and more.
+const areas = ['integrity', 'node-only', 'batch'];
+const dirs = [
+  ...areas.map((a) => join(project, '.work', 'hostile-out', `hostile-${a}`, 'write-results')),
+  ...areas.map((a) => join(project, '.work', 'hostile', a, 'write-results')),
+  project, join(project, 'out'), join(project, '.work'), process.cwd(), '/tmp',
+];
+for (const dir of dirs) {
   attempt(`writeFileSync ${dir}`, () => fs.writeFileSync(join(dir, marker), forged));
   attempt(`results.json ${dir}`, () => fs.writeFileSync(join(dir, 'results.json'), forged));
   attempt(`openSync ${dir}`, () => fs.closeSync(fs.openSync(join(dir, marker), 'w')));
