@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateOrThrow } from '../../contract/validate.js';
+import { XMLParser } from 'fast-xml-parser';
 import { Cohort } from '../../results/cohort.js';
+import { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
 import { SubmissionResult } from '../../results/model.js';
 import { regradeDiff } from '../../scripts/lib/merge.js';
 
@@ -41,11 +43,23 @@ describe('npm run grade -- batch', () => {
       const result = validateOrThrow(SubmissionResult, JSON.parse(readFileSync(join(work, 'clean', id, 'results.json'), 'utf8')), id);
       return [id, result.score];
     }));
-    expect(scores).toEqual({ s001: 100, s002: 100, s003: 0, s004: 12 });
+    expect(scores).toEqual({ s001: 100, s002: 100, s003: 0, s004: 0 });
     const broken = JSON.parse(readFileSync(join(work, 'clean', 's004', 'results.json'), 'utf8')) as SubmissionResult;
     expect(broken.tests.find((t) => t.id === 'optimizer.Adam.steps')!.message).toMatch(/does not compile:\n {2}optimizers\/gd\.ts:2: /);
     const cohort = validateOrThrow(Cohort, JSON.parse(readFileSync(join(work, 'clean', 'cohort.json'), 'utf8')), 'cohort');
     expect(cohort.submissions).toBe(4);
+    // Every other output of a submission, validated by its schema or a parser.
+    for (const id of ['s001', 's004']) {
+      const dir = join(work, 'clean', id);
+      const gradescope = validateOrThrow(GradescopeResults, JSON.parse(readFileSync(join(dir, 'gradescope.json'), 'utf8')), 'gradescope.json');
+      expect(gradescope.tests).toHaveLength(33);
+      const junit = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(join(dir, 'junit.xml'), 'utf8'));
+      expect(Number(junit.testsuites?.testsuite?.['@_tests'] ?? junit.testsuite?.['@_tests'])).toBe(33);
+      expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/\| /);
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    }
+    expect(readFileSync(join(work, 'clean', 'gradebook.csv'), 'utf8').split(/\r?\n/).filter(Boolean)).toHaveLength(5);
+    expect(readFileSync(join(work, 'clean', 'class-report.html'), 'utf8')).toContain('s004/report.html');
     clean = comparable(join(work, 'clean'));
   }, 240_000);
 
@@ -65,16 +79,16 @@ describe('npm run grade -- batch', () => {
     expect(rerun.exitCode, rerun.all).toBe(0);
     expect(rerun.stdout).toMatch(new RegExp(`${4 - partial} graded, ${partial} skipped as current`));
     expect(comparable(out)).toEqual(clean);
-    const leftovers = readdirSync(out).flatMap((d) => (d.endsWith('.json') ? [] : readdirSync(join(out, d)).filter((f) => f.endsWith('.tmp'))));
+    const leftovers = readdirSync(out, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? readdirSync(join(out, e.name)) : [e.name]).filter((f) => f.endsWith('.tmp')));
     expect(leftovers).toEqual([]);
   }, 360_000);
 
   it('splits into shards that merge back into the whole class; overlapping shards are refused', async () => {
     for (const i of [1, 2]) expect((await grade(['batch', cls, '--out', join(work, `shard${i}`), '--jobs', '2', '--shard', `${i}/2`])).exitCode).toBe(0);
-    expect(readdirSync(join(work, 'shard1')).filter((d) => d.startsWith('s')).sort()).toEqual(['s001', 's003']);
+    expect(readdirSync(join(work, 'shard1')).filter((d) => /^s\d+$/.test(d)).sort()).toEqual(['s001', 's003']);
     const merged = await grade(['merge', join(work, 'shard1'), join(work, 'shard2'), '--out', join(work, 'merged')]);
     expect(merged.exitCode, merged.all).toBe(0);
-    expect(merged.stdout).toMatch(/merge: 4 submissions, mean 53/);
+    expect(merged.stdout).toMatch(/merge: 4 submissions, mean 50/);
     const overlap = await grade(['merge', join(work, 'shard1'), join(work, 'clean'), '--out', join(work, 'bad')]);
     expect(overlap.exitCode).toBe(2);
     expect(overlap.stderr).toMatch(/appears in both .*shard1 and .*clean: the shards overlap/);
