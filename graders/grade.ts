@@ -69,8 +69,9 @@ function buildChecks(publicCases: LoadedCase[], hiddenCases: LoadedCase[], thres
         const id = `optimizer.${name}.properties`;
         const input = casesOf(publicCases, name, 'teacher-forced')[0]?.input as TeacherForcedInput | undefined;
         if (input === undefined) throw new Error(`no teacher-forced fixture for ${name}`);
-        const outcome = await run({ kind: 'probe-optimizer', input: { ...input, args: Object.values(OPTIMIZER_DEFAULTS[name]) as number[] } }, `${name}'s property checks`);
-        return outcome.ok ? propertiesVerdict(id, name, outcome.result as OptimizerProbes, started) : notObserved(id, outcome, started);
+        const probeInput = { ...input, args: Object.values(OPTIMIZER_DEFAULTS[name]) as number[] };
+        const outcome = await run({ kind: 'probe-optimizer', input: probeInput }, `${name}'s property checks`);
+        return outcome.ok ? propertiesVerdict(id, name, outcome.result as OptimizerProbes, probeInput, started) : notObserved(id, outcome, started);
       },
     });
     checks.set(`optimizer.${name}.training`, {
@@ -153,7 +154,14 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   const executor: Executor = options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
   const verdicts: Verdict[] = [];
   try {
-    const prepared = await executor.prepare();
+    let prepared: Awaited<ReturnType<Executor['prepare']>>;
+    try {
+      prepared = await executor.prepare();
+    } catch (error) {
+      // The harness could not build or start the child: every test is a visible grader error.
+      const message = `grader error: could not start the submission's process: ${describeThrown(error)}`;
+      return tests.map((t) => ({ id: t.id, status: 'error' as const, message, durationMs: 0 }));
+    }
     for (const [index, test] of tests.entries()) {
       options.onTest?.(test.id, index, tests.length);
       const started = performance.now();

@@ -115,23 +115,52 @@ export function casesVerdict(id: string, name: OptimizerName, outcomes: CaseOutc
   };
 }
 
-/** The properties verdict from the probes' numbers. */
-export function propertiesVerdict(id: string, name: OptimizerName, probes: OptimizerProbes, started: number): Verdict {
+type Steps = Trajectory['steps'];
+
+/** The largest |a − b| over the named parameters and all steps (Infinity for NaN or a missing value). */
+function largestDifference(a: Steps, b: Steps, names: readonly string[]): number {
+  let worst = a.length === b.length ? 0 : Infinity;
+  a.forEach((step, k) => {
+    for (const name of names) {
+      const x = step[name] ?? [];
+      const y = b[k]?.[name] ?? [];
+      if (x.length !== y.length) worst = Infinity;
+      x.forEach((v, i) => { const d = Math.abs(v - (y[i] ?? Number.NaN)); worst = Number.isNaN(d) ? Infinity : Math.max(worst, d); });
+    }
+  });
+  return worst;
+}
+
+/** The properties verdict, every figure computed here from the raw observations. */
+export function propertiesVerdict(id: string, name: OptimizerName, probes: OptimizerProbes, input: TeacherForcedInput, started: number): Verdict {
   const problems: string[] = [];
   const { lrZero, separateState, leak, fit } = probes;
   if (!lrZero.ok) problems.push(`with lr = 0, ${lrZero.fault}`);
-  else if (lrZero.maxChange !== 0) problems.push(`with lr = 0 the parameters changed (by up to ${lrZero.maxChange.toExponential(2)}); nothing may move when the learning rate is 0`);
+  else {
+    const initial = Object.fromEntries(input.params.map((p) => [p.name, p.initial.map((v) => Math.fround(v))]));
+    const maxChange = largestDifference(lrZero.steps, lrZero.steps.map(() => initial), input.params.map((p) => p.name));
+    if (lrZero.steps.length !== input.grads.length || maxChange !== 0) {
+      problems.push(`with lr = 0 the parameters changed (by up to ${maxChange.toExponential(2)}); nothing may move when the learning rate is 0`);
+    }
+  }
   if (!separateState.ok) problems.push(`stepping two parameters, ${separateState.fault}`);
-  else if (!(separateState.maxDifference <= TEACHER_FORCED_TOLERANCE.atol)) {
-    problems.push(`two parameters stepped together differ from each stepped alone (by up to ${separateState.maxDifference.toExponential(2)}): each parameter needs its own state`);
+  else {
+    const [first, second] = input.params.map((p) => p.name) as [string, string];
+    const difference = Math.max(largestDifference(separateState.aloneFirst, separateState.together, [first]), largestDifference(separateState.aloneSecond, separateState.together, [second]));
+    if (!(difference <= TEACHER_FORCED_TOLERANCE.atol)) {
+      problems.push(`two parameters stepped together differ from each stepped alone (by up to ${difference.toExponential(2)}): each parameter needs its own state`);
+    }
   }
   if (!leak.ok) problems.push(`in the leak check, ${leak.fault}`);
   else if (leak.counts.some((c) => c !== leak.counts[0])) {
     problems.push(`tensors leak: tf.memory().numTensors after steps 1..${leak.counts.length} was ${leak.counts.join(', ')}; run the update inside tf.tidy and keep state in variables updated with assign`);
   }
   if (!fit.ok) problems.push(fit.fault);
-  else if (!fit.weightsChanged || !fit.losses.every(Number.isFinite)) {
-    problems.push(`inside model.fit the optimizer ${fit.weightsChanged ? `produced losses ${fit.losses.join(', ')}` : 'did not change the weights'}`);
+  else {
+    const weightsChanged = fit.before.length === fit.after.length && fit.after.some((v, i) => v !== fit.before[i]);
+    if (!weightsChanged || fit.losses.length === 0 || !fit.losses.every(Number.isFinite)) {
+      problems.push(`inside model.fit the optimizer ${weightsChanged ? `produced losses ${fit.losses.join(', ')}` : 'did not change the weights'}`);
+    }
   }
   const durationMs = performance.now() - started;
   if (problems.length === 0) return { id, status: 'passed', message: `${name}: lr = 0 changes nothing, state is per parameter, no tensor leaks, works in model.fit`, durationMs };

@@ -48,9 +48,12 @@ function confine(submissionDir: string): Plugin {
         if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`))) return { path: spec, external: true };
         const course = /^#(course|contract)\/(.+)$/.exec(spec);
         if (course) {
-          const file = resolveFile(join(PROJECT_ROOT, course[1]!, course[2]!));
+          const base = join(PROJECT_ROOT, course[1]!);
+          const file = resolveFile(join(base, course[2]!));
           if (file === undefined) throw new BuildRefused(`${relative(root, args.importer)} imports ${spec}, which the course does not provide`);
-          return { path: file };
+          const real = realpathSync(file);
+          if (!within(real, realpathSync(base))) throw new BuildRefused(`${relative(root, args.importer)} tried to import ${spec}, a file outside the course helpers (${real})`);
+          return { path: real };
         }
         if (!spec.startsWith('.') && !isAbsolute(spec)) {
           if (fromSubmission) throw new BuildRefused(`${relative(root, args.importer)} imports the package '${spec}', which is not allowed (allowed: ${ALLOWED_PACKAGES.join(', ')}, and node: built-ins)`);

@@ -5,16 +5,18 @@
  * are the submission's and are never read as results.
  */
 import * as tf from '@tensorflow/tfjs';
+import v8 from 'node:v8';
 import type { Submission } from '../contract/index.js';
 import { selectBackend } from '../course/backend.js';
 import type { ImageDataset } from '../course/data/dataset.js';
 import { loadMnist } from '../course/data/mnist.js';
 import { dispatch } from './dispatch.js';
 import { describeThrown } from './optimizer-case.js';
+import { seal } from './channel-auth.js';
 import { encode } from './encode.js';
 import type { Request } from './protocol.js';
 
-export type ToChild = { type: 'load' } | { type: 'request'; id: number; request: Request };
+export type ToChild = { type: 'hello'; key: string } | { type: 'load' } | { type: 'request'; id: number; request: Request };
 export type FromChild =
   | { type: 'ready'; backend: string }
   | { type: 'loaded'; exports: Record<string, string> }
@@ -27,9 +29,16 @@ if (send === undefined) {
   console.error('runner/child: started without an IPC channel; the grading process starts this file');
   process.exit(70);
 }
-// Student code gets no handle on the channel through `process`.
-Reflect.deleteProperty(process, 'send');
-const reply = (message: FromChild): void => { send(message); };
+// The key arrives first, before any student code exists; every answer is sealed with it.
+let key: Buffer | undefined;
+const reply = (message: FromChild): void => {
+  if (key !== undefined) send(seal(key, message));
+};
+
+// Heap introspection would expose the key: close it before student code loads (the module object is shared).
+for (const name of ['getHeapSnapshot', 'writeHeapSnapshot', 'setFlagsFromString'] as const) {
+  Object.defineProperty(v8, name, { value: () => { throw new Error(`v8.${name} is not available while grading`); }, writable: false, configurable: false });
+}
 
 let submission: Submission | undefined;
 let embedded: ImageDataset | undefined;
@@ -41,6 +50,13 @@ const backend = await selectBackend(process.argv[2] ?? 'wasm', {});
 process.on('message', (raw: unknown) => {
   const message = raw as ToChild;
   void (async () => {
+    if (message.type === 'hello') {
+      if (key === undefined && typeof message.key === 'string') {
+        key = Buffer.from(message.key, 'hex');
+        reply({ type: 'ready', backend: backend.name });
+      }
+      return;
+    }
     if (message.type === 'load') {
       try {
         // The submission's own module: its top-level code runs here, after the channel is secured.
@@ -66,7 +82,6 @@ process.on('message', (raw: unknown) => {
   })();
 });
 
-reply({ type: 'ready', backend: backend.name });
 
 // When the grading process goes away, so does this one (nothing else would end it).
 process.on('disconnect', () => process.exit(0));

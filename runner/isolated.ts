@@ -9,9 +9,11 @@
 import { execa, type ResultPromise } from 'execa';
 import type { FromChild, ToChild } from './child.js';
 import { PROJECT_ROOT, type BuildResult } from './build.js';
+import { newKey, unseal } from './channel-auth.js';
 import { killTree, treeRss } from './process-tree.js';
 import type { Request } from './protocol.js';
 import { realpathSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 
 export interface IsolationLimits {
@@ -51,9 +53,10 @@ export class IsolatedChild {
   private readonly output = { stdout: '', stderr: '', droppedBytes: 0 };
   private waiters: Array<(message: FromChild) => void> = [];
 
-  private constructor(private readonly child: ResultPromise, private readonly limits: IsolationLimits) {
+  private constructor(private readonly child: ResultPromise, private readonly limits: IsolationLimits, private readonly key: Buffer) {
     child.on('message', (raw: unknown) => this.onMessage(raw));
-    child.on('exit', (code, signal) => this.onExit(code, signal));
+    // 'close' comes after the output streams end, so the last words on stderr are there.
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(code, signal));
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]?.on('data', (chunk: Buffer) => {
         const room = limits.outputBytes - this.output[stream].length;
@@ -88,7 +91,9 @@ export class IsolatedChild {
       ipc: true, serialization: 'json', env: {}, extendEnv: false, detached: true, cwd: build.dir,
       stdin: 'ignore', buffer: false, reject: false, cleanup: false,
     });
-    const isolated = new IsolatedChild(child, limits);
+    const key = newKey();
+    const isolated = new IsolatedChild(child, limits, Buffer.from(key, 'hex'));
+    child.send({ type: 'hello', key } satisfies ToChild);
     const ready = await isolated.nextMessage(limits.loadMs, 'starting the child process');
     if (ready.type !== 'ready') throw new Error(`the child process did not start: ${isolated.describe(ready)}`);
     return isolated;
@@ -152,7 +157,12 @@ export class IsolatedChild {
   private onDeath: ((failure: Failure) => void) | undefined;
 
   private onMessage(raw: unknown): void {
-    const message = raw as FromChild;
+    const opened = unseal(this.key, raw);
+    if (opened === undefined) {
+      this.fail({ kind: 'protocol', message: 'the submission sent a forged message on the grader\'s channel (not sealed with the grader\'s key)' });
+      return;
+    }
+    const message = opened as FromChild;
     if (typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') return;
     if (message.type === 'response') {
       const pending = this.pending.get(message.id);
@@ -169,7 +179,9 @@ export class IsolatedChild {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (!this.dead) {
       const printed = this.output.stderr.trim().split('\n').slice(-3).join(' / ');
-      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+      // Through bubblewrap a killed child shows as an exit code of 128 + the signal's number.
+      const signalName = signal ?? (code !== null && code > 128 ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0] : undefined);
+      const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
       const heap = /heap out of memory|Allocation failed/.test(this.output.stderr) ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)` : '';
       this.fail({ kind: 'exit', message: `the submission's process ${how}${heap}${printed && !heap ? `; it printed: ${printed.slice(0, 300)}` : ''}` });
     }

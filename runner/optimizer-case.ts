@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CaseInput, ClosedLoopInput, TeacherForcedInput } from '../contract/fixture-schema.js';
 import type { OptimizerClasses } from '../contract/index.js';
+import { tensorCount } from './pristine.js';
 
 export interface StudentFault {
   /** 0: the constructor; k ≥ 1: step k. */
@@ -23,6 +24,14 @@ export interface Trajectory {
 
 /** What a thrown value says: Error messages, strings, undefined and other values alike. */
 export function describeThrown(thrown: unknown): string {
+  const permission = thrown as { code?: unknown; permission?: unknown; resource?: unknown } | null;
+  if (permission !== null && typeof permission === 'object' && permission.code === 'ERR_ACCESS_DENIED') {
+    const what = permission.permission === 'FileSystemWrite' ? 'write' : permission.permission === 'FileSystemRead' ? 'read' : 'use';
+    const resource = typeof permission.resource === 'string' ? ` (${permission.resource})` : '';
+    return what === 'use'
+      ? `tried something the grader does not allow: ${String(permission.permission ?? 'a restricted API')}${resource}`
+      : `tried to ${what} a file outside the submission${resource}`;
+  }
   if (thrown instanceof Error) return `${thrown.name === 'Error' ? '' : `${thrown.name}: `}${thrown.message}`;
   if (typeof thrown === 'string') return `threw a string: ${JSON.stringify(thrown)}`;
   if (thrown === undefined) return 'threw undefined';
@@ -63,7 +72,7 @@ export function runOptimizerCase(classes: OptimizerClasses, input: CaseInput): T
         return trajectory;
       }
       trajectory.steps.push(readAll(vars));
-      trajectory.tensorCounts.push(tf.memory().numTensors);
+      trajectory.tensorCounts.push(tensorCount());
     }
     return trajectory;
   } finally {

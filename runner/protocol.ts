@@ -38,11 +38,12 @@ export const TrajectoryResult = Type.Object({
   tensorCounts: Type.Array(Type.Integer({ minimum: 0 })),
 }, { additionalProperties: false });
 
+const Steps = Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 });
 export const OptimizerProbesResult = Type.Object({
-  lrZero: probe({ maxChange: Num }),
-  separateState: probe({ maxDifference: Num }),
+  lrZero: probe({ steps: Steps }),
+  separateState: probe({ together: Steps, aloneFirst: Steps, aloneSecond: Steps }),
   leak: probe({ counts: Type.Array(Type.Integer({ minimum: 0 })) }),
-  fit: probe({ losses: Nums, weightsChanged: Type.Boolean() }),
+  fit: probe({ losses: Nums, before: Nums, after: Nums }),
 }, { additionalProperties: false });
 
 const NetProbe = Type.Object({ paramCount: Type.Integer({ minimum: 0 }), weightShapes: Type.Array(Type.Array(Type.Integer())), outputShape: Type.Array(Type.Integer()) }, { additionalProperties: false });
