@@ -63,11 +63,11 @@ describe('the CSV gradebook', () => {
   });
 
   it('full, zero and grader-error rows hold their numbers', () => {
-    expect(written(fullResult())[1]?.slice(0, 5)).toEqual(['alice', '100', '100', '0', '4']);
-    expect(written(zeroResult())[1]?.slice(0, 5)).toEqual(['bob', '0', '100', '0', '0']);
+    expect(written(fullResult())[1]?.slice(0, 5)).toEqual(['s001', '100', '100', '0', '4']);
+    expect(written(zeroResult())[1]?.slice(0, 5)).toEqual(['s002', '0', '100', '0', '0']);
     const error = written(graderErrorResult());
     const at = error[0]?.indexOf('training.loop') ?? -1;
-    expect(error[1]?.slice(0, 4)).toEqual(['carol', '92', '100', '1']);
+    expect(error[1]?.slice(0, 4)).toEqual(['s003', '92', '100', '1']);
     expect(error[1]?.[at]).toBe('0');
     expect(error[1]?.[error[0]?.indexOf('nets') ?? -1]).toBe('2');
   });
@@ -93,11 +93,11 @@ describe('the CSV gradebook', () => {
 
   it('the class gradebook: sorted by submission id, a column for every test, an empty cell where a test was not graded', () => {
     const withHidden = buildResult(
-      manifest.tests.map((t) => ({ id: t.id, status: 'passed' as const, message: 'ok', durationMs: 1 })), manifest, contextOf('aaron', true),
+      manifest.tests.map((t) => ({ id: t.id, status: 'passed' as const, message: 'ok', durationMs: 1 })), manifest, contextOf('s000', true),
     );
     const results = [zeroResult(), fullResult(), withHidden];
     const rows = parseCsv(renderGradebook(results));
-    expect(rows.map((r) => r[0])).toEqual(['submission', 'aaron', 'alice', 'bob']);
+    expect(rows.map((r) => r[0])).toEqual(['submission', 's000', 's001', 's002']);
     expect(rows[0]).toEqual([...FIXED, ...manifest.tests.map((t) => t.id)]);
     expect(rows.every((r) => r.length === rows[0]?.length)).toBe(true);
     const hiddenColumn = rows[0]?.indexOf('optimizer.GD.hidden') ?? -1;

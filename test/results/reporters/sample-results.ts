@@ -37,7 +37,7 @@ function graded(m: Manifest, hiddenFixtures: boolean): Manifest['tests'] {
 
 export function fullResult(): SubmissionResult {
   const verdicts: Verdict[] = graded(manifest, false).map((t) => ({ id: t.id, status: 'passed', message: `${t.id} agrees with the reference`, durationMs: 120 }));
-  return buildResult(verdicts, manifest, contextOf('alice'));
+  return buildResult(verdicts, manifest, contextOf('s001'));
 }
 
 export function zeroResult(): SubmissionResult {
@@ -45,7 +45,7 @@ export function zeroResult(): SubmissionResult {
     id: t.id, status: 'failed', message: `${t.id}: step 3, param w, index [0,1]: expected 0.5, got 0.25`, durationMs: 80,
     ...(i % 2 === 0 ? { mistake: { id: 'forgot-bias-correction', hint: 'Divide the moments by 1 - beta^t.' } } : {}),
   }));
-  return buildResult(verdicts, manifest, contextOf('bob'));
+  return buildResult(verdicts, manifest, contextOf('s002'));
 }
 
 /** Every test passes except `training.loop`, which has no verdict (a grader error), and `nets`, which fails with partial credit. */
@@ -53,7 +53,7 @@ export function graderErrorResult(): SubmissionResult {
   const verdicts: Verdict[] = graded(manifest, false).filter((t) => t.id !== 'training.loop').map((t) => (t.id === 'nets'
     ? { id: t.id, status: 'failed', fraction: 0.5, message: 'GarmentClassifier has 2 layers, expected 3', durationMs: 5 }
     : { id: t.id, status: 'passed', message: 'ok', durationMs: 5 }));
-  return buildResult(verdicts, manifest, contextOf('carol'));
+  return buildResult(verdicts, manifest, contextOf('s003'));
 }
 
 /** Hidden fixtures given: one test of each visibility, the hidden ones failed with a secret in their message. */
@@ -75,7 +75,7 @@ export function hiddenResult(): SubmissionResult {
     { id: 'due', status: 'passed', message: SECRET, durationMs: 1 },
     { id: 'published', status: 'failed', message: SECRET, durationMs: 1 },
   ];
-  return buildResult(verdicts, visibilityManifest, contextOf('dave', true));
+  return buildResult(verdicts, visibilityManifest, contextOf('s004', true));
 }
 
 /** Hostile names, messages, hints and submission id; one passed, one failed, one grader error, one with forbidden characters. */
