@@ -1,6 +1,6 @@
 /**
  * The contract that the reference solution and the student template both implement, and that the
- * graders call. SPEC.md (../shared/assignment/SPEC.md) defines every part; this file fixes names,
+ * graders call. SPEC.md (assignment/SPEC.md) defines every part; this file fixes names,
  * signatures and defaults. A type check in the tests proves both sides satisfy `Submission`.
  */
 import type * as tf from '@tensorflow/tfjs';

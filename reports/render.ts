@@ -6,7 +6,7 @@
 import { cohortOf } from '../results/cohort.js';
 import type { SubmissionResult, TestResult } from '../results/model.js';
 import type { Diagnostics } from '../graders/verdict.js';
-import type { ExperimentsRecord } from '../scripts/lib/experiment-record.js';
+import type { ExperimentsRecord } from '../contract/experiment-record.js';
 import { errorCurvePlot } from './plots/error-curve.js';
 import { landscapeContourPlot } from './plots/landscape-contour.js';
 import { lossCurvesPlot, type LossSeries } from './plots/loss-curves.js';

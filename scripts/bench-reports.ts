@@ -15,7 +15,7 @@ import type { Verdict } from '../graders/verdict.js';
 import { buildResult, SubmissionResult } from '../results/model.js';
 import { renderClassReport, renderSubmissionReport, trainingLossesOf, type SubmissionReportInput } from '../reports/render.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { ExperimentsRecord } from './lib/experiment-record.js';
+import { ExperimentsRecord } from '../contract/experiment-record.js';
 import { runMain } from './lib/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {

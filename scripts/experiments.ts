@@ -1,7 +1,7 @@
 /**
  * `npm run experiments`: every training cell of the notebook, run with the reference solution on
  * the embedded MNIST (or a directory of IDX files), with its loss-landscape cell; writes one JSON
- * file validated against scripts/lib/experiment-record.ts.
+ * file validated against contract/experiment-record.ts.
  */
 import { resolve } from 'node:path';
 import { describeBackend, selectBackend } from '../course/backend.js';
@@ -9,7 +9,7 @@ import { HarnessError } from '../course/errors.js';
 import { loadMnist } from '../course/data/mnist.js';
 import { validateOrThrow } from '../contract/validate.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { ExperimentsRecord, type RunRecord } from './lib/experiment-record.js';
+import { ExperimentsRecord, type RunRecord } from '../contract/experiment-record.js';
 import { runMain } from './lib/main.js';
 import { NOTEBOOK_RUNS, quickRun } from './lib/notebook-runs.js';
 import { runNotebookCell, runTuning, type RunSettings } from './lib/run-experiment.js';

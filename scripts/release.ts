@@ -22,7 +22,7 @@ export const RELEASE_PATHS = [
 /** Never in a student repository, even inside a directory above. */
 export const NEVER_RELEASED = ['graders/mistakes', 'fixtures/hidden'];
 
-export const SPEC_PATH = resolve(PROJECT_ROOT, '..', 'shared', 'assignment', 'SPEC.md');
+export const SPEC_PATH = join(PROJECT_ROOT, 'assignment', 'SPEC.md');
 
 const FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string', description: 'where to write the student repository (must be new or empty)' },

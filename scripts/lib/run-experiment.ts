@@ -11,7 +11,7 @@ import { createProgress } from '../../course/progress.js';
 import { AveragedModel } from '../../course/swa.js';
 import * as reference from '../../reference/index.js';
 import { requireTuningChoice } from '../../contract/tuning-schema.js';
-import { finiteOrNull, type LandscapeRecord, type RunRecord } from './experiment-record.js';
+import { finiteOrNull, type LandscapeRecord, type RunRecord } from '../../contract/experiment-record.js';
 import type { NotebookRun } from './notebook-runs.js';
 
 const REFERENCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'reference');

@@ -18,7 +18,7 @@ import { validateOrThrow } from '../../contract/validate.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { SubmissionResult } from '../../results/model.js';
 import { renderClassReport, renderSubmissionReport, trainingLossesOf } from '../../reports/render.js';
-import { ExperimentsRecord } from '../../scripts/lib/experiment-record.js';
+import { ExperimentsRecord } from '../../contract/experiment-record.js';
 
 const CHROMIUM = process.env['OPTNN_CHROMIUM'] ?? '/usr/bin/chromium';
 const SKIP = process.env['OPTNN_SKIP_BROWSER'] === '1';

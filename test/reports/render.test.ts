@@ -9,7 +9,7 @@ import { loadManifest } from '../../graders/manifest-schema.js';
 import type { Verdict } from '../../graders/verdict.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { renderClassReport, renderSubmissionReport, trainingLossesOf } from '../../reports/render.js';
-import type { ExperimentsRecord } from '../../scripts/lib/experiment-record.js';
+import type { ExperimentsRecord } from '../../contract/experiment-record.js';
 
 const MANIFEST = loadManifest();
 const HOSTILE_NAME = '<script>alert("name")</script> & <b>bold</b>';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { validateOrThrow } from '../../contract/validate.js';
-import { ExperimentsRecord } from '../../scripts/lib/experiment-record.js';
+import { ExperimentsRecord } from '../../contract/experiment-record.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const experiments = (args: string[]) =>
