@@ -1,13 +1,14 @@
 /**
  * The grading command for students, TAs and CI.
- *   npm run grade -- [SUBMISSION_DIR] [options]        one submission (default: the reference)
+ *   npm run grade -- [SUBMISSION_DIR] [options]        one submission (default: reference/, or submission/ in a
+ *                                                      student repository, which has no reference/)
  *   npm run grade -- batch DIR --out OUT [options]     a class, with a worker pool
  *   npm run grade -- merge OUT... --out DIR            shards into one gradebook and cohort summary
  *   npm run grade -- regrade-diff OLD NEW              whose grades moved, by how much, on which tests
  * Exit codes: 0 done; 1 a harness fault or any grader error; 2 bad usage.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
@@ -24,7 +25,7 @@ import { writeClassOutputs } from './lib/outputs.js';
 
 const COMMON: Record<string, FlagSpec> = {
   hidden: { type: 'string', description: 'a directory of hidden fixtures (npm run fixtures -- --hidden ...)' },
-  backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the submission\'s process: wasm (default) or cpu' },
+  backend: { type: 'string', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the submission\'s process: auto (default, which is wasm), wasm or cpu' },
   sandbox: { type: 'string', choices: ['auto', 'bwrap', 'none'], description: 'bubblewrap around the submission: auto (when installed; default), bwrap (required), none' },
   'allow-unsandboxed': { type: 'boolean', description: 'let batch grading with hidden fixtures run without bubblewrap' },
   help: { type: 'boolean', description: 'print this help' },
@@ -50,12 +51,19 @@ const DIFF: Record<string, FlagSpec> = {
   help: COMMON['help']!,
 };
 
-const USAGE = [
-  usage('npm run grade -- [SUBMISSION_DIR] [options]', 'Grades one submission (default: the reference solution).', SINGLE),
-  usage('npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]', 'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.', BATCH),
-  usage('npm run grade -- merge OUT... --out DIR', 'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.', MERGE),
-  usage('npm run grade -- regrade-diff OLD_OUT NEW_OUT', 'Lists the submissions whose grades moved, by how much, on which tests.', DIFF),
-].join('\n\n');
+const USAGES: Record<'single' | 'batch' | 'merge' | 'regrade-diff', string> = {
+  single: usage('npm run grade -- [SUBMISSION_DIR] [options]', 'Grades one submission (default: reference/, or submission/ where there is no reference/).', SINGLE),
+  batch: usage('npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]', 'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.', BATCH),
+  merge: usage('npm run grade -- merge OUT... --out DIR', 'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.', MERGE),
+  'regrade-diff': usage('npm run grade -- regrade-diff OLD_OUT NEW_OUT', 'Lists the submissions whose grades moved, by how much, on which tests.', DIFF),
+};
+const OTHERS = 'Other commands: npm run grade -- batch | merge | regrade-diff (each with --help).';
+const USAGE = `${USAGES.single}\n\n${OTHERS}`;
+
+/** The submission graded when none is named: the reference here, the student's own in a student repository. */
+function defaultSubmission(): string {
+  return existsSync('reference') || !existsSync('submission') ? 'reference' : 'submission';
+}
 
 const str = (flags: FlagValues, name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] : undefined);
 
@@ -72,6 +80,12 @@ function isolationFor(flags: FlagValues, batchWithHidden: boolean): { isolation:
   return { isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged }, sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only' };
 }
 
+/** A path as a user would type it from here: relative when it is below the working directory. */
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 function existingDir(path: string, what: string): string {
   const dir = resolve(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new HarnessError('OPTNN_BAD_OPTION', `The ${what} ${dir} does not exist`);
@@ -82,7 +96,7 @@ async function single(argv: string[]): Promise<void> {
   const { flags, positional } = parseFlags(argv, SINGLE);
   if (flags['help']) { console.log(USAGE); return; }
   if (positional.length > 1) throw new HarnessError('OPTNN_BAD_OPTION', `Expected at most one submission directory, got ${positional.length}: ${positional.join(' ')}`);
-  const dir = existingDir(positional[0] ?? 'reference', 'submission directory');
+  const dir = existingDir(positional[0] ?? defaultSubmission(), 'submission directory');
   if (!SUBMISSION_ID.test(basename(dir))) throw new HarnessError('OPTNN_BAD_OPTION', `The submission directory's name ${JSON.stringify(basename(dir))} is not a valid id (letters, digits, '.', '_', '-')`);
   const hiddenDir = str(flags, 'hidden') ? existingDir(str(flags, 'hidden')!, 'hidden fixtures directory') : undefined;
   const manifest = loadManifest();
@@ -112,13 +126,17 @@ async function single(argv: string[]): Promise<void> {
       console.log(`::${test.status === 'error' ? 'warning' : 'error'} title=${escape(`${test.id} (${test.points}/${test.maxPoints})`).replace(/[,:]/g, ' ')}::${escape(test.message)}`);
     }
   }
-  console.log(`\n${result.submission.id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s; wrote ${paths.join(', ')}`);
+  const report = paths.find((p) => basename(p) === 'report.html');
+  const written = paths.map((p) => basename(p)).join(', ');
+  console.log(`\nwrote ${written} to ${relativeOrAbsolute(join(out, result.submission.id))}`);
+  console.log(`${result.submission.id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s`);
+  if (report !== undefined) console.log(`report: ${relativeOrAbsolute(report)} (open it in a browser)`);
   if (result.graderErrors > 0) process.exitCode = 1;
 }
 
 async function batch(argv: string[]): Promise<void> {
   const { flags, positional } = parseFlags(argv, BATCH);
-  if (flags['help']) { console.log(USAGE); return; }
+  if (flags['help']) { console.log(USAGES.batch); return; }
   if (positional.length !== 1) throw new HarnessError('OPTNN_BAD_OPTION', `batch takes one directory of submissions, got ${positional.length}`);
   const out = str(flags, 'out');
   if (out === undefined) throw new HarnessError('OPTNN_BAD_OPTION', 'batch needs --out DIR');
@@ -140,7 +158,7 @@ async function batch(argv: string[]): Promise<void> {
 
 async function merge(argv: string[]): Promise<void> {
   const { flags, positional } = parseFlags(argv, MERGE);
-  if (flags['help']) { console.log(USAGE); return; }
+  if (flags['help']) { console.log(USAGES.merge); return; }
   const out = str(flags, 'out');
   if (out === undefined || positional.length === 0) throw new HarnessError('OPTNN_BAD_OPTION', 'merge needs one or more batch output directories and --out DIR');
   const { results, cohort } = mergeBatches(positional.map((p) => resolve(p)));
@@ -150,7 +168,7 @@ async function merge(argv: string[]): Promise<void> {
 
 async function diff(argv: string[]): Promise<void> {
   const { flags, positional } = parseFlags(argv, DIFF);
-  if (flags['help']) { console.log(USAGE); return; }
+  if (flags['help']) { console.log(USAGES['regrade-diff']); return; }
   if (positional.length !== 2) throw new HarnessError('OPTNN_BAD_OPTION', `regrade-diff takes two batch output directories (old, new), got ${positional.length}`);
   const changes = regradeDiff(readBatch(resolve(positional[0]!)), readBatch(resolve(positional[1]!)));
   if (flags['json']) { console.log(JSON.stringify(changes, null, 1)); return; }
@@ -164,4 +182,6 @@ async function diff(argv: string[]): Promise<void> {
 
 const [command, ...rest] = process.argv.slice(2);
 const commands: Record<string, (argv: string[]) => Promise<void>> = { batch, merge, 'regrade-diff': diff };
-runMain(() => (command !== undefined && command in commands ? commands[command]!(rest) : single(process.argv.slice(2))), USAGE);
+const sub = command !== undefined && command in commands ? command : undefined;
+// A usage error prints only its own subcommand's usage.
+runMain(() => (sub !== undefined ? commands[sub]!(rest) : single(process.argv.slice(2))), sub !== undefined ? USAGES[sub as keyof typeof USAGES] : USAGE);

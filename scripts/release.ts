@@ -15,7 +15,7 @@ import { runMain } from './lib/main.js';
 /** What a student repository holds, from this project (directories are copied whole). */
 export const RELEASE_PATHS = [
   'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures/public',
-  'scripts/grade.ts', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
+  'scripts/grade.ts', 'scripts/student-suite', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
   'scripts/lib/write-json.ts', 'scripts/lib/outputs.ts', 'scripts/lib/batch.ts', 'scripts/lib/cache-key.ts', 'scripts/lib/merge.ts',
   'package-lock.json',
 ];
@@ -42,6 +42,7 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   }
   cpSync(join(PROJECT_ROOT, 'student-template'), join(out, 'submission'), { recursive: true });
   cpSync(specPath, join(out, 'SPEC.md'));
+  cpSync(join(PROJECT_ROOT, 'assignment', 'original-notebook.txt'), join(out, 'original-notebook.txt'));
   cpSync(join(PROJECT_ROOT, 'release', 'student-readme.md'), join(out, 'README.md'));
   mkdirSync(join(out, '.github', 'workflows'), { recursive: true });
   cpSync(join(PROJECT_ROOT, 'release', 'workflows', 'grade.yml'), join(out, '.github', 'workflows', 'grade.yml'));
@@ -50,7 +51,7 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   pkg['description'] = 'Optimizing Neural Networks: the assignment, with its public grading';
   pkg['scripts'] = {
-    test: 'vitest run --config graders/vitest.config.ts',
+    test: 'vitest run --config scripts/student-suite/vitest.config.ts',
     grade: 'tsx scripts/grade.ts',
     typecheck: 'tsc --noEmit',
   };

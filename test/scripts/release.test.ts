@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -24,7 +24,8 @@ describe('npm run release', () => {
       expect(files).toContain(path);
     }
     const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
-    expect(pkg.scripts.test).toBe('vitest run --config graders/vitest.config.ts');
+    expect(pkg.scripts.test).toBe('vitest run --config scripts/student-suite/vitest.config.ts');
+    for (const path of ['original-notebook.txt', 'scripts/student-suite/public.test.ts']) expect(files).toContain(path);
   });
 
   it('never contains the reference solution, the buggy optimizers or hidden fixtures', () => {
@@ -45,17 +46,47 @@ describe('npm run release', () => {
     }
   });
 
-  it('its own npm test grades the template (every test "not implemented") and a correct solution (full marks)', async () => {
-    symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
-    const suite = () => execa('npx', ['vitest', 'run', '--config', 'graders/vitest.config.ts'], { cwd: out, reject: false, env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' } });
-    const template = await suite();
-    expect(template.exitCode).toBe(1);
-    expect(template.stdout).toMatch(/Tests\s+33 failed \(33\)/);
-    expect(template.stdout + template.stderr).toContain('not implemented: Adam.updateParameter');
+  it('its README\'s commands do what it says: npm ci, npm test (0 points, the score and report last), npm run grade, npm run typecheck', async () => {
+    const install = await execa('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: out, reject: false });
+    expect(install.exitCode, install.stderr).toBe(0);
+    const env = { OPTNN_PROGRESS: '0', NO_COLOR: '1', FORCE_COLOR: '0' };
+    const test = await execa('npm', ['test'], { cwd: out, reject: false, env });
+    expect(test.exitCode).toBe(1);
+    expect(test.stdout).toMatch(/Tests\s+33 failed \(33\)/);
+    expect(test.stdout + test.stderr).toContain('not implemented: Adam.updateParameter');
+    const last = test.stdout.trimEnd().split('\n').slice(-2);
+    expect(last[0]).toMatch(/^score: 0\/\d+ points \(public tests\)$/);
+    expect(last[1]).toBe('report: out/grades/submission/report.html (open it in a browser)');
+    expect(existsSync(join(out, 'out', 'grades', 'submission', 'report.html'))).toBe(true);
+    rmSync(join(out, 'out'), { recursive: true });
+
+    const grade = await execa('npm', ['run', 'grade'], { cwd: out, reject: false, env });
+    expect(grade.exitCode, grade.stderr).toBe(0);
+    const lines = grade.stdout.trimEnd().split('\n');
+    expect(lines.at(-2)).toMatch(/^submission: 0\/\d+ points, 0 grader error\(s\), [\d.]+ s$/);
+    expect(lines.at(-1)).toBe('report: out/grades/submission/report.html (open it in a browser)');
+
+    const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: out, reject: false });
+    expect(typecheck.exitCode, typecheck.stdout + typecheck.stderr).toBe(0);
+
+    // Every file the README names exists after the commands it names.
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    const named = [...readme.matchAll(/`([\w./-]+\.(?:json|html|md|xml|csv|ts|txt|yml))`/g)].map((m) => m[1]!)
+      .filter((name) => !name.includes('*'));
+    expect(named.length).toBeGreaterThan(10);
+    const produced = readdirSync(join(out, 'out', 'grades', 'submission'));
+    for (const name of new Set(named)) {
+      const found = existsSync(join(out, name)) || existsSync(join(out, 'submission', name)) || produced.includes(name);
+      expect(found, `the README names ${name}, which is not in the starter after npm run grade`).toBe(true);
+    }
+  }, 300_000);
+
+  it('its own npm test gives full marks to a correct solution', async () => {
     rmSync(join(out, 'submission'), { recursive: true });
     cpSync(join(root, 'reference'), join(out, 'submission'), { recursive: true });
-    const solved = await suite();
+    const solved = await execa('npm', ['test'], { cwd: out, reject: false, env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' } });
     expect(solved.stdout, solved.stderr).toMatch(/Tests\s+33 passed \(33\)/);
+    expect(solved.stdout).toMatch(/score: 100\/100 points \(public tests\)/);
     expect(solved.exitCode).toBe(0);
   }, 240_000);
 });

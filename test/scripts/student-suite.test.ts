@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const suite = (submission: string) => execa('npx', ['vitest', 'run', '--config', 'graders/vitest.config.ts'], {
+const suite = (submission: string) => execa('npx', ['vitest', 'run', '--config', 'scripts/student-suite/vitest.config.ts'], {
   cwd: root, reject: false, env: { OPTNN_SUBMISSION: join(root, submission), OPTNN_PROGRESS: '0', FORCE_COLOR: '0', NO_COLOR: '1' },
 });
 

@@ -1,0 +1,33 @@
+/**
+ * The last lines of a student's `npm test`: the total score, as the results model counted it, and
+ * where the report is. Read back from the results.json the suite wrote (validated: a missing or
+ * malformed file says so instead of a score).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Reporter } from 'vitest/node';
+import { problemsWith } from '../../contract/validate.js';
+import { SubmissionResult } from '../../results/model.js';
+import { suiteResultsDir } from './location.js';
+
+export default class ScoreReporter implements Reporter {
+  onTestRunEnd(): void {
+    const dir = suiteResultsDir();
+    const resultsPath = join(dir, 'results.json');
+    const shown = (path: string): string => relative(process.cwd(), path) || path;
+    let parsed: unknown;
+    try {
+      parsed = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || problemsWith(SubmissionResult, parsed).length > 0) {
+      process.stdout.write(`\nscore: not computed (no valid ${shown(resultsPath)}; see the errors above)\n`);
+      return;
+    }
+    const result = parsed as SubmissionResult;
+    const errors = result.graderErrors > 0 ? `, ${result.graderErrors} grader error(s)` : '';
+    process.stdout.write(`\nscore: ${result.score}/${result.maxScore} points (public tests)${errors}\n`);
+    process.stdout.write(`report: ${shown(join(dir, 'report.html'))} (open it in a browser)\n`);
+  }
+}
