@@ -94,6 +94,18 @@ async function start(): Promise<WebGpuAdapter | string> {
   };
 }
 
+const HANDOFF_FLAG = 'WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD';
+
+/**
+ * tfjs's webgpu backend runs an op on the CPU when all its inputs are on the CPU and smaller than
+ * this many elements (default 1000). It reads the flag once, when it loads: call this before.
+ * The tests set 0, so that every op runs on the adapter.
+ */
+export function setCpuHandoffSize(size: number): void {
+  tf.env().registerFlag(HANDOFF_FLAG, () => size);
+  tf.env().set(HANDOFF_FLAG, size);
+}
+
 /** Loads Dawn once and finds its adapter: the adapter, or why there is none. */
 export function findWebGpuAdapter(): Promise<WebGpuAdapter | string> {
   started ??= start();
