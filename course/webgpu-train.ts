@@ -35,3 +35,16 @@ export async function trainAsync(net: Net, optimizer: tf.Optimizer, loader: Batc
   }
   return losses;
 }
+
+/** The mean loss over every sample of `loader` (batches weighted by size), read with `await`. */
+export async function evaluateAsync(net: Net, loader: BatchSource, lossFn: LossFn = meanCrossEntropy): Promise<number> {
+  let total = 0;
+  let count = 0;
+  for (const { images, labels } of loader) {
+    const loss = tf.tidy(() => lossFn(net.apply(images) as tf.Tensor, labels));
+    total += (await loss.data())[0]! * labels.shape[0];
+    count += labels.shape[0];
+    tf.dispose([images, labels, loss]);
+  }
+  return count === 0 ? Number.NaN : total / count;
+}
