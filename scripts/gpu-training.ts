@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const name = (typeof flags['optimizer'] === 'string' ? flags['optimizer'] : 'Adam') as OptimizerName;
   const thresholds = loadThresholds();
   const entry = thresholds.optimizers[name];
+  if (entry === undefined) throw new HarnessError('OPTNN_FIXTURE', `graders/thresholds.json has no entry for ${name}`);
   const seed = thresholds.gradingSeed;
   const { dataLoader } = reference.makeLoaders(loadMnist({ source: 'embedded' }).train, { seed });
   const net = reference.getGarmentClassifier({ seed });
