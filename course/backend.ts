@@ -1,13 +1,15 @@
 /**
- * Chooses the TensorFlow.js backend: tfjs-node-gpu → tfjs-node → wasm → cpu, unless the user
- * names one with `--backend` or the OPTNN_BACKEND environment variable. The native packages are
- * optional dependencies: they are often absent (their install downloads libtensorflow).
+ * Chooses the TensorFlow.js backend: tfjs-node-gpu → webgpu (on a GPU adapter, for code that reads
+ * asynchronously) → tfjs-node → wasm → cpu, unless the user names one with `--backend` or the
+ * OPTNN_BACKEND environment variable. The native tfjs packages are optional dependencies: they are
+ * often absent (their install downloads libtensorflow). webgpu (course/webgpu.ts) ships with npm.
  */
 import * as tf from '@tensorflow/tfjs';
 import { HarnessError, describeValue } from './errors.js';
 import { registerFastKernels } from './kernels/register.js';
+import { describeAdapter, findWebGpuAdapter, startWebGpu, WEBGPU_PACKAGE, webgpuVersion, type WebGpuAdapter } from './webgpu.js';
 
-export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const BACKEND_ENV = 'OPTNN_BACKEND';
 
@@ -21,6 +23,18 @@ export interface BackendInfo {
   version: string;
   /** Names of the kernels this harness registered for speed. */
   fastKernels: string[];
+  /** webgpu only: the adapter Dawn uses. */
+  adapter?: WebGpuAdapter;
+}
+
+/** What the caller's code needs of a backend. */
+export interface BackendUse {
+  /**
+   * The code reads tensors only asynchronously (`await tensor.data()`). Only then can webgpu serve
+   * it: under Node it cannot read synchronously (`dataSync`), so auto skips it for other code and
+   * asking for it by name is an error.
+   */
+  asyncReads?: boolean;
 }
 
 const NATIVE_PACKAGES: Record<'node-gpu' | 'node', string> = {
@@ -60,33 +74,52 @@ async function tryWasm(): Promise<BackendInfo | string> {
   }
 }
 
+async function tryWebGpu(use: BackendUse, gpuOnly: boolean): Promise<BackendInfo | string> {
+  if (use.asyncReads !== true) {
+    return 'this command reads tensors synchronously (dataSync), which webgpu cannot do under Node '
+      + '(docs/gpu.md); run it on wasm or cpu';
+  }
+  const found = await findWebGpuAdapter();
+  if (typeof found !== 'string' && gpuOnly && found.fallback) {
+    return `Dawn's best is ${describeAdapter(found)}; auto takes webgpu on a GPU only (--backend webgpu forces it)`;
+  }
+  const adapter = await startWebGpu();
+  if (typeof adapter === 'string') return adapter;
+  return { name: 'webgpu', tfBackend: 'webgpu', package: WEBGPU_PACKAGE, version: webgpuVersion(), fastKernels: [], adapter };
+}
+
 async function useCpu(): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   return { name: 'cpu', tfBackend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', version: tf.version_core, fastKernels: registerFastKernels('cpu') };
 }
 
-async function tryBackend(name: BackendName): Promise<BackendInfo | string> {
+async function tryBackend(name: BackendName, use: BackendUse = {}, auto = false): Promise<BackendInfo | string> {
   if (name === 'node-gpu' || name === 'node') return tryNative(name);
+  if (name === 'webgpu') return tryWebGpu(use, auto);
   if (name === 'wasm') return tryWasm();
   return useCpu();
 }
 
 let active: BackendInfo | undefined;
+/** Why auto passed over each backend before the one it took, for the caller to print. */
+let passedOver: string[] = [];
 
 /**
  * Starts a backend and returns what is in use. `requested` comes from a flag; when it is absent
  * the environment variable is read; `auto` tries the order above. A backend the user named
  * explicitly that cannot start is an error, never a silent fallback.
  */
-export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env): Promise<BackendInfo> {
+export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env, use: BackendUse = {}): Promise<BackendInfo> {
   const choice = requested !== undefined
     ? parseBackendName(requested, '--backend')
     : env[BACKEND_ENV] !== undefined && env[BACKEND_ENV] !== ''
       ? parseBackendName(env[BACKEND_ENV], `the ${BACKEND_ENV} environment variable`)
       : 'auto';
-  if (active && (choice === 'auto' || choice === active.name) && tf.getBackend() === active.tfBackend) return active;
+  const reusable = active !== undefined && (active.name !== 'webgpu' || use.asyncReads === true);
+  if (active && reusable && (choice === 'auto' || choice === active.name) && tf.getBackend() === active.tfBackend) return active;
+  passedOver = [];
   if (choice !== 'auto') {
-    const result = await tryBackend(choice);
+    const result = await tryBackend(choice, use);
     if (typeof result === 'string') {
       throw new HarnessError('OPTNN_BACKEND_UNAVAILABLE', `The backend '${choice}' was asked for but cannot start: ${result}`);
     }
@@ -94,8 +127,9 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
   } else {
     let found: BackendInfo | undefined;
     for (const name of BACKEND_NAMES) {
-      const result = await tryBackend(name);
+      const result = await tryBackend(name, use, true);
       if (typeof result !== 'string') { found = result; break; }
+      passedOver.push(`${name}: ${result}`);
     }
     active = found ?? (await useCpu());
   }
@@ -105,5 +139,11 @@ export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv =
 
 export function describeBackend(info: BackendInfo): string {
   const fast = info.fastKernels.length > 0 ? `, fast kernels: ${info.fastKernels.join(', ')}` : '';
-  return `backend ${info.name} (${info.package} ${info.version}${fast})`;
+  const adapter = info.adapter ? `, ${describeAdapter(info.adapter)}` : '';
+  return `backend ${info.name} (${info.package} ${info.version}${fast}${adapter})`;
+}
+
+/** Why the last auto selection passed over the backends before the one it took. */
+export function backendsPassedOver(): readonly string[] {
+  return passedOver;
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, selectBackend, type BackendName } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
+import { describeAdapter } from '../course/webgpu.js';
 import { getGarmentClassifier } from '../reference/nets.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
 import { runMain } from './lib/main.js';
@@ -14,7 +15,7 @@ import { runMain } from './lib/main.js';
 const BATCH_SIZE = 64;
 const PYTORCH_SAMPLES_PER_S = 15_000;
 const DEFAULT_STEPS = 100;
-/** Stock cpu takes about 1.6 s per step, with the fast kernels about 0.2 s: keep it short. */
+/** Stock cpu takes about 1.6 s per step, with the fast kernels about 0.2 s, webgpu on lavapipe ~1.5 s: keep it short. */
 const CPU_MAX_STEPS = 5;
 const SEED = 1;
 
@@ -48,12 +49,12 @@ interface Skipped {
 
 type BenchResult = Measured | Skipped;
 
-/** One SGD step on a fixed batch; reads the loss so the step has finished when it returns. */
-function makeStep(net: tf.Sequential, optimizer: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor): () => void {
+/** One SGD step on a fixed batch; reads the loss (asynchronously: webgpu) so the step has finished. */
+function makeStep(net: tf.Sequential, optimizer: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor): () => Promise<void> {
   const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  return () => {
+  return async () => {
     const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, net.apply(xs) as tf.Tensor), true, varList);
-    loss?.dataSync();
+    await loss?.data();
     loss?.dispose();
   };
 }
@@ -61,30 +62,31 @@ function makeStep(net: tf.Sequential, optimizer: tf.Optimizer, xs: tf.Tensor, ys
 async function measure(name: BackendName, steps: number): Promise<BenchResult> {
   let info;
   try {
-    info = await selectBackend(name, {});
+    info = await selectBackend(name, {}, { asyncReads: true });
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'OPTNN_BACKEND_UNAVAILABLE') {
       return { backend: name, status: 'skipped', reason: error.message.replace(/^The backend '[^']+' was asked for but cannot start: /, '') };
     }
     throw error;
   }
-  const timed = name === 'cpu' ? Math.min(steps, CPU_MAX_STEPS) : steps;
-  const warmupSteps = name === 'cpu' ? 1 : 5;
+  const slow = name === 'cpu' || info.adapter?.fallback === true;
+  const timed = slow ? Math.min(steps, CPU_MAX_STEPS) : steps;
+  const warmupSteps = slow ? 1 : 5;
   const net = getGarmentClassifier({ seed: SEED });
   const optimizer = tf.train.sgd(0.01);
   const xs = tf.randomNormal([BATCH_SIZE, 28, 28, 1], 0, 1, 'float32', SEED);
   const ys = tf.tidy(() => tf.oneHot(tf.randomUniform([BATCH_SIZE], 0, 10, 'int32', SEED + 1), 10).toFloat());
   try {
     const step = makeStep(net, optimizer, xs, ys);
-    for (let i = 0; i < warmupSteps; i++) step();
+    for (let i = 0; i < warmupSteps; i++) await step();
     const start = performance.now();
-    for (let i = 0; i < timed; i++) step();
+    for (let i = 0; i < timed; i++) await step();
     const msPerStep = (performance.now() - start) / timed;
     const samplesPerSecond = (BATCH_SIZE * 1000) / msPerStep;
     return {
       backend: name,
       status: 'ok',
-      package: `${info.package} ${info.version}`,
+      package: `${info.package} ${info.version}${info.adapter ? `, ${describeAdapter(info.adapter)}` : ''}`,
       fastKernels: info.fastKernels,
       warmupSteps,
       steps: timed,
