@@ -7,7 +7,7 @@
  * Exit codes: 0 done; 1 a harness fault or any grader error; 2 bad usage.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';

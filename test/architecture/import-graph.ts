@@ -86,7 +86,9 @@ export function readImportGraph(root: string): ImportGraph {
   };
   const host = ts.createCompilerHost(options);
   const files = LAYERS.flatMap((layer) =>
-    sourceFiles(join(root, layer.folder)).filter((file) => layerOf(toPosix(relative(root, file)))?.folder === layer.folder),
+    sourceFiles(join(root, layer.folder)).filter(
+      (file) => layerOf(toPosix(relative(root, file)))?.folder === layer.folder,
+    ),
   ).sort();
   const edges: ImportEdge[] = [];
   for (const file of files) {
