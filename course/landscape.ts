@@ -5,7 +5,7 @@
  * loss on the plane they span.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HarnessError, badOption, describeValue } from './errors.js';
+import { badOption, describeValue } from './errors.js';
 import { readState, writeState, type Net, type State } from './params.js';
 
 export interface StateDirectionsOptions {

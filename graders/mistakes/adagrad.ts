@@ -1,7 +1,7 @@
 /** Known mistakes in AdaGrad (SPEC.md: G ← G + g², then θ ← θ − lr·g / (√G + eps)). */
 import type * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import type { Mistake } from './registry.js';
+import type { Mistake } from './mistake.js';
 
 abstract class BuggyAdaGrad extends SlotOptimizer<'sumSquares'> {
   static className = 'optnn/AdaGrad';

@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import type { Mistake } from './registry.js';
+import type { Mistake } from './mistake.js';
 
 // Not listed: bias correction with β^t (counting from 0 after incrementing too late). At the
 // first step it divides by 1 − β^0 = 0, so every parameter becomes NaN, and a NaN trajectory

@@ -1,7 +1,7 @@
 /** Known mistakes in GD (SPEC.md: θ ← θ − lr·g). */
 import type * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import type { Mistake } from './registry.js';
+import type { Mistake } from './mistake.js';
 
 abstract class BuggyGD extends SlotOptimizer {
   static className = 'optnn/GD';

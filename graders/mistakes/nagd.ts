@@ -1,7 +1,7 @@
 /** Known mistakes in NAGD (SPEC.md: v ← momentum·v − lr·g, then θ ← θ + momentum·v − lr·g). */
 import type * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import type { Mistake } from './registry.js';
+import type { Mistake } from './mistake.js';
 
 // Not listed: using the old velocity in the look-ahead (θ ← θ + μ·v_old − lr·g, then v updated).
 // That is exactly θ ← θ + v_new, i.e. nagd-no-look-ahead, so it could not be told apart.

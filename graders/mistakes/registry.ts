@@ -2,9 +2,9 @@
  * Known mistakes: buggy variants of each optimizer that the graders run on the same case as a
  * student. When a student's trajectory matches one, the feedback names the mistake. Every
  * optimizer's mistakes live in one file beside this one; this array lists them all, in the
- * contract's order, so adding a mistake means one class plus one entry in its file.
+ * contract's order, so adding a mistake means one class plus one entry in its file. The `Mistake`
+ * type is in `mistake.ts`, so the mistake files need not import this registry.
  */
-import type * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../../contract/index.js';
 import { GD_MISTAKES } from './gd.js';
 import { SGDWM_MISTAKES } from './sgdwm.js';
@@ -13,16 +13,9 @@ import { SGDWMLD_MISTAKES } from './sgdwmld.js';
 import { ADAGRAD_MISTAKES } from './adagrad.js';
 import { RMSPROP_MISTAKES } from './rmsprop.js';
 import { ADAM_MISTAKES } from './adam.js';
+import type { Mistake } from './mistake.js';
 
-export interface Mistake {
-  /** Kebab-case, starting with the optimizer's file name (`adam-no-bias-correction`). */
-  id: string;
-  optimizer: OptimizerName;
-  /** One or two sentences to the student: what their code does, why it is wrong, what to check; never the reference's code. */
-  hint: string;
-  /** The buggy optimizer, from the case's constructor arguments (positional, as the contract orders them). */
-  make(args: number[]): tf.Optimizer;
-}
+export type { Mistake } from './mistake.js';
 
 export const MISTAKES: readonly Mistake[] = [
   ...GD_MISTAKES,

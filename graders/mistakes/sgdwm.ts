@@ -1,7 +1,7 @@
 /** Known mistakes in SGDwM (SPEC.md: v ← momentum·v − lr·g, then θ ← θ + v). */
 import type * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import type { Mistake } from './registry.js';
+import type { Mistake } from './mistake.js';
 
 // Not a mistake here: `v ← μ·v + g` with the rate applied after (θ ← θ − lr·v). With a constant
 // lr it is the same update (v is just −v/lr), so it must get full marks; it is a mistake only in

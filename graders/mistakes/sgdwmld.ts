@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { SlotOptimizer, type ParameterUpdate } from '../../course/slot-optimizer.js';
-import type { Mistake } from './registry.js';
+import type { Mistake } from './mistake.js';
 
 abstract class BuggySGDwMLD extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwMLD';
