@@ -7,8 +7,8 @@
  * submission's classes and the harness's are the same ones.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { HarnessError } from '../../course/errors.js';
@@ -72,6 +72,11 @@ export async function loadSubmissionModule(dir: string): Promise<SubmissionModul
     const lines = errors.slice(0, 5).map((e) => `${e.location ? `${relative(dir, e.location.file)}:${e.location.line}: ` : ''}${e.text}`);
     throw new HarnessError('OPTNN_BAD_OPTION', `The submission in ${dir} does not compile:\n  ${lines.join('\n  ') || String(error)}`);
   }
-  if (!existsSync(dirname(outfile))) throw new Error(`esbuild wrote no ${outfile}`);
-  return (await import(pathToFileURL(outfile).href)) as SubmissionModule;
+  if (!existsSync(outfile)) throw new Error(`esbuild wrote no ${outfile}`);
+  try {
+    return (await import(pathToFileURL(outfile).href)) as SubmissionModule;
+  } finally {
+    // Loaded once, it is not needed again: a rerun bundles afresh.
+    rmSync(outfile, { force: true });
+  }
 }
