@@ -11,7 +11,7 @@ import type { ImageDataset } from '../../course/data/dataset.js';
 import { evaluate } from '../../course/metrics.js';
 import { readState, type LossFn } from '../../course/params.js';
 import { createProgress } from '../../course/progress.js';
-import { harnessLoss, harnessNet } from '../../runner/harness-training.js';
+import { harnessLoss, harnessNet, harnessTrain } from '../../runner/harness-training.js';
 import type { SubmissionModule } from './submission-module.js';
 
 export type PartName = 'nets' | 'loaders' | 'lossFn' | 'loop';
@@ -40,32 +40,36 @@ export function describeError(thrown: unknown): string {
   return thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
 }
 
-/** The notebook's loop with the course's own training step (SPEC.md, "The loop"). */
+/**
+ * A stand-in for an unfinished `theLoop`: the harness's own training (runner/harness-training.ts,
+ * one epoch at a time) over a loader that notes the parameters each time it hands out a batch,
+ * i.e. before that batch's step; the SWA model and the validation loss after each epoch, as
+ * SPEC.md's loop has them.
+ */
 export function courseLoop(net: Net, optimizer: tf.Optimizer, loader: BatchSource, options: LoopOptions): LoopResult {
   const { valLoader, epochs = 1, swaModel, swaStart = 5, progress = true } = options;
-  const lossFn = options.lossFn ?? harnessLoss;
-  const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const losses: number[] = [];
-  const states: State[] = [];
-  const valLosses: number[] = [];
-  const bar = createProgress({ total: epochs * loader.length, label: 'epoch 0', enabled: progress });
-  for (let i = 0; i < epochs; i++) {
-    bar.setLabel(`epoch ${i}`);
-    let j = 0;
-    for (const { images, labels } of loader) {
-      states.push(readState(net));
-      const cost = optimizer.minimize(() => lossFn(net.apply(images, { training: true }) as tf.Tensor, labels), true, variables);
-      losses.push(cost?.dataSync()[0] ?? Number.NaN);
-      cost?.dispose();
-      tf.dispose([images, labels]);
-      j += 1;
-      bar.update(i * loader.length + j, `loss ${losses.at(-1)!.toFixed(4)} step ${j}`);
-    }
-    if (swaModel !== undefined && i > swaStart) swaModel.updateParameters(net);
-    if (valLoader !== undefined) valLosses.push(evaluate(net, valLoader, lossFn).loss);
+  const loss = options.lossFn ?? harnessLoss;
+  const recorded: State[] = [];
+  const noting: BatchSource = {
+    length: loader.length,
+    *[Symbol.iterator]() {
+      for (const batch of loader) {
+        recorded.push(readState(net));
+        yield batch;
+      }
+    },
+  };
+  const bar = createProgress({ total: epochs, label: 'course loop, epochs', enabled: progress });
+  const trained: number[] = [];
+  const validation: number[] = [];
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    trained.push(...harnessTrain(net, optimizer, noting, 1, loss));
+    if (swaModel && epoch > swaStart) swaModel.updateParameters(net);
+    if (valLoader) validation.push(evaluate(net, valLoader, loss).loss);
+    bar.update(epoch + 1, `loss ${trained.at(-1)?.toFixed(4) ?? '?'}`);
   }
   bar.finish();
-  return valLoader !== undefined ? { losses, states, valLosses } : { losses, states };
+  return { losses: trained, states: recorded, ...(valLoader ? { valLosses: validation } : {}) };
 }
 
 function courseLoaders(train: ImageDataset, seed: number): Loaders {
