@@ -34,17 +34,41 @@ export const RunRecord = Type.Object({
   loader: Type.Union([Type.Literal('full-batch'), Type.Literal('batches-of-64'), Type.Literal('train-split')]),
   epochs: Type.Integer({ minimum: 1 }),
   seed: Type.Integer({ minimum: 1 }),
+  /** The tuning run's batch size (the notebook cells' are given by `loader`). */
+  batchSize: Type.Optional(Type.Integer({ minimum: 1 })),
   swa: Type.Optional(Type.Object({
     start: Type.Integer({ minimum: 0 }),
     nAveraged: Type.Integer({ minimum: 0 }),
     /** Mean loss of the averaged model over the training subset. */
     loss: MaybeNumber,
+    /** Mean loss of the net's own last weights over the same subset, to compare. */
+    netLoss: Type.Optional(MaybeNumber),
   }, { additionalProperties: false })),
   losses: Numbers,
   valLosses: Type.Optional(Numbers),
   test: Type.Optional(Type.Object({ loss: MaybeNumber, accuracy: Type.Number({ minimum: 0, maximum: 1 }) }, { additionalProperties: false })),
+  /** The tuning run: what tuning.json claims, to set beside what was measured. */
+  claimed: Type.Optional(Type.Object({ valLoss: Type.Number(), testAccuracy: Type.Number() }, { additionalProperties: false })),
   landscape: Type.Optional(LandscapeRecord),
   seconds: Type.Number({ minimum: 0 }),
+}, { additionalProperties: false });
+
+/** One cell of the notebook, in its order, and what became of it. */
+export const CellRecord = Type.Object({
+  id: Type.String({ pattern: '^[a-z0-9-]+$' }),
+  section: Type.String(),
+  title: Type.String(),
+  text: Type.String(),
+  question: Type.Optional(Type.String()),
+  /** ran: its run is in `runs`; not-implemented: a part it needs throws "not implemented"; failed: it threw. */
+  status: Type.Union([Type.Literal('ran'), Type.Literal('not-implemented'), Type.Literal('failed')]),
+  message: Type.Optional(Type.String()),
+}, { additionalProperties: false });
+
+/** Whose part a cell used: the submission's, or the course's stand-in while the submission's is unfinished. */
+export const PartRecord = Type.Object({
+  whose: Type.Union([Type.Literal('yours'), Type.Literal('course')]),
+  note: Type.Optional(Type.String()),
 }, { additionalProperties: false });
 
 export const ExperimentsRecord = Type.Object({
@@ -59,12 +83,18 @@ export const ExperimentsRecord = Type.Object({
     fastKernels: Type.Array(Type.String()),
   }, { additionalProperties: false }),
   data: Type.Object({ source: Type.String(), samples: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  /** The submission directory whose code ran. */
+  submission: Type.Optional(Type.String()),
+  parts: Type.Optional(Type.Object({ nets: PartRecord, loaders: PartRecord, lossFn: PartRecord, loop: PartRecord }, { additionalProperties: false })),
+  cells: Type.Optional(Type.Array(CellRecord)),
   runs: Type.Array(RunRecord),
 }, { additionalProperties: false });
 
 export type LandscapeRecord = Static<typeof LandscapeRecord>;
 export type RunRecord = Static<typeof RunRecord>;
 export type ExperimentsRecord = Static<typeof ExperimentsRecord>;
+export type CellRecord = Static<typeof CellRecord>;
+export type PartRecord = Static<typeof PartRecord>;
 
 /** Numbers as the record stores them: non-finite values become null. */
 export function finiteOrNull(values: readonly number[]): Array<number | null> {

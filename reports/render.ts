@@ -8,10 +8,10 @@ import type { SubmissionResult, TestResult } from '../results/model.js';
 import type { Diagnostics } from '../graders/verdict.js';
 import type { ExperimentsRecord } from '../contract/experiment-record.js';
 import { errorCurvePlot } from './plots/error-curve.js';
-import { landscapeContourPlot } from './plots/landscape-contour.js';
-import { lossCurvesPlot, type LossSeries } from './plots/loss-curves.js';
+import { landscapeContourPlot } from '../course/plots/landscape-contour.js';
+import { lossCurvesPlot, type LossSeries } from '../course/plots/loss-curves.js';
 import { passRatePlot } from './plots/pass-rate-bars.js';
-import { formatNumber, type Plot } from './plots/plot-model.js';
+import { formatNumber, type Plot } from '../course/plots/plot-model.js';
 import { scoreHistogramPlot } from './plots/score-histogram.js';
 import { renderTemplate } from './template-engine.js';
 

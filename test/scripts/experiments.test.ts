@@ -16,6 +16,8 @@ describe('npm run experiments', () => {
     const result = await experiments(['--quick', '--only', 'gd-onefcnet,adam-swa-garment,tuning', '--resolution', '3', '--out', out]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^wrote .*e\.json \(3 runs, backend \w+/m);
+    expect(result.stdout).toMatch(/^wrote .*e\.html \(3 of 3 cells ran; open it in a browser\)$/m);
+    expect(readFileSync(out.replace(/json$/, 'html'), 'utf8')).toContain('<h1>Experiments with <code>reference</code>');
     const record = validateOrThrow(ExperimentsRecord, JSON.parse(readFileSync(out, 'utf8')), out);
     expect(record.quick).toBe(true);
     expect(record.data).toEqual({ source: 'embedded', samples: 10000 });
@@ -44,11 +46,25 @@ describe('npm run experiments', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('says which directory and files it looked for when the data directory is unreadable', async () => {
+  it('rejects a --data directory that does not exist as bad usage (exit 2), naming it', async () => {
     const missing = join(tmpdir(), 'no-such-mnist-dir');
     const result = await experiments(['--data', missing, '--quick']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Expected --data to be 'embedded' or a directory of MNIST IDX files, got \`"${missing}"\` (string), which does not exist`);
+    expect(result.stderr).toContain('Usage: npm run experiments');
+  });
+
+  it('says which files it looked for when the data directory holds no MNIST (exit 1)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'empty-mnist-'));
+    const result = await experiments(['--data', empty, '--quick']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('OPTNN_DATA_MISSING');
-    expect(result.stderr).toContain(missing);
+    expect(result.stderr).toContain(empty);
+  });
+
+  it('rejects a --submission that is not a submission directory (exit 2)', async () => {
+    const result = await experiments(['--submission', tmpdir(), '--quick']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Expected --submission to be a submission directory with an index.ts, got ${tmpdir()}, which has none`);
   });
 });

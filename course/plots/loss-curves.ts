@@ -10,8 +10,8 @@ export interface LossSeries {
   label: string;
   /** One loss per step; null where it was NaN or ±Infinity. */
   values: ReadonlyArray<number | null>;
-  /** student | reference | validation: the line's style. */
-  role: 'student' | 'reference' | 'training' | 'validation';
+  /** The line's style: student | reference | training | validation, or series-0, series-1, … for comparisons. */
+  role: 'student' | 'reference' | 'training' | 'validation' | `series-${number}`;
   /** Where value i sits on the step axis (default i + 1), e.g. validation losses at epoch ends. */
   steps?: readonly number[];
 }
@@ -21,6 +21,8 @@ export interface LossCurvesInput extends FrameSpec {
   series: readonly LossSeries[];
   threshold?: number;
   xLabel?: string;
+  /** Where the x axis starts (default 1, the first step; 0 for an axis in epochs). */
+  xStart?: number;
 }
 
 export function lossCurvesPlot(input: LossCurvesInput): Plot {
@@ -29,8 +31,9 @@ export function lossCurvesPlot(input: LossCurvesInput): Plot {
   const plot = emptyPlot('loss-curves', input.title,
     `Loss per step of ${shown.map((s) => s.label).join(' and ') || 'no run'}${input.threshold !== undefined ? `, with the threshold ${formatNumber(input.threshold)}` : ''}.`, frame);
   const stepsOf = (s: LossSeries): readonly number[] => s.steps ?? s.values.map((_, i) => i + 1);
-  const n = Math.max(2, ...shown.map((s) => Math.max(...stepsOf(s))));
-  const x = stepScale(n, [frame.left, frame.right]);
+  const start = input.xStart ?? 1;
+  const n = Math.max(start + 1, ...shown.map((s) => Math.max(...stepsOf(s))));
+  const x = stepScale(n, [frame.left, frame.right], start);
   const all = shown.flatMap((s) => finiteValues(s.values));
   const y = valueScale(input.threshold !== undefined ? [...all, input.threshold] : all, [frame.bottom, frame.top]);
   plot.xAxis = { ticks: x.ticks, label: input.xLabel ?? 'step' };

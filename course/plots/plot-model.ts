@@ -5,7 +5,7 @@
  */
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3-scale';
 
-export type PlotKind = 'loss-curves' | 'landscape' | 'error-curve' | 'score-histogram' | 'pass-rate';
+export type PlotKind = 'loss-curves' | 'landscape' | 'surface' | 'examples' | 'error-curve' | 'score-histogram' | 'pass-rate';
 
 export interface Tick { at: number; label: string }
 /** A line of data: `role` names its style (solid/dashed/dotted, colour) in styles.css. */
@@ -85,10 +85,10 @@ export function linearTicks(scale: ScaleContinuousNumeric<number, number>, count
   return scale.ticks(count).map((t) => ({ at: scale(t), label: fmt(t) }));
 }
 
-/** Steps 1..n on the x axis, with integer ticks. */
-export function stepScale(n: number, range: [number, number]): { scale: ScaleContinuousNumeric<number, number>; ticks: Tick[] } {
-  const scale = scaleLinear().domain([1, Math.max(2, n)]).range(range);
-  const ticks = scale.ticks(Math.min(8, Math.max(1, n - 1))).filter((t) => Number.isInteger(t));
+/** Steps start..n on the x axis (start 1 by default; 0 for epochs), with integer ticks. */
+export function stepScale(n: number, range: [number, number], start = 1): { scale: ScaleContinuousNumeric<number, number>; ticks: Tick[] } {
+  const scale = scaleLinear().domain([start, Math.max(start + 1, n)]).range(range);
+  const ticks = scale.ticks(Math.min(8, Math.max(1, n - start))).filter((t) => Number.isInteger(t));
   return { scale, ticks: ticks.map((t) => ({ at: scale(t), label: String(t) })) };
 }
 

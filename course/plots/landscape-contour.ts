@@ -24,7 +24,9 @@ export interface LandscapeInput extends FrameSpec {
   levels?: number;
 }
 
-const RAMP = ['#1b3a6b', '#2e7d8c', '#7cc49a', '#f2e394'] as const;
+/** Low loss dark blue, high loss pale yellow; the surface view uses the same colours. */
+export const LANDSCAPE_RAMP = ['#1b3a6b', '#2e7d8c', '#7cc49a', '#f2e394'] as const;
+const RAMP = LANDSCAPE_RAMP;
 
 export function landscapeContourPlot(input: LandscapeInput): Plot {
   const frame = frameOf({ width: 520, height: 440, ...input, margin: { left: 72, bottom: 52, right: 16, top: 16, ...input.margin } });

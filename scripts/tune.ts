@@ -1,0 +1,104 @@
+/**
+ * `npm run tune`: trains the tuning section's choices exactly as the grader retrains tuning.json
+ * — the same function (runner/training-probes.ts's measureTuning: 1 epoch of GarmentClassifier on
+ * the embedded 10,000 digits split 90/5/5, the grading seed of graders/thresholds.json, the chosen
+ * batch size), the same backend (wasm) — with the submission's own optimizer, loaded in this
+ * process (the student's own code on their machine). Prints a table, writes a plot, and with
+ * `--write` puts the best choice (lowest validation loss) and its measured figures into tuning.json.
+ */
+import { join, resolve } from 'node:path';
+import { OPTIMIZER_DEFAULTS } from '../contract/index.js';
+import { readTuningChoice, TuningChoice, TUNING_FILE } from '../contract/tuning-schema.js';
+import { validateOrThrow } from '../contract/validate.js';
+import { writeTextAtomic } from '../course/atomic-write.js';
+import { describeBackend, selectBackend } from '../course/backend.js';
+import { loadMnist } from '../course/data/mnist.js';
+import { HarnessError } from '../course/errors.js';
+import { loadThresholds } from '../graders/thresholds-schema.js';
+import { TUNING_BANDS } from '../graders/training-grader.js';
+import { measureTuning } from '../runner/training-probes.js';
+import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import type { OptimizerClass } from './lib/experiment-parts.js';
+import { runMain } from './lib/main.js';
+import { checkSubmissionDir, defaultSubmissionDir, loadSubmissionModule } from './lib/submission-module.js';
+import { choicesFrom, describeChoice, GRID_FLAGS, type Choice } from './lib/tune-grid.js';
+import { tunePlotSvg, type TunedRow } from './lib/tune-plot.js';
+import { writeJsonAtomic } from './lib/write-json.js';
+
+const FLAGS: Record<string, FlagSpec> = {
+  submission: { type: 'string', description: 'the submission directory (default: reference/ here, submission/ in the starter)' },
+  ...GRID_FLAGS,
+  write: { type: 'boolean', description: 'put the best choice (lowest validation loss) and its measured figures into tuning.json' },
+  out: { type: 'string', description: 'where to write the plot (default out/tune.svg; the table goes beside it as .json)' },
+  backend: { type: 'string', description: 'the backend to train on (default wasm, as the grader\'s process)' },
+  help: { type: 'boolean', description: 'print this help' },
+};
+const USAGE = usage('npm run tune -- [--optimizer NAME] [--lr 0.001,0.002] [--batch-size 32,64] [--write]',
+  'Trains tuning choices exactly as the grader retrains tuning.json and prints the validation loss and test accuracy of each.', FLAGS);
+
+export interface Tuned extends Choice { valLoss: number; testAccuracy: number; seconds: number; seed: number }
+
+function band(accuracy: number): string {
+  const b = TUNING_BANDS.find((t) => accuracy >= t.accuracy);
+  return b ? `≥ ${b.accuracy * 100} %: ${b.fraction * 100} % of the points` : `< ${TUNING_BANDS.at(-1)!.accuracy * 100} %: no points`;
+}
+
+function table(rows: readonly Tuned[], best: Tuned | undefined): string {
+  const head = ['', 'choice', 'val loss', 'test acc', 'band', 'time'];
+  const body = rows.map((r) => [r === best ? '★' : '', describeChoice(r), r.valLoss.toFixed(4), `${(r.testAccuracy * 100).toFixed(2)} %`, band(r.testAccuracy), `${r.seconds.toFixed(1)} s`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  return [head, ...body].map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags['help']) { console.log(USAGE); return; }
+  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  const dir = checkSubmissionDir(typeof flags['submission'] === 'string' ? flags['submission'] : defaultSubmissionDir(), '--submission');
+  const read = readTuningChoice(dir);
+  const choices = choicesFrom(flags, read.ok ? read.choice : undefined);
+  const plotPath = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/tune.svg');
+
+  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : 'wasm');
+  const seed = loadThresholds().gradingSeed;
+  const data = loadMnist().train;
+  const module = await loadSubmissionModule(dir);
+  console.error(`tune: ${describeBackend(backend)}; ${data.length} embedded digits split 90/5/5 with the grading seed ${seed}; the code of ${dir}`);
+
+  const rows: Tuned[] = [];
+  for (const [k, choice] of choices.entries()) {
+    const Class = module[choice.optimizer];
+    if (typeof Class !== 'function') throw new HarnessError('OPTNN_NOT_IMPLEMENTED', `The submission in ${dir} does not export ${choice.optimizer}`);
+    const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
+    const args = names.map((n) => choice.hyperparameters[n]!);
+    console.error(`[${k + 1}/${choices.length}] ${describeChoice(choice)}`);
+    const started = performance.now();
+    const measured = measureTuning(Class as OptimizerClass, args, choice.batchSize, data, seed);
+    if (!measured.ok) {
+      const why = measured.fault;
+      throw new HarnessError(/not implemented/.test(why) ? 'OPTNN_NOT_IMPLEMENTED' : 'OPTNN_SCHEMA', `Training with ${describeChoice(choice)} failed: ${why}`);
+    }
+    rows.push({ ...choice, valLoss: measured.value.valLoss, testAccuracy: measured.value.testAccuracy, seed, seconds: (performance.now() - started) / 1000 });
+  }
+  const finite = rows.filter((r) => Number.isFinite(r.valLoss));
+  const best = finite.reduce<Tuned | undefined>((a, r) => (a === undefined || r.valLoss < a.valLoss ? r : a), undefined);
+  console.log(table(rows, best));
+  console.log(best ? `★ best by validation loss (the test set reports; it does not choose): ${describeChoice(best)}` : 'no choice reached a finite validation loss');
+
+  const plotRows: TunedRow[] = rows.map((r) => ({ label: describeChoice(r), valLoss: r.valLoss, testAccuracy: r.testAccuracy, best: r === best }));
+  writeTextAtomic(plotPath, tunePlotSvg(plotRows, TUNING_BANDS));
+  writeJsonAtomic(plotPath.replace(/(\.svg)?$/, '.json'), { seed, backend: backend.name, submission: dir, rows });
+  console.log(`wrote ${plotPath}`);
+
+  if (flags['write']) {
+    if (best === undefined) throw new HarnessError('OPTNN_SCHEMA', `No choice to write: none reached a finite validation loss, so ${TUNING_FILE} is left as it was`);
+    const choice = validateOrThrow(TuningChoice, {
+      optimizer: best.optimizer, hyperparameters: best.hyperparameters, batchSize: best.batchSize,
+      claimed: { valLoss: Number(best.valLoss.toFixed(4)), testAccuracy: Number(best.testAccuracy.toFixed(4)) },
+    }, TUNING_FILE);
+    writeTextAtomic(join(dir, TUNING_FILE), `${JSON.stringify(choice, null, 2)}\n`);
+    console.log(`wrote ${join(dir, TUNING_FILE)}: ${describeChoice(best)}, claimed validation loss ${choice.claimed.valLoss}, test accuracy ${choice.claimed.testAccuracy}`);
+  }
+}
+
+runMain(main, USAGE);
