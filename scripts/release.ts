@@ -15,7 +15,9 @@ import { runMain } from './lib/main.js';
 /** What a student repository holds, from this project (directories are copied whole). */
 export const RELEASE_PATHS = [
   'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures/public',
-  'scripts/grade.ts', 'scripts/student-suite', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
+  'scripts/grade.ts', 'scripts/student-suite', 'scripts/experiments.ts', 'scripts/tune.ts',
+  'scripts/lib/experiment-parts.ts', 'scripts/lib/notebook-runs.ts', 'scripts/lib/run-experiment.ts',
+  'scripts/lib/submission-module.ts', 'scripts/lib/tune-grid.ts', 'scripts/lib/tune-plot.ts', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
   'scripts/lib/write-json.ts', 'scripts/lib/outputs.ts', 'scripts/lib/batch.ts', 'scripts/lib/cache-key.ts', 'scripts/lib/merge.ts',
   'package-lock.json',
 ];
@@ -53,6 +55,8 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   pkg['scripts'] = {
     test: 'vitest run --config scripts/student-suite/vitest.config.ts',
     grade: 'tsx scripts/grade.ts',
+    experiments: 'tsx scripts/experiments.ts',
+    tune: 'tsx scripts/tune.ts',
     typecheck: 'tsc --noEmit',
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);

@@ -69,10 +69,15 @@ describe('npm run release', () => {
     const typecheck = await execa('npm', ['run', 'typecheck'], { cwd: out, reject: false });
     expect(typecheck.exitCode, typecheck.stdout + typecheck.stderr).toBe(0);
 
-    // Every file the README names exists after the commands it names.
+    // The template's experiments: every cell says its optimizer is not implemented yet, and the page is written.
+    const experiments = await execa('npm', ['run', 'experiments', '--', '--quick'], { cwd: out, reject: false, env });
+    expect(experiments.exitCode, experiments.stderr).toBe(0);
+    expect(readFileSync(join(out, 'out', 'experiments.html'), 'utf8')).toContain('not implemented');
+
+    // Every file the README names exists after the commands it names (tune's plot: the next test).
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     const named = [...readme.matchAll(/`([\w./-]+\.(?:json|html|md|xml|csv|ts|txt|yml))`/g)].map((m) => m[1]!)
-      .filter((name) => !name.includes('*'));
+      .filter((name) => !name.includes('*') && name !== 'out/tune.svg');
     expect(named.length).toBeGreaterThan(10);
     const produced = readdirSync(join(out, 'out', 'grades', 'submission'));
     for (const name of new Set(named)) {
@@ -88,5 +93,8 @@ describe('npm run release', () => {
     expect(solved.stdout, solved.stderr).toMatch(/Tests\s+33 passed \(33\)/);
     expect(solved.stdout).toMatch(/score: 100\/100 points \(public tests\)/);
     expect(solved.exitCode).toBe(0);
+    const tune = await execa('npm', ['run', 'tune', '--', '--optimizer', 'Adam', '--lr', '0.002', '--batch-size', '64'], { cwd: out, reject: false });
+    expect(tune.exitCode, tune.stderr).toBe(0);
+    expect(existsSync(join(out, 'out', 'tune.svg'))).toBe(true);
   }, 240_000);
 });
