@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, it } from 'vitest';
+import { neutralise } from '../../contract/untrusted-text.js';
 import { selectBackend } from '../../course/backend.js';
 import { gradeSubmission } from '../grade.js';
 import { loadManifest } from '../manifest-schema.js';
@@ -23,7 +24,8 @@ describe(`public tests of ${dir}`, () => {
       if (verdict === undefined) throw new Error('grader error: no verdict');
       if (verdict.status === 'passed') return;
       const hint = verdict.mistake && !verdict.message.includes(verdict.mistake.hint) ? `\nHint: ${verdict.mistake.hint}` : '';
-      throw new Error(`${verdict.status === 'error' ? '[grader error] ' : ''}${verdict.message}${hint}`);
+      // The submission's text reaches the terminal neutralised, as it does in every report.
+      throw new Error(neutralise(`${verdict.status === 'error' ? '[grader error] ' : ''}${verdict.message}${hint}`));
     });
   }
 });
