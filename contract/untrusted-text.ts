@@ -33,7 +33,8 @@ export function neutralise(text: string, maxLength: number = MAX_TEXT): string {
     .replace(/\0/g, '')
     .replace(VISIBLE, escaped)
     .replace(/^(\s*):(?=:)/gm, '$1: ');
-  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 10)}… (cut)` : cleaned;
+  const cut = '… (cut)';
+  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - cut.length)}${cut}` : cleaned;
 }
 
 /** A CSV cell's text that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote. */

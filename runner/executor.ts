@@ -15,7 +15,7 @@ import { HarnessError } from '../course/errors.js';
 import { BuildRefused, buildSubmission, PROJECT_ROOT, type BuildResult } from './build.js';
 import { dispatch } from './dispatch.js';
 import { encode } from './encode.js';
-import { DEFAULT_LIMITS, IsolatedChild, type IsolationLimits, type Prepared, type SandboxCommand } from './isolated.js';
+import { ChildStartFailed, DEFAULT_LIMITS, IsolatedChild, type IsolationLimits, type Prepared, type SandboxCommand } from './isolated.js';
 import { describeThrown } from './optimizer-case.js';
 import { decode, responseProblems, type Request } from './protocol.js';
 import { bubblewrap, childAccessProblem, childStaging, childrenIsolated, findBubblewrap, unprivileged } from './sandbox.js';
@@ -134,7 +134,14 @@ export class IsolatedExecutor implements Executor {
     if (this.build === undefined) throw new Error('IsolatedExecutor: spawn before build');
     if (this.child) { this.child.close(); live.delete(this.child); }
     this.childGroup = group;
-    const child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.sandbox);
+    let child: IsolatedChild;
+    try {
+      child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.sandbox);
+    } catch (error) {
+      if (error instanceof ChildStartFailed && error.failure?.kind === 'signal' && !retried) return this.spawn(group, true);
+      if (error instanceof ChildStartFailed && error.failure?.kind === 'budget') return this.refuse(error.failure.message);
+      throw error;
+    }
     live.add(child);
     this.child = child;
     if (this.expired !== undefined) child.close({ kind: 'budget', message: this.expired });
@@ -174,6 +181,8 @@ export class IsolatedExecutor implements Executor {
     if ('error' in outcome) {
       // Raised in the child, where student code runs and can patch anything the harness calls: the submission's failure.
       const message = `the submission's process failed outside the graded functions (charged to the submission, whose code shares that process): ${outcome.error}`;
+      // Its state is no longer known: the next request gets a fresh process.
+      this.child?.close();
       return { kind: 'error', message, outcome: { ok: false, status: 'failed', message } };
     }
     const failure = outcome.failure;

@@ -66,6 +66,14 @@ interface Waiting {
   resolve: (message: FromChild | { type: 'failure'; failure: Failure }) => void;
 }
 
+/** The child did not come up; `failure` says how it ended, when it did. */
+export class ChildStartFailed extends Error {
+  constructor(message: string, readonly failure: Failure | undefined) {
+    super(message);
+    this.name = 'ChildStartFailed';
+  }
+}
+
 export class IsolatedChild {
   private nextId = 1;
   private dead: Failure | undefined;
@@ -117,7 +125,7 @@ export class IsolatedChild {
     const isolated = new IsolatedChild(child, channel, limits, Buffer.from(key, 'hex'));
     isolated.send({ type: 'hello', key });
     const ready = await isolated.wait(limits.loadMs, 'starting the child process');
-    if (ready.type !== 'ready') throw new Error(`the child process did not start: ${isolated.describe(ready)}`);
+    if (ready.type !== 'ready') throw new ChildStartFailed(`the child process did not start: ${isolated.describe(ready)}`, ready.type === 'failure' ? ready.failure : undefined);
     return isolated;
   }
 
