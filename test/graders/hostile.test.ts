@@ -235,9 +235,9 @@ describe('escape-text: a submission\'s text is neutralised once, in the results 
       // eslint-disable-next-line no-control-regex
       expect(text, path).not.toMatch(/[\x00\x1b\x07\x9b]|\r(?!\n)/);
       expect(text, path).not.toMatch(/^\s*::(warning|set-output)/m);
-      expect(text, path).toMatch(/HOSTILE-escape/);
+      if (!path.endsWith('.csv')) expect(text, path).toMatch(/HOSTILE-escape/);
     }
-    expect(result.tests.find((t) => t.id === 'optimizer.Adam.steps')!.message).toMatch(/\\x07.*: :warning file=x::HOSTILE-annotation/s);
+    expect(result.tests.find((t) => t.id === 'optimizer.Adam.steps')!.message).toMatch(/HOSTILE-escapePASS optimizer\.Adam\.stepsnul\\x0dcr\n {3}: :warning file=x::HOSTILE-annotation\n: :set-output name=score::100\\x9b31m/);
     rmSync(out, { recursive: true, force: true });
   }, 90_000);
 });
@@ -304,8 +304,10 @@ describe('hidden inputs stay hidden', () => {
       .replace('export class Adam', 'const seen: string[] = [];\nexport class Adam')
       .replace("super(['m', 's']", "seen.push(JSON.stringify([lr, gradDecay, squaredGradDecay, eps]));\n    super(['m', 's']")
       .replace('const { m, s } = state;', 'throw new Error(`HOSTILE-seen ${seen.join(" ")}`);'));
+    // The tuning test, after the hidden ones in the manifest, retrains with this Adam too.
+    writeFileSync(join(dir, 'tuning.json'), JSON.stringify({ optimizer: 'Adam', hyperparameters: { lr: 0.002 }, batchSize: 64, claimed: { valLoss: 0.2, testAccuracy: 0.9 } }));
     try {
-      const only = ['optimizer.Adam.steps', 'optimizer.Adam.hidden', 'optimizer.Adam.closed-loop', 'optimizer.Adam.properties'];
+      const only = ['optimizer.Adam.steps', 'optimizer.Adam.hidden', 'optimizer.Adam.closed-loop', 'optimizer.Adam.properties', 'tuning'];
       const verdicts = await gradeSubmission(dir, { only, hiddenDir: hidden, isolation: { limits: TEST_LIMITS, ...nodeOnly } });
       expect(verdicts.map((v) => v.id)).toEqual(loadManifest().tests.map((t) => t.id).filter((id) => only.includes(id)));
       const hiddenArgs = readdirSync(hidden).flatMap((f) => (JSON.parse(readFileSync(join(hidden, f), 'utf8')) as { cases: Array<{ input: { optimizer: string; args: number[] } }> })

