@@ -6,7 +6,7 @@
  *   writes, hyperlinks), with the bare ESC they start with;
  * - NUL is removed; every other control character (C0 but tab and line feed, DEL, C1, which holds
  *   the 8-bit CSI) and the bidirectional overrides are shown as a visible escape (`\x1b`, `\u202e`);
- *   carriage returns too, so a line cannot be overwritten;
+ *   a carriage return too, unless a line feed follows (CRLF stays), so a line cannot be overwritten;
  * - a line that starts (after any spaces) with `::` is defused to `: :`, so GitHub Actions does not
  *   read it as a workflow command (`::warning`, `::set-output`, `::add-mask`…);
  * - the length is capped.
@@ -19,7 +19,7 @@ export const MAX_TEXT = 4000;
 // eslint-disable-next-line no-control-regex
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?/g;
 // eslint-disable-next-line no-control-regex
-const VISIBLE = /[\x01-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const VISIBLE = /[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\r(?!\n)/g;
 
 const escaped = (c: string): string => {
   const code = c.charCodeAt(0);
