@@ -56,6 +56,8 @@ export type SandboxCommand = (paths: { build: string; modules: string; modulesRe
 /** Signals a process raises on itself when it crashes (V8's abort on heap exhaustion is SIGABRT). */
 const SELF_INFLICTED = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGSYS']);
 
+const SHELL_REPORT = /^(Killed|Terminated|Hangup|Aborted|Segmentation fault|Bus error|Illegal instruction|Floating point exception)( \(core dumped\))?$/;
+
 interface Waiting {
   label: string;
   limitMs: number;
@@ -232,9 +234,12 @@ export class IsolatedChild {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.dead) return;
-    const printed = this.output.stderr.trim().split('\n').slice(-3).join(' / ');
     // Through a sandbox (bubblewrap, a shell as the namespace's init) a killed child shows as an exit code of 128 + the signal's number.
     const signalName = signal ?? (code !== null && code > 128 ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0] : undefined);
+    // The init shell of the Node-only layers reports its child's death ("Killed"): not the submission's words.
+    const lines = this.output.stderr.trim().split('\n');
+    if (signalName !== undefined && SHELL_REPORT.test(lines.at(-1) ?? '')) lines.pop();
+    const printed = lines.slice(-3).join(' / ');
     const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
     const heap = /heap out of memory|Allocation failed/.test(this.output.stderr) ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)` : '';
     const kind = signalName !== undefined && !SELF_INFLICTED.has(signalName) && !heap ? 'signal' : 'exit';
