@@ -4,11 +4,11 @@
  * 90 % / 5 % / 5 % split, and the validation and test figures they measured with it.
  * The grader reads it as data (no student code runs to get it) and validates it here.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { HarnessError } from '../course/errors.js';
 import { TUNABLE_OPTIMIZERS } from './index.js';
+import { readStudentJson } from './student-file.js';
 import { problemsWith } from './validate.js';
 
 export const TuningChoice = Type.Object({
@@ -37,28 +37,29 @@ export const TUNING_PLACEHOLDER = {
 };
 
 export function isTuningPlaceholder(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && String((value as { optimizer?: unknown }).optimizer).startsWith('TODO');
+  if (typeof value !== 'object' || value === null) return false;
+  const optimizer = (value as { optimizer?: unknown }).optimizer;
+  return typeof optimizer === 'string' && optimizer.startsWith('TODO');
 }
 
 export type TuningRead =
   | { ok: true; choice: TuningChoice }
   | { ok: false; reason: 'missing' | 'placeholder' | 'invalid'; message: string };
 
-/** Reads `<dir>/tuning.json`. A student's problem (missing, placeholder, invalid) is returned as data. */
+/**
+ * Reads `<dir>/tuning.json` as hostile data (contract/student-file.ts: no symlinks, regular files
+ * only, a size and depth cap, no prototype keys). A student's problem (missing, placeholder, refused,
+ * invalid) is returned as data, with a message that never quotes the file.
+ */
 export function readTuningChoice(dir: string): TuningRead {
-  const path = join(dir, TUNING_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return { ok: false, reason: 'missing', message: `${TUNING_FILE} is missing: declare your tuning choice in it (see SPEC.md, tuning)` };
+  const read = readStudentJson(dir, TUNING_FILE);
+  if (!read.ok) {
+    if (read.reason === 'missing') {
+      return { ok: false, reason: 'missing', message: `${TUNING_FILE} is missing: declare your tuning choice in it (see SPEC.md, tuning)` };
+    }
+    return { ok: false, reason: 'invalid', message: read.message };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, reason: 'invalid', message: `${TUNING_FILE} is not valid JSON: ${(error as Error).message}` };
-  }
+  const value = read.value;
   if (isTuningPlaceholder(value)) {
     return { ok: false, reason: 'placeholder', message: `not implemented: ${TUNING_FILE} — see SPEC.md section "Parts a student implements (tuning)"` };
   }

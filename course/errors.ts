@@ -11,7 +11,8 @@ export type HarnessErrorCode =
   | 'OPTNN_DATA_MALFORMED'
   | 'OPTNN_SCHEMA'
   | 'OPTNN_FIXTURE'
-  | 'OPTNN_NOT_IMPLEMENTED';
+  | 'OPTNN_NOT_IMPLEMENTED'
+  | 'OPTNN_SANDBOX';
 
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;

@@ -162,7 +162,9 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
       const message = `grader error: could not start the submission's process: ${describeThrown(error)}`;
       return tests.map((t) => ({ id: t.id, status: 'error' as const, message, durationMs: 0 }));
     }
-    for (const [index, test] of tests.entries()) {
+    // Hidden tests run last, in a child of their own (group "hidden"), so no visible test runs after their inputs.
+    const ordered = [...tests.filter((t) => !t.id.endsWith('.hidden')), ...tests.filter((t) => t.id.endsWith('.hidden'))];
+    for (const [index, test] of ordered.entries()) {
       options.onTest?.(test.id, index, tests.length);
       const started = performance.now();
       try {
@@ -171,7 +173,8 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
         if (entry === undefined) throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
         const absent = missingExports(prepared.exports, entry.needs);
         if (absent) { verdicts.push({ id: test.id, status: 'failed', message: absent, durationMs: 0 }); continue; }
-        verdicts.push(await entry.check((request, label) => executor.run(request, label), started));
+        const group = test.id.endsWith('.hidden') ? 'hidden' : 'visible';
+        verdicts.push(await entry.check((request, label) => executor.run(request, label, group), started));
       } catch (error) {
         verdicts.push({ id: test.id, status: 'error', message: `grader error: ${describeThrown(error)}`, durationMs: performance.now() - started });
       }
@@ -179,5 +182,5 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   } finally {
     executor.close();
   }
-  return verdicts;
+  return tests.flatMap((t) => verdicts.filter((v) => v.id === t.id));
 }

@@ -1,9 +1,13 @@
 /**
  * The one results model: every output (results.json, Gradescope JSON, JUnit, CSV, Markdown, HTML)
  * is written from it, and score and visibility are decided here, once. Schema and type come from
- * one source and the model is validated before anything is written.
+ * one source and the model is validated before anything is written. Text that may come from a
+ * submission (messages, mistakes' and diagnostics' strings, the submission's id and path) is
+ * neutralised here, once (contract/untrusted-text.ts), so every reporter and the terminal read safe
+ * text.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { neutralise } from '../contract/untrusted-text.js';
 import { validateOrThrow } from '../contract/validate.js';
 import type { Manifest } from '../graders/manifest-schema.js';
 import { Visibility } from '../graders/manifest-schema.js';
@@ -49,6 +53,14 @@ export function pointsOf(verdict: Verdict, maxPoints: number): number {
   return Math.round(maxPoints * fraction * 100) / 100;
 }
 
+function neutralDiagnostics(d: Diagnostics): Diagnostics {
+  return {
+    ...d,
+    ...(d.case === undefined ? {} : { case: neutralise(d.case, 200) }),
+    ...(d.param === undefined ? {} : { param: neutralise(d.param, 200) }),
+  };
+}
+
 export type ResultContext = Omit<SubmissionResult, 'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests'>;
 
 /** Joins verdicts with the manifest's names, points and visibility. A manifest test without a verdict is a grader error. */
@@ -60,7 +72,9 @@ export function buildResult(verdicts: readonly Verdict[], manifest: Manifest, co
       const v = byId.get(t.id) ?? { id: t.id, status: 'error' as const, message: 'grader error: this test produced no verdict', durationMs: 0 };
       return {
         id: t.id, name: t.name, points: pointsOf(v, t.points), maxPoints: t.points, status: v.status, visibility: t.visibility,
-        message: v.message, ...(v.mistake ? { mistake: v.mistake } : {}), ...(v.diagnostics ? { diagnostics: v.diagnostics } : {}), durationMs: v.durationMs,
+        message: neutralise(v.message),
+        ...(v.mistake ? { mistake: { id: neutralise(v.mistake.id, 200), hint: neutralise(v.mistake.hint) } } : {}),
+        ...(v.diagnostics ? { diagnostics: neutralDiagnostics(v.diagnostics) } : {}), durationMs: v.durationMs,
       };
     });
   const unknown = verdicts.filter((v) => !manifest.tests.some((t) => t.id === v.id));
@@ -69,6 +83,7 @@ export function buildResult(verdicts: readonly Verdict[], manifest: Manifest, co
   return validateOrThrow(SubmissionResult, {
     schemaVersion: 1,
     ...context,
+    submission: { id: neutralise(context.submission.id, 200), path: neutralise(context.submission.path, 1000) },
     score: round(tests.reduce((s, t) => s + t.points, 0)),
     maxScore: round(tests.reduce((s, t) => s + t.maxPoints, 0)),
     graderErrors: tests.filter((t) => t.status === 'error').length,

@@ -11,24 +11,27 @@ import { pathToFileURL } from 'node:url';
 import type { Submission } from '../contract/index.js';
 import type { ImageDataset } from '../course/data/dataset.js';
 import { loadMnist } from '../course/data/mnist.js';
+import { HarnessError } from '../course/errors.js';
 import { BuildRefused, buildSubmission, PROJECT_ROOT, type BuildResult } from './build.js';
 import { dispatch } from './dispatch.js';
 import { encode } from './encode.js';
-import { DEFAULT_LIMITS, IsolatedChild, type IsolationLimits, type Prepared, type SandboxCommand } from './isolated.js';
+import { ChildStartFailed, DEFAULT_LIMITS, IsolatedChild, type IsolationLimits, type Prepared } from './isolated.js';
+import type { SandboxCommand } from './sandbox.js';
 import { describeThrown } from './optimizer-case.js';
 import { decode, responseProblems, type Request } from './protocol.js';
-import { bubblewrap, findBubblewrap, unprivileged } from './sandbox.js';
+import { bubblewrap, childAccessProblem, childStaging, childrenIsolated, findBubblewrap, unprivileged } from './sandbox.js';
 
 export type ExecOutcome = { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string };
 
 export interface Executor {
   /** Builds and loads the submission; a failure here is the submission's (it fails every test). */
   prepare(): Promise<Prepared>;
-  run(request: Request, label: string): Promise<ExecOutcome>;
+  /** One request; `group` (default "visible") names which child may serve it: a child serves one group only. */
+  run(request: Request, label: string, group?: string): Promise<ExecOutcome>;
   close(): void;
 }
 
-/** Wall-clock limits per request kind, ms. */
+/** Time limits per request kind, ms of the child's CPU time (and WALL_FACTOR times that of wall clock). */
 export const REQUEST_TIMEOUTS: Record<Request['kind'], number> = {
   case: 10_000, 'probe-optimizer': 20_000, nets: 20_000, data: 20_000, step: 10_000, loop: 30_000, training: 60_000, tuning: 120_000,
 };
@@ -71,7 +74,7 @@ export interface IsolatedOptions {
   backend?: 'wasm' | 'cpu';
   limits?: IsolationLimits;
   sandbox?: SandboxCommand;
-  /** Per-submission wall clock over all requests, ms. */
+  /** Per-submission deadline over all requests, ms of wall clock: the child is killed when it passes. */
   budgetMs?: number;
 }
 
@@ -84,22 +87,42 @@ export function defaultSandbox(): SandboxCommand {
 const live = new Set<IsolatedChild>();
 process.on('exit', () => { for (const child of live) child.close(); });
 
+/** The group of requests a child serves when none is named. */
+export const DEFAULT_GROUP = 'visible';
+
 export class IsolatedExecutor implements Executor {
   private build: BuildResult | undefined;
   private child: IsolatedChild | undefined;
+  /** The group the current child has served: a child never serves two groups. */
+  private childGroup = DEFAULT_GROUP;
   private refused: string | undefined;
-  private readonly started = performance.now();
+  private deadline: NodeJS.Timeout | undefined;
+  private expired: string | undefined;
+  private current = '';
+  private readonly sandbox: SandboxCommand;
 
-  constructor(private readonly dir: string, private readonly options: IsolatedOptions = {}) {}
+  constructor(private readonly dir: string, private readonly options: IsolatedOptions = {}) {
+    this.sandbox = options.sandbox ?? defaultSandbox();
+  }
 
   async prepare(): Promise<Prepared> {
+    const access = childAccessProblem(PROJECT_ROOT, this.sandbox);
+    if (access !== undefined) throw new HarnessError('OPTNN_SANDBOX', access);
+    const budget = this.options.budgetMs ?? 300_000;
+    // The budget is a deadline: at it, the child is killed, even in the middle of a request.
+    this.deadline = setTimeout(() => {
+      this.expired = `the submission's time budget of ${budget / 1000} s ran out`;
+      this.child?.close({ kind: 'budget', message: `${this.expired} (during ${this.current || 'its start'})` });
+    }, budget);
+    this.deadline.unref();
     try {
-      this.build = await buildSubmission(this.dir, join(PROJECT_ROOT, '.work', 'builds', randomUUID()));
+      const builds = childStaging(PROJECT_ROOT)?.base ?? join(PROJECT_ROOT, '.work', 'builds');
+      this.build = await buildSubmission(this.dir, join(builds, randomUUID()));
     } catch (error) {
       if (error instanceof BuildRefused) return this.refuse(error.message);
       throw error;
     }
-    return this.spawn();
+    return this.spawn(DEFAULT_GROUP);
   }
 
   private refuse(message: string): { ok: false; message: string } {
@@ -107,30 +130,64 @@ export class IsolatedExecutor implements Executor {
     return { ok: false, message };
   }
 
-  private async spawn(): Promise<Prepared> {
+  /** A fresh child for `group`; a child killed by a signal the grader did not send is started once more. */
+  private async spawn(group: string, retried = false): Promise<Prepared> {
     if (this.build === undefined) throw new Error('IsolatedExecutor: spawn before build');
-    const child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.options.sandbox ?? defaultSandbox());
+    if (this.child) { this.child.close(); live.delete(this.child); }
+    this.childGroup = group;
+    let child: IsolatedChild;
+    try {
+      child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.sandbox);
+    } catch (error) {
+      if (error instanceof ChildStartFailed && error.failure?.kind === 'signal' && !retried) return this.spawn(group, true);
+      if (error instanceof ChildStartFailed && error.failure?.kind === 'budget') return this.refuse(error.failure.message);
+      throw error;
+    }
     live.add(child);
     this.child = child;
+    if (this.expired !== undefined) child.close({ kind: 'budget', message: this.expired });
     const loaded = await child.load();
+    if (!loaded.ok && child.failure?.kind === 'signal' && !retried) return this.spawn(group, true);
     return loaded.ok ? loaded : this.refuse(loaded.message);
   }
 
-  async run(request: Request, label: string): Promise<ExecOutcome> {
+  /**
+   * One request, in a child that has served only `group` (default "visible"): a request of another
+   * group than the current child's gets a fresh child, so e.g. the process that saw hidden inputs
+   * runs nothing after them that the student sees.
+   */
+  async run(request: Request, label: string, group: string = DEFAULT_GROUP): Promise<ExecOutcome> {
     if (this.refused !== undefined) return { ok: false, status: 'failed', message: this.refused };
-    const budget = this.options.budgetMs ?? 300_000;
-    if (performance.now() - this.started > budget) {
-      return { ok: false, status: 'failed', message: `not run: the submission's time budget of ${budget / 1000} s ran out` };
+    if (this.expired !== undefined) return { ok: false, status: 'failed', message: `not run: ${this.expired}` };
+    this.current = label;
+    const first = await this.attempt(request, label, group);
+    if (first.kind !== 'signal') return first.outcome;
+    // Killed by a signal the grader did not send: not shown to be the submission's doing, so once more in a fresh process.
+    const second = await this.attempt(request, label, group, true);
+    if (second.kind !== 'signal') return second.outcome;
+    if (childrenIsolated(this.sandbox)) {
+      return { ok: false, status: 'failed', message: `${second.message}, again on a retry in a fresh process (no other submission can signal it here, so the submission did)` };
     }
-    if (this.child === undefined || !this.child.alive) {
-      // An earlier test killed the process; the rest still get graded in a fresh one.
-      const respawned = await this.spawn();
-      if (!respawned.ok) return { ok: false, status: 'failed', message: respawned.message };
+    return { ok: false, status: 'error', message: `grader error: ${second.message}, twice; children are not isolated from each other here, so another process may have sent it` };
+  }
+
+  private async attempt(request: Request, label: string, group: string, fresh = false): Promise<{ kind: string; message: string; outcome: ExecOutcome }> {
+    if (fresh || this.child === undefined || !this.child.alive || this.childGroup !== group) {
+      // An earlier test killed the process, or another group ran in it: a fresh one.
+      const respawned = await this.spawn(group, fresh);
+      if (!respawned.ok) return { kind: 'load', message: respawned.message, outcome: { ok: false, status: 'failed', message: respawned.message } };
     }
     const outcome = await this.child!.request(request, REQUEST_TIMEOUTS[request.kind], label);
-    if (outcome.ok) return checked(request.kind, outcome.result);
-    if ('error' in outcome) return { ok: false, status: 'error', message: `grader error in the child process: ${outcome.error}` };
-    return { ok: false, status: 'failed', message: outcome.failure.message };
+    if (outcome.ok) return { kind: 'ok', message: '', outcome: checked(request.kind, outcome.result) };
+    if ('error' in outcome) {
+      // Raised in the child, where student code runs and can patch anything the harness calls: the submission's failure.
+      const message = `the submission's process failed outside the graded functions (charged to the submission, whose code shares that process): ${outcome.error}`;
+      // Its state is no longer known: the next request gets a fresh process.
+      this.child?.close();
+      return { kind: 'error', message, outcome: { ok: false, status: 'failed', message } };
+    }
+    const failure = outcome.failure;
+    return { kind: failure.kind, message: failure.message, outcome: { ok: false, status: 'failed', message: failure.message } };
   }
 
   /** What the submission printed in its current process (capped). */
@@ -139,6 +196,7 @@ export class IsolatedExecutor implements Executor {
   }
 
   close(): void {
+    if (this.deadline) clearTimeout(this.deadline);
     if (this.child) { this.child.close(); live.delete(this.child); }
     if (this.build) rmSync(this.build.dir, { recursive: true, force: true });
   }

@@ -2,83 +2,114 @@
  * Runs a built submission in a child process under Node's permission model and answers requests
  * with what the child observed. Always-on layers: an empty environment; read access only to the
  * bundle and node_modules; no write, child-process, worker or addon permission; a V8 heap limit; a
- * wall-clock timeout per request that kills the whole process tree; a memory watchdog over the tree;
- * capped output. Where bubblewrap is given, the child also runs in fresh network, PID, IPC and mount
- * namespaces (see `sandboxCommand`).
+ * time limit per request, counted in the child's CPU time (so a loaded machine does not flip a
+ * verdict) with a wall-clock backstop, that kills the whole process tree; a memory watchdog over
+ * the tree; capped output; a framed channel on fd 3 parsed here with limits (runner/frame-reader.ts).
+ * The sandbox command (runner/sandbox.ts) adds namespaces and the uid drop.
  */
-import { execa, type ResultPromise } from 'execa';
-import type { FromChild, ToChild } from './child.js';
-import { PROJECT_ROOT, type BuildResult } from './build.js';
-import { newKey, unseal } from './channel-auth.js';
-import { killTree, treeRss } from './process-tree.js';
-import type { Request } from './protocol.js';
+import type { SandboxCommand } from './sandbox.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { realpathSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
+import { PROJECT_ROOT, type BuildResult } from './build.js';
+import { newKey } from './channel-auth.js';
+import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
+import { FrameReader, parseFrame } from './frame-reader.js';
+import { killTree, treeCpuMs, treeRss } from './process-tree.js';
+import { childStaging } from './sandbox.js';
+import type { Request } from './protocol.js';
+
+export type { FromChild, ToChild } from './channel.js';
 
 export interface IsolationLimits {
   /** Resident memory of the whole tree, MiB. */
   memoryMiB: number;
   /** V8 old-space limit of the child, MiB. */
   heapMiB: number;
-  /** Starting the child and loading the submission, ms. */
+  /** Starting the child and loading the submission, ms of the child's CPU time. */
   loadMs: number;
   /** Bytes of stdout and of stderr kept (the rest is counted and dropped). */
   outputBytes: number;
+  /** Caps on what the child writes on the channel. */
+  channel?: ChannelLimits;
 }
 
 export const DEFAULT_LIMITS: IsolationLimits = { memoryMiB: 2048, heapMiB: 1024, loadMs: 30_000, outputBytes: 16_384 };
 
+/** A time limit in CPU time is also a wall-clock limit this many times longer (for a child that idles). */
+export const WALL_FACTOR = 2;
+
 /** A loaded submission's exports (name → typeof), or why it did not load. */
 export type Prepared = { ok: true; exports: Record<string, string> } | { ok: false; message: string };
 
-export type Failure = { kind: 'timeout' | 'memory' | 'exit' | 'protocol'; message: string };
+/**
+ * How a child failed. `signal`: it died from a signal the grader did not send (the OOM killer, an
+ * administrator, another process): not the submission's doing as far as the grader can show.
+ */
+export type Failure = { kind: 'timeout' | 'memory' | 'exit' | 'protocol' | 'signal' | 'budget' | 'closed'; message: string };
 export type ChildOutcome = { ok: true; result: unknown } | { ok: false; error: string } | { ok: false; failure: Failure };
 
-/** A command prefix that runs the child in a sandbox, or [] for none. */
-export type SandboxCommand = (paths: { build: string; modules: string; modulesReal: string }) => string[];
 
-interface Pending {
-  resolve: (outcome: ChildOutcome) => void;
-  timer: NodeJS.Timeout;
+/** Signals a process raises on itself when it crashes (V8's abort on heap exhaustion is SIGABRT). */
+const SELF_INFLICTED = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGSYS']);
+
+const SHELL_REPORT = /^(Killed|Terminated|Hangup|Aborted|Segmentation fault|Bus error|Illegal instruction|Floating point exception)( \(core dumped\))?$/;
+
+interface Waiting {
   label: string;
-  timeoutMs: number;
+  limitMs: number;
+  cpuAtStart: number;
+  timer: NodeJS.Timeout;
+  /** For a request: its id; for the start and the load: the next message. */
+  id?: number;
+  resolve: (message: FromChild | { type: 'failure'; failure: Failure }) => void;
+}
+
+/** The child did not come up; `failure` says how it ended, when it did. */
+export class ChildStartFailed extends Error {
+  constructor(message: string, readonly failure: Failure | undefined) {
+    super(message);
+    this.name = 'ChildStartFailed';
+  }
 }
 
 export class IsolatedChild {
-  private pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Failure | undefined;
   private readonly watchdog: NodeJS.Timeout;
   private readonly output = { stdout: '', stderr: '', droppedBytes: 0 };
-  private waiters: Array<(message: FromChild) => void> = [];
+  private waiting: Waiting | undefined;
+  private readonly reader: FrameReader;
+  private cpuMs = 0;
 
-  private constructor(private readonly child: ResultPromise, private readonly limits: IsolationLimits, private readonly key: Buffer) {
-    child.on('message', (raw: unknown) => this.onMessage(raw));
+  private constructor(private readonly child: ChildProcess, private readonly channel: Socket,
+    private readonly limits: IsolationLimits, private readonly key: Buffer) {
+    this.reader = new FrameReader(limits.channel ?? CHANNEL_LIMITS, (line) => this.onFrame(line),
+      (problem) => this.fail({ kind: 'protocol', message: `the submission's process ${problem}` }));
+    channel.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    channel.on('error', () => { /* the child went away; 'close' of the process says how */ });
+    child.on('error', (error) => this.fail({ kind: 'exit', message: `could not run the child process: ${error.message}` }));
     // 'close' comes after the output streams end, so the last words on stderr are there.
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(code, signal));
     for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]?.on('error', () => undefined);
       child[stream]?.on('data', (chunk: Buffer) => {
         const room = limits.outputBytes - this.output[stream].length;
         if (room > 0) this.output[stream] += chunk.toString('utf8', 0, Math.min(room, chunk.length));
         if (chunk.length > room) this.output.droppedBytes += chunk.length - Math.max(room, 0);
       });
     }
-    this.watchdog = setInterval(() => {
-      const pid = child.pid;
-      if (pid === undefined || this.dead) return;
-      const rss = treeRss(pid);
-      if (rss > limits.memoryMiB * 1024 * 1024) {
-        this.fail({ kind: 'memory', message: `memory limit ${limits.memoryMiB} MiB exceeded (the process tree used ${Math.round(rss / 1048576)} MiB)` });
-      }
-    }, 200);
+    this.watchdog = setInterval(() => this.watch(), 200);
   }
 
   /** Starts the child on a built submission and waits until its channel is up. */
   static async start(build: BuildResult, backend: string, limits: IsolationLimits = DEFAULT_LIMITS, sandbox?: SandboxCommand): Promise<IsolatedChild> {
-    const modules = join(PROJECT_ROOT, 'node_modules');
-    // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path.
-    const modulesReal = realpathSync(modules);
+    // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path. Where
+    // the child's uid cannot reach the project, the sandbox binds it at a staged path (runner/sandbox.ts).
+    const modulesReal = realpathSync(join(PROJECT_ROOT, 'node_modules'));
+    const modules = childStaging(PROJECT_ROOT)?.modules ?? join(PROJECT_ROOT, 'node_modules');
     const nodeArgs = [
       '--experimental-permission', `--allow-fs-read=${build.dir}/`, `--allow-fs-read=${modules}/`,
       // (Node 20 aborts when the same path is allowed twice.)
@@ -86,48 +117,47 @@ export class IsolatedChild {
       `--max-old-space-size=${limits.heapMiB}`, '--no-warnings', build.entry, backend,
     ];
     const prefix = sandbox?.({ build: build.dir, modules, modulesReal }) ?? [];
-    const [file, ...args] = prefix.length > 0 ? [...prefix, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
-    const child = execa(file!, args, {
-      ipc: true, serialization: 'json', env: {}, extendEnv: false, detached: true, cwd: build.dir,
-      stdin: 'ignore', buffer: false, reject: false, cleanup: false,
+    const [file, ...args] = [...prefix, process.execPath, ...nodeArgs];
+    const child = spawn(file!, args, {
+      env: {}, detached: true, cwd: build.dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
+    const channel = child.stdio[3] as Socket;
     const key = newKey();
-    const isolated = new IsolatedChild(child, limits, Buffer.from(key, 'hex'));
-    child.send({ type: 'hello', key } satisfies ToChild);
-    const ready = await isolated.nextMessage(limits.loadMs, 'starting the child process');
-    if (ready.type !== 'ready') throw new Error(`the child process did not start: ${isolated.describe(ready)}`);
+    const isolated = new IsolatedChild(child, channel, limits, Buffer.from(key, 'hex'));
+    isolated.send({ type: 'hello', key });
+    const ready = await isolated.wait(limits.loadMs, 'starting the child process');
+    if (ready.type !== 'ready') throw new ChildStartFailed(`the child process did not start: ${isolated.describe(ready)}`, ready.type === 'failure' ? ready.failure : undefined);
     return isolated;
   }
 
   /** Loads the submission's module (its top-level code runs now). */
   async load(): Promise<Prepared> {
     if (this.dead) return { ok: false, message: this.dead.message };
-    this.child.send({ type: 'load' } satisfies ToChild);
-    const message = await this.nextMessage(this.limits.loadMs, 'loading the submission (its top-level code)');
+    this.send({ type: 'load' });
+    const message = await this.wait(this.limits.loadMs, 'loading the submission (its top-level code)');
     if (message.type === 'loaded') return { ok: true, exports: message.exports };
     if (message.type === 'load-failed') return { ok: false, message: `the submission failed to load: ${message.message}` };
     return { ok: false, message: this.describe(message) };
   }
 
   /** One request; resolves with the child's answer or with how the child failed. */
-  request(request: Request, timeoutMs: number, label: string): Promise<ChildOutcome> {
-    if (this.dead) return Promise.resolve({ ok: false, failure: this.dead });
+  async request(request: Request, limitMs: number, label: string): Promise<ChildOutcome> {
+    if (this.dead) return { ok: false, failure: this.dead };
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.fail({ kind: 'timeout', message: `timed out after ${timeoutMs / 1000} s in ${label}` });
-      }, timeoutMs);
-      this.pending.set(id, { resolve, timer, label, timeoutMs });
-      try {
-        this.child.send({ type: 'request', id, request } satisfies ToChild);
-      } catch (error) {
-        this.fail({ kind: 'exit', message: `could not reach the child process: ${(error as Error).message}` });
-      }
-    });
+    this.send({ type: 'request', id, request });
+    const message = await this.wait(limitMs, `in ${label}`, id);
+    if (message.type === 'failure') return { ok: false, failure: message.failure };
+    if (message.type === 'response') return 'error' in message ? { ok: false, error: message.error } : { ok: true, result: message.result };
+    return { ok: false, failure: { kind: 'protocol', message: this.describe(message) } };
   }
 
   get alive(): boolean {
     return this.dead === undefined;
+  }
+
+  /** How the child ended, when it did. */
+  get failure(): Failure | undefined {
+    return this.dead;
   }
 
   /** What the submission printed (capped), for the TA's eyes only. */
@@ -135,56 +165,84 @@ export class IsolatedChild {
     return { ...this.output };
   }
 
-  close(): void {
-    if (!this.dead) this.fail({ kind: 'exit', message: 'closed by the grader' });
+  /** Ends the child (with `failure` as what is pending gets, e.g. the budget running out). */
+  close(failure: Failure = { kind: 'closed', message: 'closed by the grader' }): void {
+    this.fail(failure);
+  }
+
+  private send(message: ToChild): void {
+    try {
+      this.channel.write(frame(message));
+    } catch (error) {
+      this.fail({ kind: 'exit', message: `could not reach the child process: ${(error as Error).message}` });
+    }
   }
 
   private describe(message: FromChild | { type: 'failure'; failure: Failure }): string {
-    return message.type === 'failure' ? message.failure.message : `unexpected message from the child: ${JSON.stringify(message).slice(0, 200)}`;
+    return message.type === 'failure' ? message.failure.message : `the submission's process sent an unexpected '${message.type}' message on the grader's channel`;
   }
 
-  private nextMessage(timeoutMs: number, label: string): Promise<FromChild | { type: 'failure'; failure: Failure }> {
+  /** The next message (or, for a request, its answer), within `limitMs` of CPU time and WALL_FACTOR times that of wall clock. */
+  private wait(limitMs: number, label: string, id?: number): Promise<FromChild | { type: 'failure'; failure: Failure }> {
     return new Promise((resolve) => {
       if (this.dead) { resolve({ type: 'failure', failure: this.dead }); return; }
+      this.reader.startWindow();
+      const cpuAtStart = this.cpuMs;
+      const wallMs = limitMs * WALL_FACTOR;
       const timer = setTimeout(() => {
-        this.fail({ kind: 'timeout', message: `timed out after ${timeoutMs / 1000} s ${label}` });
-      }, timeoutMs);
-      this.waiters.push((message) => { clearTimeout(timer); resolve(message); });
-      this.onDeath = (failure) => { clearTimeout(timer); resolve({ type: 'failure', failure }); };
+        const used = ((this.readCpu() - cpuAtStart) / 1000).toFixed(1);
+        this.fail({ kind: 'timeout', message: `timed out after ${wallMs / 1000} s ${label} (wall clock; it used ${used} s of CPU time)` });
+      }, wallMs);
+      this.waiting = { label, limitMs, cpuAtStart, timer, resolve, ...(id === undefined ? {} : { id }) };
     });
   }
 
-  private onDeath: ((failure: Failure) => void) | undefined;
+  private readCpu(): number {
+    const pid = this.child.pid;
+    if (pid !== undefined) this.cpuMs = Math.max(this.cpuMs, treeCpuMs(pid));
+    return this.cpuMs;
+  }
 
-  private onMessage(raw: unknown): void {
-    const opened = unseal(this.key, raw);
-    if (opened === undefined) {
-      this.fail({ kind: 'protocol', message: 'the submission sent a forged message on the grader\'s channel (not sealed with the grader\'s key)' });
+  private watch(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || this.dead) return;
+    const rss = treeRss(pid);
+    if (rss > this.limits.memoryMiB * 1024 * 1024) {
+      this.fail({ kind: 'memory', message: `memory limit ${this.limits.memoryMiB} MiB exceeded (the process tree used ${Math.round(rss / 1048576)} MiB)` });
       return;
     }
-    const message = opened as FromChild;
-    if (typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') return;
-    if (message.type === 'response') {
-      const pending = this.pending.get(message.id);
-      if (pending === undefined) return; // an answer to nothing asked: ignored
-      this.pending.delete(message.id);
-      clearTimeout(pending.timer);
-      pending.resolve('error' in message ? { ok: false, error: String(message.error) } : { ok: true, result: message.result });
-      return;
+    const waiting = this.waiting;
+    if (waiting !== undefined && this.readCpu() - waiting.cpuAtStart > waiting.limitMs) {
+      this.fail({ kind: 'timeout', message: `timed out after ${waiting.limitMs / 1000} s of CPU time ${waiting.label}` });
     }
-    const waiter = this.waiters.shift();
-    waiter?.(message);
+  }
+
+  private onFrame(line: string): void {
+    if (this.dead) return;
+    const parsed = parseFrame(this.key, line);
+    if (!parsed.ok) { this.fail({ kind: 'protocol', message: `the submission's process ${parsed.problem}` }); return; }
+    const message = parsed.message;
+    const waiting = this.waiting;
+    // An answer to nothing asked (an old id, or nothing pending) is dropped.
+    if (waiting === undefined) return;
+    if (message.type === 'response' && message.id !== waiting.id) return;
+    this.waiting = undefined;
+    clearTimeout(waiting.timer);
+    waiting.resolve(message);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    if (!this.dead) {
-      const printed = this.output.stderr.trim().split('\n').slice(-3).join(' / ');
-      // Through bubblewrap a killed child shows as an exit code of 128 + the signal's number.
-      const signalName = signal ?? (code !== null && code > 128 ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0] : undefined);
-      const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
-      const heap = /heap out of memory|Allocation failed/.test(this.output.stderr) ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)` : '';
-      this.fail({ kind: 'exit', message: `the submission's process ${how}${heap}${printed && !heap ? `; it printed: ${printed.slice(0, 300)}` : ''}` });
-    }
+    if (this.dead) return;
+    // Through a sandbox (bubblewrap, a shell as the namespace's init) a killed child shows as an exit code of 128 + the signal's number.
+    const signalName = signal ?? (code !== null && code > 128 ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0] : undefined);
+    // The init shell of the Node-only layers reports its child's death ("Killed"): not the submission's words.
+    const lines = this.output.stderr.trim().split('\n');
+    if (signalName !== undefined && SHELL_REPORT.test(lines.at(-1) ?? '')) lines.pop();
+    const printed = lines.slice(-3).join(' / ');
+    const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
+    const heap = /heap out of memory|Allocation failed/.test(this.output.stderr) ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)` : '';
+    const kind = signalName !== undefined && !SELF_INFLICTED.has(signalName) && !heap ? 'signal' : 'exit';
+    this.fail({ kind, message: `the submission's process ${how}${heap}${printed && !heap ? `; it printed: ${printed.slice(0, 300)}` : ''}` });
   }
 
   private fail(failure: Failure): void {
@@ -192,12 +250,9 @@ export class IsolatedChild {
     this.dead = failure;
     clearInterval(this.watchdog);
     if (this.child.pid !== undefined) killTree(this.child.pid);
-    for (const [, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.resolve({ ok: false, failure });
-    }
-    this.pending.clear();
-    this.onDeath?.(failure);
-    this.waiters = [];
+    this.channel.destroy();
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting !== undefined) { clearTimeout(waiting.timer); waiting.resolve({ type: 'failure', failure }); }
   }
 }

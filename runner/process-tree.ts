@@ -5,15 +5,34 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
-function parentOf(pid: number): number | undefined {
+/** Fields of /proc/<pid>/stat after the command name (field 3 onwards), or undefined when gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[1]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+function parentOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields === undefined ? undefined : Number(fields[1]);
+}
+
+/** Clock ticks per second of /proc's times (USER_HZ: 100 on every Linux build Node supports). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, all threads) of `pid` and every descendant, in ms. */
+export function treeCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const fields = statFields(p);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    if (fields !== undefined) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** `pid` and every process descending from it. */

@@ -8,7 +8,10 @@ import type { BackendInfo } from '../../course/backend.js';
 import { gradeSubmission } from '../../graders/grade.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { loadThresholds } from '../../graders/thresholds-schema.js';
-import type { IsolatedOptions } from '../../runner/executor.js';
+import { HarnessError } from '../../course/errors.js';
+import { PROJECT_ROOT } from '../../runner/build.js';
+import { defaultSandbox, type IsolatedOptions } from '../../runner/executor.js';
+import { childAccessProblem } from '../../runner/sandbox.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { PUBLIC_SEED } from './fixture-cases.js';
 import { writeSubmissionOutputs } from './outputs.js';
@@ -33,6 +36,9 @@ export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{
   const manifest = loadManifest();
   const thresholds = loadThresholds();
   const started = performance.now();
+  // Said once, before grading, rather than as a grader error on every test.
+  const access = childAccessProblem(PROJECT_ROOT, options.isolation.sandbox ?? defaultSandbox());
+  if (access !== undefined) throw new HarnessError('OPTNN_SANDBOX', access);
   const verdicts = await gradeSubmission(dir, {
     manifest, thresholds, isolation: options.isolation,
     ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),

@@ -12,12 +12,15 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gradeSubmission } from '../../graders/grade.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
+import { buildResult } from '../../results/model.js';
+import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
 import type { Verdict } from '../../graders/verdict.js';
-import { bubblewrap, findBubblewrap, unprivileged } from '../../runner/sandbox.js';
+import { bubblewrap, childrenIsolated, findBubblewrap, pidNamespaces, unprivileged } from '../../runner/sandbox.js';
 import {
   HOSTILE_CORPUS, PROJECT_ROOT, TEST_LIMITS, cleanup, correctVerdicts, fillPlaceholder, gradeHostile, hostileCases, hostileOnly,
-  hostileProblems, loadHostile, materialise, survivors, watchBuilds,
+  hostileProblems, loadHostile, materialise, processesMentioning, survivors, watchBuilds,
 } from '../helpers/materialise.js';
 
 afterAll(() => { for (const area of ['hostile/special', 'hostile/batch', 'hostile-correct-batch', 'hostile-out/hostile-special', 'hostile-out/hostile-batch']) cleanup(area); });
@@ -40,14 +43,16 @@ describe('the hostile corpus', () => {
       expect(['broken', 'resources', 'integrity', 'special'], id).toContain(e.group);
       expect(() => new RegExp(e.messageMatches), id).not.toThrow();
       for (const t of hostileOnly(e)) expect(testIds.has(t), `${id}: ${t}`).toBe(true);
-      const files = readdirSync(join(HOSTILE_CORPUS, id), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+      const files = readdirSync(join(HOSTILE_CORPUS, id), { recursive: true, withFileTypes: true })
+        .filter((f) => f.isFile() && f.name !== 'expected.json');
       expect(files.length + Object.keys(e.symlinks ?? {}).length, `${id} changes nothing`).toBeGreaterThan(0);
     }
   });
 });
 
 describe('a batch of hostile submissions changes nothing for a correct one', () => {
-  const batch = ['kill-self', 'exit-midway', 'buffer-hog', 'heap-hog', 'fork-bomb', 'keeps-alive', 'write-results', 'forge-ipc-fd', 'patch-tf-ops', 'huge-output'];
+  const batch = ['kill-others', 'kill-self', 'buffer-hog', 'heap-hog', 'channel-flood', 'exit-midway', 'fork-bomb', 'keeps-alive', 'write-results', 'forge-ipc-fd',
+    'channel-garbage', 'patch-tf-ops', 'huge-output'];
 
   it('graded one after another around a correct submission, and at the same time as it, in this process', async () => {
     const alone = await correctVerdicts('hostile-correct-batch');
@@ -74,6 +79,19 @@ describe('a batch of hostile submissions changes nothing for a correct one', () 
     expect(builds.length).toBeGreaterThanOrEqual(batch.length + 1 + between.length);
     expect((await Promise.all(builds.map((b) => survivors(b)))).flat()).toEqual([]);
     expect(builds.filter((b) => existsSync(b))).toEqual([]);
+  }, 240_000);
+
+  it('under the Node-only layers too: kill(-1) and a channel flood beside a correct submission change none of its verdicts', async () => {
+    const alone = await correctVerdicts('hostile-correct-batch', nodeOnly);
+    const [during, ...outcomes] = await Promise.all([
+      correctVerdicts('hostile-correct-batch', nodeOnly),
+      ...['kill-others', 'channel-flood'].map((id) => gradeHostile(id, { area: 'hostile/batch', watch: false, isolation: nodeOnly })),
+    ]);
+    expect(during).toEqual(alone);
+    expect(hostileProblems(loadHostile('kill-others'), outcomes[0]!)).toEqual([]);
+    expect(hostileProblems(loadHostile('channel-flood'), outcomes[1]!)).toEqual([]);
+    // Each child has its own PID namespace, so children are isolated from each other; batch grading may rely on it.
+    if (root && bwrap !== undefined) expect(pidNamespaces() && childrenIsolated(nodeOnly.sandbox)).toBe(true);
   }, 180_000);
 });
 
@@ -194,4 +212,118 @@ describe('kill-parent: a submission that kills the grading process', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(hostileProblems(loadHostile('kill-parent'), { verdicts: run.verdicts ?? [], builds: run.builds, survivors: [], written: [], markers: [], leftBuilds: [], durationMs: 0 })).toEqual([]);
   }, 120_000);
+});
+
+describe('escape-text: a submission\'s text is neutralised once, in the results model', () => {
+  it('no report, summary or gradebook carries an escape, NUL, CR or a line GitHub would run as a workflow command', async () => {
+    const outcome = await gradeHostile('escape-text', { area: 'hostile/special' });
+    expect(hostileProblems(loadHostile('escape-text'), outcome)).toEqual([]);
+    const manifest = loadManifest();
+    const result = buildResult(outcome.verdicts, { ...manifest, tests: manifest.tests.filter((t) => outcome.verdicts.some((v) => v.id === t.id)) }, {
+      submission: { id: 'escape-text', path: '/x' }, backend: { name: 'test', package: 'test', version: '0' },
+      versions: {}, seeds: { training: 1, fixtures: [1001] }, hiddenFixtures: false, timings: { totalMs: 1 },
+    });
+    const raw = outcome.verdicts.find((v) => v.id === 'optimizer.Adam.steps')!.message;
+    // eslint-disable-next-line no-control-regex
+    expect(raw).toMatch(/\x1b\]52;/);
+    const out = join(PROJECT_ROOT, '.work', 'hostile', 'special', 'escape-text-out');
+    rmSync(out, { recursive: true, force: true });
+    const paths = writeSubmissionOutputs(result, out);
+    expect(paths.length).toBeGreaterThanOrEqual(6);
+    for (const path of paths) {
+      const text = readFileSync(path, 'utf8');
+      // eslint-disable-next-line no-control-regex
+      expect(text, path).not.toMatch(/[\x00\x1b\x07\x9b]|\r(?!\n)/);
+      expect(text, path).not.toMatch(/^\s*::(warning|set-output)/m);
+      if (!path.endsWith('.csv')) expect(text, path).toMatch(/HOSTILE-escape/);
+    }
+    expect(result.tests.find((t) => t.id === 'optimizer.Adam.steps')!.message).toMatch(/HOSTILE-escapePASS optimizer\.Adam\.stepsnul\\x0dcr\n {3}: :warning file=x::HOSTILE-annotation\n: :set-output name=score::100\\x9b31m/);
+    rmSync(out, { recursive: true, force: true });
+  }, 90_000);
+});
+
+describe('the time budget is a deadline', () => {
+  it('a step that loops forever is killed when the budget runs out, mid-request, not when the next request starts', async () => {
+    const started = performance.now();
+    const outcome = await gradeHostile('step-infinite-loop', { area: 'hostile/special', isolation: { budgetMs: 4000 } });
+    const seconds = (performance.now() - started) / 1000;
+    const adam = outcome.verdicts.find((v) => v.id === 'optimizer.Adam.steps')!;
+    expect(adam.status).toBe('failed');
+    expect(adam.message).toBe('the submission\'s time budget of 4 s ran out (during Adam, case adam-defaults)');
+    // The rest is not run: its budget is spent.
+    expect(outcome.verdicts.find((v) => v.id === 'nets')!.message).toBe('not run: the submission\'s time budget of 4 s ran out');
+    expect(seconds).toBeLessThan(9);
+    expect(outcome.survivors).toEqual([]);
+  }, 60_000);
+});
+
+describe('a kill from outside is not charged to the submission', () => {
+  for (const [layers, isolation] of [['the Node-only layers', nodeOnly], ['bubblewrap', sandboxed]] as const) {
+    it.skipIf(isolation === undefined)(`under ${layers}, a correct child killed by SIGKILL mid-request is retried in a fresh process and passes`, async () => {
+      const dir = materialise('hostile/special', `outside-kill-${layers.length}`, join(HOSTILE_CORPUS, 'step-infinite-loop'));
+      // A correct Adam, slowed down: the outside kill lands while the first case runs.
+      writeFileSync(join(dir, 'optimizers', 'adam.ts'), readFileSync(join(PROJECT_ROOT, 'reference', 'optimizers', 'adam.ts'), 'utf8')
+        .replace('const { m, s } = state;', 'for (const until = Date.now() + 80; Date.now() < until;) { /* slow */ }\n    const { m, s } = state;'));
+      const watch = watchBuilds(20);
+      let killed = 0;
+      const killer = setInterval(() => {
+        if (killed > 0) return;
+        for (const build of watch.seen()) {
+          // The deepest process of that child's tree is node itself (under a sandbox, its wrappers are above it).
+          const pids = processesMentioning(build).map((p) => p.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('child.mjs'));
+          const node = pids.at(-1);
+          if (node !== undefined && killed === 0) {
+            setTimeout(() => { try { process.kill(node, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+            killed = node;
+          }
+        }
+      }, 50);
+      try {
+        const verdicts = await gradeSubmission(dir, { only: ['optimizer.Adam.steps'], isolation: { limits: TEST_LIMITS, ...isolation! } });
+        expect(killed).toBeGreaterThan(0);
+        expect(verdicts.map((v) => `${v.status}: ${v.message}`)).toEqual(['passed: Adam: 2 cases agree with the reference at every step']);
+      } finally {
+        clearInterval(killer);
+        watch.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 90_000);
+  }
+});
+
+describe('hidden inputs stay hidden', () => {
+  it('hidden cases run last, in a process of their own: no visible test\'s message shows a hidden hyperparameter', async () => {
+    const hidden = join(PROJECT_ROOT, '.work', 'hostile', 'special', 'hidden-fixtures');
+    rmSync(hidden, { recursive: true, force: true });
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(made.status, made.stderr).toBe(0);
+    const dir = materialise('hostile/special', 'hidden-leak', join(HOSTILE_CORPUS, 'kill-self'));
+    // An Adam that remembers every constructor's arguments in its process and throws them all from each step.
+    writeFileSync(join(dir, 'optimizers', 'adam.ts'), readFileSync(join(PROJECT_ROOT, 'reference', 'optimizers', 'adam.ts'), 'utf8')
+      .replace('export class Adam', 'const seen: string[] = [];\nexport class Adam')
+      .replace("super(['m', 's']", "seen.push(JSON.stringify([lr, gradDecay, squaredGradDecay, eps]));\n    super(['m', 's']")
+      .replace('const { m, s } = state;', 'throw new Error(`HOSTILE-seen ${seen.join(" ")}`);'));
+    // The tuning test, after the hidden ones in the manifest, retrains with this Adam too.
+    writeFileSync(join(dir, 'tuning.json'), JSON.stringify({ optimizer: 'Adam', hyperparameters: { lr: 0.002 }, batchSize: 64, claimed: { valLoss: 0.2, testAccuracy: 0.9 } }));
+    try {
+      const only = ['optimizer.Adam.steps', 'optimizer.Adam.hidden', 'optimizer.Adam.closed-loop', 'optimizer.Adam.properties', 'tuning'];
+      const verdicts = await gradeSubmission(dir, { only, hiddenDir: hidden, isolation: { limits: TEST_LIMITS, ...nodeOnly } });
+      expect(verdicts.map((v) => v.id)).toEqual(loadManifest().tests.map((t) => t.id).filter((id) => only.includes(id)));
+      const hiddenArgs = readdirSync(hidden).flatMap((f) => (JSON.parse(readFileSync(join(hidden, f), 'utf8')) as { cases: Array<{ input: { optimizer: string; args: number[] } }> })
+        .cases.filter((c) => c.input.optimizer === 'Adam').map((c) => JSON.stringify(c.input.args)))
+        .filter((args) => !readFileSync(join(PROJECT_ROOT, 'fixtures', 'public', 'adam.json'), 'utf8').includes(args.slice(1, -1)) && args !== '[0.01,0.9,0.999,1e-8]');
+      expect(hiddenArgs.length).toBeGreaterThan(0);
+      for (const v of verdicts) {
+        expect(v.status, v.id).toBe('failed');
+        expect(v.message, v.id).toMatch(/HOSTILE-seen/);
+        if (!v.id.endsWith('.hidden')) for (const args of hiddenArgs) expect(v.message, v.id).not.toContain(args);
+      }
+      // The hidden test's own message may show them: it is as visible as the hidden test.
+      expect(hiddenArgs.some((args) => verdicts.find((v) => v.id === 'optimizer.Adam.hidden')!.message.includes(args))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(hidden, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

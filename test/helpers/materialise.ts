@@ -32,7 +32,8 @@ export function addSymlink(dir: string, name: string, target: string): void {
   const path = join(dir, name);
   rmSync(path, { recursive: true, force: true });
   mkdirSync(dirname(path), { recursive: true });
-  symlinkSync(relative(dirname(path), join(PROJECT_ROOT, target)), path);
+  // An absolute target (a device, a system file) is linked as it is.
+  symlinkSync(target.startsWith('/') ? target : relative(dirname(path), join(PROJECT_ROOT, target)), path);
 }
 
 /** Replaces `placeholder` with `value` in every .ts file of the submission. */
@@ -151,7 +152,7 @@ export interface HostileExpectation {
   unaffectedPass: boolean;
   /** Other tests graded with their expected status (e.g. a leaky but correct optimizer's steps). */
   alsoGraded?: Record<string, Verdict['status']>;
-  /** Symlinks the test makes in the materialised copy: name inside the submission → path inside the project. */
+  /** Symlinks the test makes in the materialised copy: name inside the submission → path inside the project (or absolute). */
   symlinks?: Record<string, string>;
   /** Set while the case is a known hole in the isolation: what lets it through. */
   knownHole?: string;

@@ -82,7 +82,8 @@ describe('the JUnit reporter', () => {
     expect(suite.testcase[1]?.failure?.message).toBe(HOSTILE.split('\n')[0]);
     expect(suite.testcase[2]?.error?.['#text']).toContain(`grader error: ${HOSTILE}`);
     expect(suite.testcase[3]?.name).toBe('control: ctlname');
-    expect(suite.testcase[3]?.failure?.['#text']).toBe('ctlmessage');
+    // The results model shows a message's control characters visibly (contract/untrusted-text.ts).
+    expect(suite.testcase[3]?.failure?.['#text']).toBe('ctl\\x07\\x0b\\x0c\\x1fmessage');
   });
 
   it('escapes text and attributes', () => {
