@@ -94,7 +94,7 @@ export class IsolatedExecutor implements Executor {
 
   async prepare(): Promise<Prepared> {
     try {
-      this.build = await buildSubmission(this.dir, join(PROJECT_ROOT, '.work', 'builds', randomUUID()));
+      this.build = await buildSubmission(this.dir, join(PROJECT_ROOT, '.work', 'builds', `${process.pid}-${randomUUID()}`));
     } catch (error) {
       if (error instanceof BuildRefused) return this.refuse(error.message);
       throw error;
