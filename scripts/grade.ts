@@ -7,7 +7,7 @@
  * Exit codes: 0 done; 1 a harness fault or any grader error; 2 bad usage; 3 (single, with --min-score)
  * the score is below the minimum; 130 interrupted (SIGINT or SIGTERM): a rerun resumes.
  */
-import { existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../course/backend.js';
@@ -18,7 +18,7 @@ import type { IsolatedOptions } from '../runner/executor.js';
 import { bubblewrap, findBubblewrap, unprivileged } from '../runner/sandbox.js';
 import { parseFlags, usage, type FlagSpec, type FlagValues } from './lib/args.js';
 import { parseShard, runBatch, sweepBuilds } from './lib/batch.js';
-import { annotations, withoutWorkflowCommands } from './lib/github.js';
+import { annotations, classroomResult, withoutWorkflowCommands } from './lib/github.js';
 import { childIsolation } from './lib/isolation.js';
 import { gradeOne, SUBMISSION_ID } from './lib/grade-one.js';
 import { runMain } from './lib/main.js';
@@ -126,6 +126,8 @@ async function single(argv: string[]): Promise<void> {
   if (github) withoutWorkflowCommands(printTests); else printTests();
   // Annotations on the pull request: one per failed visible test, on its file (and line) where known.
   if (github) for (const line of annotations(result, dir)) console.log(line);
+  // The step's `result` output, for GitHub Classroom's grading reporter (release/workflows/classroom.yml).
+  if (github && process.env['GITHUB_OUTPUT']) appendFileSync(process.env['GITHUB_OUTPUT'], `result=${classroomResult(result)}\n`);
   console.log(`\n${result.submission.id}: ${result.score}/${result.maxScore} points, ${result.graderErrors} grader error(s), ${(result.timings.totalMs / 1000).toFixed(1)} s; wrote ${paths.join(', ')}`);
   if (result.graderErrors > 0) process.exitCode = 1;
   else if (minScore !== undefined && result.score < minScore) {

@@ -53,3 +53,21 @@ export function withoutWorkflowCommands(print: () => void, write: (line: string)
   write(`::stop-commands::${token}`);
   try { print(); } finally { write(`::${token}::`); }
 }
+
+/**
+ * The result GitHub Classroom's grading reporter (classroom-resources/autograding-grading-reporter)
+ * reads from `<RUNNER>_RESULTS`, base64-encoded: the harness's own points, test by test.
+ */
+export function classroomResult(result: SubmissionResult): string {
+  const status = (t: TestResult): string => (t.status === 'passed' ? 'pass' : t.status === 'error' ? 'error' : 'fail');
+  const value = {
+    version: 1,
+    status: result.graderErrors > 0 ? 'error' : result.tests.every((t) => t.status === 'passed') ? 'pass' : 'fail',
+    max_score: result.maxScore,
+    tests: result.tests.map((t) => ({
+      name: `${t.id}: ${t.name}`, status: status(t), score: t.points, message: t.visibility === 'visible' ? t.message : '',
+      test_code: t.id, filename: '', line_no: 0, execution_time: `${(t.durationMs / 1000).toFixed(2)}s`,
+    })),
+  };
+  return Buffer.from(JSON.stringify(value)).toString('base64');
+}
