@@ -95,10 +95,15 @@ async function single(argv: string[]): Promise<void> {
   if (unknown.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Expected --only to name tests of graders/manifest.json, got ${unknown.join(', ')}`);
   const minScore = str(flags, 'min-score') === undefined ? undefined : parseMinScore(str(flags, 'min-score')!);
   const { isolation, sandboxName } = isolationFor(flags, false);
-  onInterrupt((signal) => {
-    console.error(`\ngrade: stopped by ${signal}; nothing was written for ${basename(dir)}; run the same command again to grade it`);
+  const stop = (why: string): never => {
+    console.error(`\ngrade: stopped by ${why}; nothing was written for ${basename(dir)}; run the same command again to grade it`);
     process.exit(130); // exit handlers kill the submission's process tree
-  });
+  };
+  onInterrupt(stop);
+  // A batch worker stops when its batch is gone (killed without a chance to stop it).
+  const batchParent = Number(process.env['OPTNN_BATCH_PARENT']);
+  const checkBatch = (): void => { if (batchParent > 0 && process.ppid !== batchParent) stop('the end of its batch'); };
+  if (batchParent > 0) setInterval(checkBatch, 500).unref();
   sweepBuilds(); // builds left by grading processes that were killed
   tf.env().set('PROD', true);
   const backend = await selectBackend(undefined);
@@ -108,6 +113,7 @@ async function single(argv: string[]): Promise<void> {
   const { result, paths } = await gradeOne(dir, {
     out, backend, isolation, ...(hiddenDir ? { hiddenDir } : {}), ...(only ? { only } : {}),
     ...(str(flags, 'cache-key') ? { cacheKey: str(flags, 'cache-key')! } : {}),
+    beforeWrite: checkBatch,
     onTest: (id, done, total) => {
       bar.update(done, id);
       // A batch worker reports each finished test to the batch's progress bar.

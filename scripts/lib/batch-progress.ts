@@ -60,7 +60,7 @@ export function createBatchProgress(options: BatchProgressOptions): BatchProgres
     }
     lastPrint = now;
   };
-  const timer = setInterval(() => draw(), tty ? 1000 : 10_000);
+  const timer = setInterval(() => draw(), 1000);
   timer.unref();
   draw(true);
 

@@ -178,7 +178,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         '--backend', options.backend, '--sandbox', options.sandbox, ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
         ...(options.workerArgs ?? []),
       ], {
-        cwd: PROJECT_ROOT, reject: false, env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1' }, all: true, stdin: 'ignore',
+        cwd: PROJECT_ROOT, reject: false, env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) }, all: true, stdin: 'ignore',
         // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
         detached: true, stderr: ['pipe', onLine],
       });
