@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The system packages the self-tests use, from Debian: chromium (the HTML reports' browser tests)
-# and bubblewrap (the sandbox around submissions). Idempotent; run by `npm test` before the tests
-# (the `pretest` script). Without root or apt-get it says what to install and leaves the decision
+# The system packages the self-tests use, from Debian: chromium (the HTML reports' browser tests),
+# bubblewrap (the sandbox around submissions) and zip/unzip (the Gradescope package). Idempotent;
+# run by `npm test` before the tests (the `pretest` script). Without root or apt-get it says what to install and leaves the decision
 # to the tests: the browser tests then fail with instructions, grading runs with Node's layers only.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -9,6 +9,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+command -v zip >/dev/null 2>&1 || need+=(zip)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
