@@ -29,7 +29,9 @@ function hiddenDir(root: string, target: Target): string | undefined {
   return candidates.find((d) => existsSync(join(d)));
 }
 
-async function gradeUpload(target: Target, root: string): Promise<{ result?: SubmissionResult; notes: string[]; found: boolean; fault?: string }> {
+interface Graded { result?: SubmissionResult; notes: string[]; found: boolean; fault?: string }
+
+async function gradeUpload(target: Target, root: string): Promise<Graded> {
   const work = mkdtempSync(join(PROJECT_ROOT, '.work', `${target}-`));
   const mapped = mapUpload(join(root, TARGETS[target].upload), join(PROJECT_ROOT, 'student-template'), work);
   if (!mapped.found) return { notes: mapped.notes, found: false };
@@ -37,7 +39,10 @@ async function gradeUpload(target: Target, root: string): Promise<{ result?: Sub
   const run = await execa(process.execPath, [
     '--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'grade.ts'), mapped.dir, '--out', join(work, 'out'),
     ...(hidden ? ['--hidden', hidden] : []),
-  ], { cwd: PROJECT_ROOT, reject: false, all: true, stdin: 'ignore', env: { OPTNN_PROGRESS: '0', PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, extendEnv: false });
+  ], {
+    cwd: PROJECT_ROOT, reject: false, all: true, stdin: 'ignore', extendEnv: false,
+    env: { OPTNN_PROGRESS: '0', PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+  });
   const path = join(work, 'out', 'submission', 'results.json');
   if (!existsSync(path)) {
     console.error(run.all);
@@ -51,6 +56,16 @@ function write(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** Gradescope's results: the reporter's, with what was graded first; or a score of 0 that says why. */
+function gradescopeResults(graded: Graded, problem: string | undefined): GradescopeResults {
+  if (graded.result) {
+    const results = toGradescope(graded.result);
+    return { ...results, output: [...graded.notes, results.output ?? ''].join('\n') };
+  }
+  const output = [...graded.notes, problem ?? 'Nothing was graded.'].join('\n');
+  return validateOrThrow(GradescopeResults, { score: 0, output, output_format: 'text', visibility: 'visible', tests: [] }, 'the Gradescope results');
+}
+
 async function main(): Promise<void> {
   const target = process.argv[2];
   if (target !== 'gradescope' && target !== 'prairielearn') {
@@ -61,7 +76,7 @@ async function main(): Promise<void> {
   const root = process.env[TARGETS[target].env] || TARGETS[target].root;
   const out = join(root, 'results', 'results.json');
   mkdirSync(join(PROJECT_ROOT, '.work'), { recursive: true });
-  let graded: Awaited<ReturnType<typeof gradeUpload>>;
+  let graded: Graded;
   try {
     graded = await gradeUpload(target, root);
   } catch (error) {
@@ -69,15 +84,10 @@ async function main(): Promise<void> {
     graded = { notes: [], found: true, fault: `the grader failed: ${error instanceof Error ? error.message : String(error)}` };
   }
   const staff = 'This is a fault of the autograder, not of your code: please tell the course staff.';
-  if (target === 'gradescope') {
-    const results: GradescopeResults = graded.result
-      ? (() => { const gs = toGradescope(graded.result); return { ...gs, output: [...graded.notes, gs.output ?? ''].join('\n') }; })()
-      : { score: 0, output: [...graded.notes, graded.found ? `Autograder error: ${graded.fault}. ${staff}` : 'Nothing was graded.'].join('\n'), output_format: 'text', visibility: 'visible', tests: [] };
-    write(out, validateOrThrow(GradescopeResults, results, 'the Gradescope results'));
-  } else {
-    write(out, graded.result ? toPrairieLearn(graded.result, graded.notes)
-      : notGradable(graded.found ? `Autograder error: ${graded.fault}. ${staff}` : 'Nothing to grade: your files hold no part of the submission.', graded.notes));
-  }
+  const problem = graded.found ? `Autograder error: ${graded.fault}. ${staff}` : undefined;
+  if (target === 'gradescope') write(out, gradescopeResults(graded, problem));
+  else if (graded.result) write(out, toPrairieLearn(graded.result, graded.notes));
+  else write(out, notGradable(problem ?? 'Nothing to grade: your files hold no part of the submission.', graded.notes));
   console.log(`autograde (${target}): wrote ${out}${graded.result ? `: ${graded.result.score}/${graded.result.maxScore} points` : ''}`);
 }
 

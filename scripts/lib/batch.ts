@@ -178,7 +178,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         '--backend', options.backend, '--sandbox', options.sandbox, ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
         ...(options.workerArgs ?? []),
       ], {
-        cwd: PROJECT_ROOT, reject: false, env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) }, all: true, stdin: 'ignore',
+        cwd: PROJECT_ROOT, reject: false, all: true, stdin: 'ignore',
+        env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) },
         // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
         detached: true, stderr: ['pipe', onLine],
       });
@@ -188,8 +189,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       if (run.pid !== undefined) running.delete(run.pid);
       if (options.signal?.aborted && readKey(path) !== key) { unfinished.push(id); continue; }
       if (readKey(path) !== key) {
-        const tail = (done.all ?? '').split('\n').filter((l) => !PROGRESS_LINE.test(l)).join('\n').trim().split('\n').slice(-5).join('\n');
-        writeJsonAtomic(path, graderErrorResult(dir, id, key, `grader error: the grading worker for ${id} ended (exit code ${done.exitCode ?? done.signal}) without results: ${tail}`));
+        const tail = (done.all ?? '').split('\n').filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l)).slice(-5).join('\n');
+        const how = `exit code ${done.exitCode ?? done.signal}`;
+        writeJsonAtomic(path, graderErrorResult(dir, id, key, `grader error: the grading worker for ${id} ended (${how}) without results: ${tail}`));
       }
       graded += 1;
       finished.push(id);

@@ -30,9 +30,12 @@ export type PrairieLearnResults = Static<typeof PrairieLearnResults>;
 
 export function toPrairieLearn(result: SubmissionResult, notes: readonly string[]): PrairieLearnResults {
   const visible = result.tests.filter((t) => t.visibility === 'visible');
+  const passed = visible.filter((t) => t.status === 'passed').length;
+  const fault = `Autograder error: ${result.graderErrors} test(s) could not be graded because of a fault in the grader, ` +
+    'not in your code; please tell the course staff.';
   const message = [
-    `${result.score}/${result.maxScore} points; ${visible.filter((t) => t.status === 'passed').length} of ${visible.length} visible tests passed.`,
-    ...(result.graderErrors > 0 ? [`Autograder error: ${result.graderErrors} test(s) could not be graded because of a fault in the grader, not in your code; please tell the course staff.`] : []),
+    `${result.score}/${result.maxScore} points; ${passed} of ${visible.length} visible tests passed.`,
+    ...(result.graderErrors > 0 ? [fault] : []),
   ].join('\n');
   return validateOrThrow(PrairieLearnResults, {
     gradable: true,
