@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -89,16 +89,29 @@ export interface BuildResult {
   entry: string;
 }
 
+function bundleOptions(submissionDir: string, outDir: string): BuildOptions {
+  return {
+    entryPoints: { child: join(PROJECT_ROOT, 'runner', 'child.ts') },
+    bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
+    outdir: outDir, outExtension: { '.js': '.mjs' }, logLevel: 'silent', write: true,
+    plugins: [confine(submissionDir)],
+  };
+}
+
+/**
+ * The files the build of a submission reads (esbuild's metafile, nothing written), as absolute real
+ * paths: what a cache key must cover. Throws as `buildSubmission` does when the build fails.
+ */
+export async function buildInputs(submissionDir: string): Promise<string[]> {
+  const result = await build({ ...bundleOptions(submissionDir, join(PROJECT_ROOT, '.work', 'inputs')), write: false, metafile: true });
+  return Object.keys(result.metafile.inputs).map((p) => resolve(p)).sort();
+}
+
 /** Bundles runner/child.ts with the submission into `outDir` (inside the project, so node_modules resolve). */
 export async function buildSubmission(submissionDir: string, outDir: string): Promise<BuildResult> {
   mkdirSync(outDir, { recursive: true });
   try {
-    await build({
-      entryPoints: { child: join(PROJECT_ROOT, 'runner', 'child.ts') },
-      bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-      outdir: outDir, outExtension: { '.js': '.mjs' }, logLevel: 'silent', write: true,
-      plugins: [confine(submissionDir)],
-    });
+    await build(bundleOptions(submissionDir, outDir));
   } catch (error) {
     const errors = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null; detail?: unknown }> }).errors;
     if (errors && errors.length > 0) {

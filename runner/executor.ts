@@ -117,7 +117,7 @@ export class IsolatedExecutor implements Executor {
     this.deadline.unref();
     try {
       const builds = childStaging(PROJECT_ROOT)?.base ?? join(PROJECT_ROOT, '.work', 'builds');
-      this.build = await buildSubmission(this.dir, join(builds, randomUUID()));
+      this.build = await buildSubmission(this.dir, join(builds, `${process.pid}-${randomUUID()}`));
     } catch (error) {
       if (error instanceof BuildRefused) return this.refuse(error.message);
       throw error;

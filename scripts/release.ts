@@ -17,7 +17,7 @@ export const RELEASE_PATHS = [
   'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures/public',
   'scripts/grade.ts', 'scripts/student-suite', 'scripts/experiments.ts', 'scripts/tune.ts',
   'scripts/lib/experiment-parts.ts', 'scripts/lib/notebook-runs.ts', 'scripts/lib/run-experiment.ts',
-  'scripts/lib/submission-module.ts', 'scripts/lib/tune-grid.ts', 'scripts/lib/tune-plot.ts', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
+  'scripts/lib/submission-module.ts', 'scripts/lib/tune-grid.ts', 'scripts/lib/tune-plot.ts', 'scripts/lib/args.ts', 'scripts/lib/batch-progress.ts', 'scripts/lib/github.ts', 'scripts/lib/isolation.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
   'scripts/lib/write-json.ts', 'scripts/lib/outputs.ts', 'scripts/lib/batch.ts', 'scripts/lib/cache-key.ts', 'scripts/lib/merge.ts',
   'package-lock.json',
 ];
@@ -47,14 +47,16 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   cpSync(join(PROJECT_ROOT, 'assignment', 'original-notebook.txt'), join(out, 'original-notebook.txt'));
   cpSync(join(PROJECT_ROOT, 'release', 'student-readme.md'), join(out, 'README.md'));
   mkdirSync(join(out, '.github', 'workflows'), { recursive: true });
-  cpSync(join(PROJECT_ROOT, 'release', 'workflows', 'grade.yml'), join(out, '.github', 'workflows', 'grade.yml'));
+  for (const workflow of ['grade.yml', 'classroom.yml']) {
+    cpSync(join(PROJECT_ROOT, 'release', 'workflows', workflow), join(out, '.github', 'workflows', workflow));
+  }
   writeFileSync(join(out, '.gitignore'), 'node_modules/\nout/\n.work/\n');
 
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   pkg['description'] = 'Optimizing Neural Networks: the assignment, with its public grading';
   pkg['scripts'] = {
     test: 'vitest run --config scripts/student-suite/vitest.config.ts',
-    grade: 'tsx scripts/grade.ts',
+    grade: 'exec tsx scripts/grade.ts',
     experiments: 'tsx scripts/experiments.ts',
     tune: 'tsx scripts/tune.ts',
     typecheck: 'tsc --noEmit',

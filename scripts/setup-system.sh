@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The system packages the self-tests use, from Debian: chromium (the HTML reports' browser tests),
-# bubblewrap (the sandbox around submissions) and Mesa's Vulkan drivers (lavapipe, a CPU Vulkan
+# bubblewrap (the sandbox around submissions), zip/unzip (the Gradescope package) and Mesa's Vulkan drivers (lavapipe, a CPU Vulkan
 # device, so the webgpu backend's tests run without a GPU). Idempotent, and a few milliseconds when
 # everything is there; run by `npm test` before the tests (the `pretest` script). Without root or
 # apt-get it says what to install and leaves the decision to the tests: the browser tests then fail
@@ -21,6 +21,8 @@ codename="$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+command -v zip >/dev/null 2>&1 || need+=(zip)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 need_mesa=0
 command -v dpkg-query >/dev/null 2>&1 && ! mesa_ok && need_mesa=1
 if [ ${#need[@]} -eq 0 ] && [ "$need_mesa" -eq 0 ]; then

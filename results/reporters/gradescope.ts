@@ -16,6 +16,7 @@ function testOf(test: TestResult): GradescopeTest {
     max_score: test.maxPoints,
     status: test.status === 'passed' ? 'passed' : 'failed',
     output: test.status === 'error' ? graderErrorText(test) : detailsOf(test),
+    output_format: 'text',
     visibility: test.visibility,
   };
 }

@@ -24,6 +24,8 @@ export interface GradeOneOptions {
   isolation: IsolatedOptions;
   cacheKey?: string;
   onTest?: (id: string, done: number, total: number) => void;
+  /** Called after grading, before any output is written (a batch worker checks that its batch lives). */
+  beforeWrite?: () => void;
 }
 
 export const SUBMISSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -57,6 +59,7 @@ export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{
     timings: { totalMs: performance.now() - started },
     ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
   });
+  options.beforeWrite?.();
   const paths = writeSubmissionOutputs(result, join(options.out, id));
   return { result, paths };
 }

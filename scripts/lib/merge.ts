@@ -1,18 +1,20 @@
 /**
  * `merge`: joins the results of one or more batch outputs (shards) into one class: every
- * submission once (a submission in two shards is an error: the shards overlap), the cohort summary,
- * and the class-level outputs.
+ * submission once (a submission in two shards is an error: the shards overlap), each submission's
+ * own outputs (`<id>/`, so `regrade-diff` and the class report work on the merged output), the
+ * cohort summary and the class-level outputs.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateOrThrow } from '../../contract/validate.js';
 import { HarnessError } from '../../course/errors.js';
 import { cohortOf, type Cohort } from '../../results/cohort.js';
 import { SubmissionResult } from '../../results/model.js';
 
-export function readBatch(dir: string): SubmissionResult[] {
+/** Every `<id>/results.json` of a batch output; `required`: none is an error (e.g. a gradebook alone). */
+export function readBatch(dir: string, options: { required?: boolean } = {}): SubmissionResult[] {
   if (!existsSync(dir)) throw new HarnessError('OPTNN_BAD_OPTION', `The results directory ${dir} does not exist`);
-  return readdirSync(dir, { withFileTypes: true })
+  const results = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'results.json')))
     .map((e) => {
       const path = join(dir, e.name, 'results.json');
@@ -22,9 +24,14 @@ export function readBatch(dir: string): SubmissionResult[] {
       }
       return validateOrThrow(SubmissionResult, value, path);
     });
+  if (options.required === true && results.length === 0) {
+    throw new HarnessError('OPTNN_BAD_OPTION', `The results directory ${dir} holds no submission results (<id>/results.json): give a batch or merge output directory`);
+  }
+  return results;
 }
 
-export function mergeBatches(dirs: readonly string[]): { results: SubmissionResult[]; cohort: Cohort } {
+/** Merges the shards; with `out`, copies each submission's outputs to `out/<id>/` (replacing an older copy). */
+export function mergeBatches(dirs: readonly string[], out?: string): { results: SubmissionResult[]; cohort: Cohort } {
   const seen = new Map<string, string>();
   const results: SubmissionResult[] = [];
   for (const dir of dirs) {
@@ -36,6 +43,15 @@ export function mergeBatches(dirs: readonly string[]): { results: SubmissionResu
     }
   }
   results.sort((a, b) => a.submission.id.localeCompare(b.submission.id));
+  if (out !== undefined) {
+    for (const result of results) {
+      const from = join(seen.get(result.submission.id)!, result.submission.id);
+      const to = join(out, result.submission.id);
+      if (existsSync(to) && realpathSync(to) === realpathSync(from)) continue;
+      rmSync(to, { recursive: true, force: true });
+      cpSync(from, to, { recursive: true, dereference: false });
+    }
+  }
   return { results, cohort: cohortOf(results) };
 }
 

@@ -120,7 +120,7 @@ export function watchBuilds(intervalMs = 50): { stop: () => string[]; seen: () =
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
         if (ppid !== process.pid) continue;
-        const match = /\/\.work\/builds\/[0-9a-f-]{36}/.exec(readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
+        const match = /\/\.work\/builds\/(?:\d+-)?[0-9a-f-]{36}/.exec(readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
         if (match) builds.add(join(PROJECT_ROOT, match[0]));
       } catch { /* gone */ }
     }

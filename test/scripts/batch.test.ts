@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -8,6 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { Cohort } from '../../results/cohort.js';
 import { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
 import { SubmissionResult } from '../../results/model.js';
+import { processTree } from '../../runner/process-tree.js';
 import { regradeDiff } from '../../scripts/lib/merge.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -72,6 +73,8 @@ describe('npm run grade -- batch', () => {
     }
     process.kill(-first.pid!, 'SIGKILL');
     await first;
+    // Its workers (process groups of their own) notice that their batch is gone and stop unwritten.
+    await new Promise((r) => setTimeout(r, 1500));
     const partial = readdirSync(out).filter((d) => existsSync(join(out, d, 'results.json'))).length;
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(4);
@@ -104,6 +107,38 @@ describe('npm run grade -- batch', () => {
     expect(same.stdout.trim()).toBe('regrade-diff: no grade moved');
   });
 
+  it('never keeps a result with grader errors: merge lists it and exits 1, regrade-diff reads merged output, a rerun regrades it', async () => {
+    const errored = join(work, 'errored');
+    cpSync(join(work, 'clean'), errored, { recursive: true });
+    const path = join(errored, 's001', 'results.json');
+    const result = JSON.parse(readFileSync(path, 'utf8')) as SubmissionResult;
+    Object.assign(result.tests[0]!, { status: 'error', points: 0, message: 'grader error: injected by the test' });
+    result.score -= result.tests[0]!.maxPoints;
+    result.graderErrors = 1;
+    writeFileSync(path, JSON.stringify(result));
+    const merged = await grade(['merge', errored, '--out', join(work, 'merged-errored')]);
+    expect(merged.exitCode, merged.all).toBe(1);
+    expect(merged.stdout).toContain('1 submission(s) still have grader errors');
+    expect(merged.stdout).toContain('s001: 1 grader error(s): optimizer.GD.steps');
+    // The merged output keeps every submission's results, so regrade-diff works on it.
+    expect(readdirSync(join(work, 'merged-errored')).filter((d) => /^s\d+$/.test(d)).sort()).toEqual(['s001', 's002', 's003', 's004']);
+    const moved = await grade(['regrade-diff', join(work, 'clean'), join(work, 'merged-errored')]);
+    expect(moved.stdout).toContain('s001: 100 → 96 (-4)');
+    expect(moved.stdout).toContain('regrade-diff: 1 submission(s) moved');
+    // A gradebook alone is refused with a clear message.
+    const bare = join(work, 'gradebook-only');
+    mkdirSync(bare);
+    cpSync(join(work, 'clean', 'gradebook.csv'), join(bare, 'gradebook.csv'));
+    const refused = await grade(['regrade-diff', join(work, 'clean'), bare]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('holds no submission results (<id>/results.json)');
+    // The rerun regrades the submission with a grader error, and only it.
+    const rerun = await grade(['batch', cls, '--out', errored, '--jobs', '2']);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    expect(rerun.stdout).toMatch(/1 graded, 3 skipped as current, 0 with grader errors/);
+    expect(comparable(errored)).toEqual(clean);
+  }, 240_000);
+
   it('rejects bad usage with exit code 2 and a message naming the problem', async () => {
     const noOut = await grade(['batch', cls]);
     expect(noOut.exitCode).toBe(2);
@@ -112,4 +147,82 @@ describe('npm run grade -- batch', () => {
     expect(badShard.exitCode).toBe(2);
     expect(badShard.stderr).toContain('Expected --shard to be i/n with 1 ≤ i ≤ n, got `"3/2"` (string)');
   });
+});
+
+/** Whether a process still runs (a zombie does not). */
+const running = (pid: number): boolean => {
+  try { return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+};
+
+describe('a batch interrupted', () => {
+  const small = join(work, 'small');
+  beforeAll(() => {
+    cpSync(join(root, 'reference'), join(small, 'r001'), { recursive: true });
+    cpSync(join(root, 'reference'), join(small, 'r002'), { recursive: true });
+    cpSync(join(root, 'student-template'), join(small, 'r003'), { recursive: true });
+  });
+
+  it('by SIGINT to the npm process stops within seconds, kills its children, says what finished, exits 130; a rerun resumes', async () => {
+    const out = join(work, 'interrupted');
+    // A build left by a grading process that no longer exists.
+    const stale = join(root, '.work', 'builds', '4194300-left-by-a-dead-run');
+    mkdirSync(stale, { recursive: true });
+    const npm = execa('npm', ['run', 'grade', '--', 'batch', small, '--out', out, '--jobs', '2'], {
+      cwd: root, reject: false, all: true, env: { OPTNN_PROGRESS: '1' },
+    });
+    // Wait until both workers grade (a sandboxed child each), then interrupt npm only.
+    const deadline = Date.now() + 120_000;
+    let tree: number[] = [];
+    while (Date.now() < deadline) {
+      tree = processTree(npm.pid!);
+      const children = tree.filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('child.mjs'); } catch { return false; } });
+      if (children.length >= 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(existsSync(stale)).toBe(false);
+    const sent = Date.now();
+    process.kill(npm.pid!, 'SIGINT');
+    const run = await npm;
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    expect(run.exitCode, run.all).toBe(130);
+    expect(run.stdout).toMatch(/batch: interrupted by SIGINT after [\d.]+ s: (\d) of 3 submissions finished/);
+    expect(run.stdout).toContain(`to resume, run the same command again: npm run grade -- batch ${small} --out ${out} --jobs 2`);
+    // The bar was there from the start, before any submission was done.
+    expect(run.stderr).toMatch(/^batch ░+ 0\/3 submissions \(0 graded, 0 current, 0 grading\)/m);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tree.filter(running)).toEqual([]);
+    const builds = readdirSync(join(root, '.work', 'builds'));
+    expect(builds.filter((b) => tree.includes(Number(b.split('-')[0])))).toEqual([]);
+    const finished = Number(/(\d) of 3 submissions finished/.exec(run.stdout)![1]);
+    // The rerun grades what did not finish and keeps what did.
+    const rerun = await grade(['batch', small, '--out', out, '--jobs', '2']);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    expect(rerun.stdout).toContain(`${3 - finished} graded, ${finished} skipped as current, 0 with grader errors`);
+    const scores = ['r001', 'r002', 'r003'].map((id) => (JSON.parse(readFileSync(join(out, id, 'results.json'), 'utf8')) as SubmissionResult).score);
+    expect(scores).toEqual([100, 100, 0]);
+  }, 300_000);
+
+  it('by SIGTERM to the grading process stops at once, exits 130, and the bar counts a real rate', async () => {
+    const out = join(work, 'terminated');
+    const run = execa(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'grade.ts'), 'batch', small, '--out', out, '--jobs', '1'], {
+      cwd: root, reject: false, all: true, env: { OPTNN_PROGRESS: '1' },
+    });
+    let stderr = '';
+    run.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && !/\[\d\d:\d\d<\d\d:\d\d, [1-9][\d.]* tests\/s\]|\[\d\d:\d\d<\d\d:\d\d, 0\.[1-9]\d* tests\/s\]/.test(stderr)) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const tree = processTree(run.pid!);
+    const sent = Date.now();
+    process.kill(run.pid!, 'SIGTERM');
+    const done = await run;
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    expect(done.exitCode, done.all).toBe(130);
+    expect(done.stdout).toMatch(/batch: interrupted by SIGTERM/);
+    // A rate above zero and an ETA, while the first submission was still being graded.
+    expect(done.stderr).toMatch(/0\/3 submissions \(0 graded, 0 current, 1 grading\) \[\d\d:\d\d<\d\d:\d\d, (?!0\.00)[\d.]+ tests\/s\]/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tree.filter(running)).toEqual([]);
+  }, 180_000);
 });
