@@ -113,3 +113,29 @@ export function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, info: Info, 
   wasm.maxPoolGrad2x2(x.byteOffset, dy.byteOffset, dx.byteOffset, n, h, w, c, ho, wo);
   out.set(dx.f32.subarray(0, xv.length));
 }
+
+/** out = x + bias, bias along the last axis. */
+export function addBias(xv: Float32Array, bias: Float32Array, out: Float32Array): void {
+  const c = bias.length;
+  const { wasm, regions } = layout([xv.length * 4, 4 * c * 4, xv.length * 4]);
+  const [x, tile, y] = regions as [typeof regions[0], typeof regions[0], typeof regions[0]];
+  x.f32.set(xv);
+  for (let t = 0; t < 4; t++) tile.f32.set(bias, t * c);
+  wasm.addBias(x.byteOffset, tile.byteOffset, y.byteOffset, xv.length, c);
+  out.set(y.f32.subarray(0, xv.length));
+}
+
+/** out[k] = Σ xv[r·c + k] over the rows r. */
+export function channelSum(xv: Float32Array, c: number, out: Float32Array): void {
+  const { wasm, regions } = layout([xv.length * 4, 4 * c * 4, 4 * c * 8]);
+  const [x, partial, acc] = regions as [typeof regions[0], typeof regions[0], typeof regions[0]];
+  x.f32.set(xv);
+  partial.f32.fill(0, 0, 4 * c);
+  acc.f64.fill(0, 0, 4 * c);
+  wasm.tileSum(x.byteOffset, partial.byteOffset, acc.byteOffset, xv.length, c);
+  const sums = new Float64Array(c);
+  for (let lane = 0; lane < 4 * c; lane++) sums[lane % c]! += acc.f64[lane]!;
+  const whole = Math.floor(xv.length / (4 * c)) * 4 * c;
+  for (let i = whole; i < xv.length; i++) sums[i % c]! += xv[i]!;
+  out.set(sums);
+}

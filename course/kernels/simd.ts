@@ -16,6 +16,8 @@ interface KernelExports {
   inputGrad(dy: number, wt: number, dxp: number, n: number, ho: number, wo: number, co: number, fh: number,
     ci: number, l16: number, dxRow: number): void;
   maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
+  addBias(x: number, tile: number, out: number, total: number, c: number): void;
+  tileSum(x: number, partial: number, acc: number, total: number, c: number): void;
 }
 
 /** Memory below this byte is left to the AssemblyScript runtime (it uses none, but stays clear). */

@@ -221,3 +221,54 @@ export function maxPoolGrad2x2(
     }
   }
 }
+
+/**
+ * out = x + bias over rows of c channels, `total` floats in all. `tile` holds the bias repeated 4
+ * times (4·c floats, a whole number of vectors), so each chunk of 4·c floats is c vector adds.
+ */
+export function addBias(x: usize, tile: usize, out: usize, total: i32, c: i32): void {
+  const chunk = c * 4;
+  const chunks = total / chunk;
+  let p: usize = 0;
+  for (let k = 0; k < chunks; k++) {
+    for (let t = 0; t < c; t++) {
+      const o = p + <usize>(t * 16);
+      v128.store(out + o, f32x4.add(v128.load(x + o), v128.load(tile + <usize>(t * 16))));
+    }
+    p += <usize>(chunk * 4);
+  }
+  for (let i = chunks * chunk; i < total; i++) {
+    const o = <usize>(i * 4);
+    store<f32>(out + o, load<f32>(x + o) + load<f32>(tile + <usize>((i % chunk) * 4)));
+  }
+}
+
+/**
+ * Sums x (`total` floats, rows of c channels) per lane of a tile of 4·c floats: float32 partial
+ * sums over 64 chunks in `partial` (4·c floats, zeroed), added to `acc` (4·c float64, zeroed). The
+ * caller folds the tile's lanes to channels and adds the tail beyond the last whole chunk.
+ */
+export function tileSum(x: usize, partial: usize, acc: usize, total: i32, c: i32): void {
+  const chunk = c * 4;
+  const chunks = total / chunk;
+  let p = x;
+  let inGroup = 0;
+  for (let k = 0; k < chunks; k++) {
+    for (let t = 0; t < c; t++) {
+      const o = <usize>(t * 16);
+      v128.store(partial + o, f32x4.add(v128.load(partial + o), v128.load(p + o)));
+    }
+    p += <usize>(chunk * 4);
+    inGroup++;
+    if (inGroup == 64 || k == chunks - 1) {
+      inGroup = 0;
+      for (let t = 0; t < c; t++) {
+        const v = v128.load(partial + <usize>(t * 16));
+        const a = acc + <usize>(t * 32);
+        v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
+        v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))), 16);
+        v128.store(partial + <usize>(t * 16), f32x4.splat(0));
+      }
+    }
+  }
+}
