@@ -24,6 +24,7 @@ const SEED = 1;
 const FLAGS: Record<string, FlagSpec> = {
   steps: { type: 'integer', min: 1, description: `timed steps per backend (default ${DEFAULT_STEPS}; cpu at most ${CPU_MAX_STEPS})` },
   backend: { type: 'string', choices: BACKEND_NAMES, description: `only this backend: ${BACKEND_NAMES.join(', ')} (default: each that loads)` },
+  profile: { type: 'boolean', description: 'after timing, print the time per kernel of one step (top-level kernels, mean of 20 steps)' },
   peer: { type: 'boolean', description: 'also time PyTorch on the same net and batch (needs python3 with torch)' },
   rounds: { type: 'integer', min: 1, description: 'alternating rounds of every side; medians are printed (default 1, with --peer 3)' },
   help: { type: 'boolean', description: 'print this help' },
@@ -82,7 +83,53 @@ function makeStep(net: tf.Sequential, optimizer: tf.Optimizer, xs: tf.Tensor, ys
   };
 }
 
-async function measure(name: BackendName, steps: number): Promise<BenchResult> {
+/**
+ * Mean time per top-level kernel call over `steps` steps (kernels called from inside a kernel count
+ * in their caller), by wrapping every kernel registered for the backend; the wrappers are removed after.
+ */
+function profileKernels(backendName: string, step: () => void, steps: number): string {
+  const totals = new Map<string, number>();
+  const originals = tf.getKernelsForBackend(backendName);
+  let depth = 0;
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const started = performance.now();
+        depth++;
+        try {
+          return config.kernelFunc(args);
+        } finally {
+          depth--;
+          if (depth === 0) {
+            const shapes = Object.values(args.inputs).map((t) => (t === undefined ? '-' : `[${(t as tf.TensorInfo).shape.join(',')}]`));
+            const key = `${config.kernelName} ${shapes.join(' ')}`;
+            totals.set(key, (totals.get(key) ?? 0) + performance.now() - started);
+          }
+        }
+      },
+    });
+  }
+  try {
+    step();
+    totals.clear();
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) step();
+    const stepMs = (performance.now() - started) / steps;
+    const rows = [...totals.entries()].sort((a, b) => b[1] - a[1]);
+    const kernelMs = rows.reduce((sum, [, ms]) => sum + ms, 0) / steps;
+    return [`per kernel on ${backendName}: step ${stepMs.toFixed(2)} ms, kernels ${kernelMs.toFixed(2)} ms (the rest is the engine and the tape)`,
+      ...rows.slice(0, 25).map(([key, ms]) => `${(ms / steps).toFixed(3).padStart(8)} ms  ${key}`)].join('\n');
+  } finally {
+    for (const config of originals) {
+      tf.unregisterKernel(config.kernelName, backendName);
+      tf.registerKernel(config);
+    }
+  }
+}
+
+async function measure(name: BackendName, steps: number, profile = false): Promise<BenchResult> {
   let info;
   try {
     info = await selectBackend(name, {});
@@ -104,6 +151,7 @@ async function measure(name: BackendName, steps: number): Promise<BenchResult> {
     const start = performance.now();
     for (let i = 0; i < timed; i++) step();
     const msPerStep = (performance.now() - start) / timed;
+    if (profile) console.error(profileKernels(tf.getBackend(), step, name === 'cpu' ? 2 : 20));
     const samplesPerSecond = (BATCH_SIZE * 1000) / msPerStep;
     return {
       backend: name,
@@ -172,7 +220,7 @@ async function main(): Promise<void> {
       const done = perBackend.get(name)!;
       if (done[0]?.status === 'skipped') continue;
       console.error(`bench: round ${round}/${rounds}: tfjs ${name} ...`);
-      done.push(await measure(name, steps));
+      done.push(await measure(name, steps, flags['profile'] === true && round === 1));
     }
     if (python !== undefined && 'python' in python) {
       for (const threads of threadCounts) {
