@@ -2,7 +2,8 @@
  * Conv2DBackpropFilter, the filter gradient of a conv2d (dilations 1, as tfjs's gradient requires):
  *   dW[a, b, ci, co] = Σ_{n, i, j} x[n, i·sh + a − top, j·sw + b − left, ci] · dy[n, i, j, co].
  *
- * wasm has no such kernel (tfjs issue 8474). There it is one forward conv, which XNNPACK runs fast:
+ * wasm has no such kernel (tfjs issue 8474). There, stride 1 NHWC with ≤ 16 output channels (the
+ * course's nets) runs on the WebAssembly SIMD kernels (simd-conv.ts); anything else is one forward conv, which XNNPACK runs fast:
  * x transposed to [Ci, H, W, N] is the image (batch Ci, channels N), dy transposed to
  * [Ho, Wo, N, Co] is the filter, dilated by the stride; the result [Ci, fh, fw, Co] is transposed
  * back. On cpu the stock kernel reads every element through TensorBuffer.get(); here it is a loop
@@ -13,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   callConfig, callKernel, disposeIntermediate, float32Values, makeFloat32Output, relabel, type FastBackendName,
 } from './kernel-calls.js';
+import { filterGrad, handlesConv } from './simd-conv.js';
 
 type Shape4D = [number, number, number, number];
 
@@ -44,6 +46,11 @@ function wasmFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBac
     throw new Error(`Conv2DBackpropFilter: dy of shape [${dy.shape.join(', ')}] does not match x [${x.shape.join(', ')}] and filter [${attrs.filterShape.join(', ')}]`);
   }
   const { info } = shape;
+  if (handlesConv(info)) {
+    const out = makeFloat32Output(backend, attrs.filterShape);
+    filterGrad(float32Values(backend, x), float32Values(backend, dy), info, out.values);
+    return out.info;
+  }
   const channelsLast = info.dataFormat === 'channelsLast';
   const temps: tf.TensorInfo[] = [];
   const run = (name: string, inputs: tf.NamedTensorInfoMap, kernelAttrs: tf.NamedAttrMap): tf.TensorInfo => {

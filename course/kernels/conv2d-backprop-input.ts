@@ -1,5 +1,7 @@
 /**
- * Conv2DBackpropInput, the input gradient of a conv2d, for wasm. With stride 1 it is a forward
+ * Conv2DBackpropInput, the input gradient of a conv2d, for wasm. With stride 1 and ≤ 16 output
+ * channels (the course's nets) it runs on the WebAssembly SIMD kernels (simd-conv.ts), a scatter of
+ * W·dy that does no multiplication by padding. Other stride-1 cases are a forward
  * conv, which XNNPACK runs fast (the stock kernel is a scalar loop, 4–5× slower):
  *   dx = conv2d(dy, W flipped in space with in/out channels swapped, stride 1,
  *               pad top = fh − 1 − top, bottom = H + fh − 1 − Ho − (fh − 1 − top), same for width).
@@ -8,7 +10,10 @@
  * that would be negative, non-float32) goes to the kernel this one replaced.
  */
 import * as tf from '@tensorflow/tfjs';
-import { callConfig, callKernel, disposeIntermediate, type FastBackendName } from './kernel-calls.js';
+import {
+  callConfig, callKernel, disposeIntermediate, float32Values, makeFloat32Output, type FastBackendName,
+} from './kernel-calls.js';
+import { handlesConv, inputGrad } from './simd-conv.js';
 
 type Shape4D = [number, number, number, number];
 
@@ -17,6 +22,7 @@ interface FlippedConvPadding {
   bottom: number;
   left: number;
   right: number;
+  info: tf.backend_util.Conv2DInfo;
 }
 
 /** The padding of the flipped conv, or undefined when this kernel does not handle the case. */
@@ -34,7 +40,7 @@ function flippedConvPadding(dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.
   const bottom = info.inHeight + info.filterHeight - 1 - info.outHeight - top;
   const right = info.inWidth + info.filterWidth - 1 - info.outWidth - left;
   if (Math.min(top, left, bottom, right) < 0) return undefined;
-  return { top, bottom, left, right };
+  return { top, bottom, left, right, info };
 }
 
 export function conv2DBackpropInputConfig(backendName: FastBackendName, previous: tf.KernelConfig): tf.KernelConfig {
@@ -42,6 +48,11 @@ export function conv2DBackpropInputConfig(backendName: FastBackendName, previous
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const pad = flippedConvPadding(dy, filter, attrs as unknown as tf.Conv2DBackpropInputAttrs);
     if (pad === undefined) return callConfig(previous, backend, inputs, attrs ?? {});
+    if (handlesConv(pad.info)) {
+      const out = makeFloat32Output(backend, pad.info.inShape);
+      inputGrad(float32Values(backend, dy), float32Values(backend, filter), pad.info, out.values);
+      return out.info;
+    }
     const reversed = callKernel('Reverse', backendName, backend, { x: filter }, { dims: [0, 1] });
     let flipped: tf.TensorInfo | undefined;
     try {

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { callConfig, float32Values, makeFloat32Output, type FastBackendName } from './kernel-calls.js';
+import { maxPoolGrad2x2 as simdMaxPoolGrad2x2 } from './simd-conv.js';
 
 type Shape4D = [number, number, number, number];
 
@@ -63,11 +64,17 @@ function isTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
     && 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth;
 }
 
-function maxPoolGrad(dy: tf.TensorInfo, input: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: object): tf.TensorInfo {
+function maxPoolGrad(
+  dy: tf.TensorInfo, input: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: object, simd: boolean,
+): tf.TensorInfo {
   const out = makeFloat32Output(backend, input.shape);
   const dx = out.values;
   const xv = float32Values(backend, input);
   const dyv = float32Values(backend, dy);
+  if (isTwoByTwo(info) && simd) {
+    simdMaxPoolGrad2x2(xv, dyv, info, dx);
+    return out.info;
+  }
   if (isTwoByTwo(info)) {
     maxPoolGrad2x2(dx, xv, dyv, info);
     return out.info;
@@ -117,7 +124,7 @@ export function maxPoolGradConfig(backendName: FastBackendName, previous: tf.Ker
       input.shape as Shape4D, poolAttrs.filterSize, poolAttrs.strides, 1, poolAttrs.pad, poolAttrs.dimRoundingMode,
     );
     if (!tf.util.arraysEqual(dy.shape, info.outShape)) return callConfig(previous, backend, inputs, attrs ?? {});
-    return maxPoolGrad(dy, input, info, backend);
+    return maxPoolGrad(dy, input, info, backend, backendName === 'wasm');
   };
   return { kernelName: tf.MaxPoolGrad, backendName, kernelFunc };
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.js';
+import { addConfig, sumConfig } from './bias.js';
 import { castConfig } from './cast.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -24,6 +25,8 @@ const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
     [tf.BatchMatMul]: (name, previous) => previous && batchMatMulConfig(name, previous),
     [tf.Identity]: (name, previous) => previous && identityConfig(name, previous),
     [tf.Cast]: (name, previous) => previous && castConfig(name, previous),
+    [tf.Add]: (name, previous) => previous && addConfig(name, previous),
+    [tf.Sum]: (name, previous) => previous && sumConfig(name, previous),
   },
   cpu: {
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,

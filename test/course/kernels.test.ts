@@ -166,6 +166,14 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 10, 10, 2], filter: [3, 3, 2, 3], strides: 3, pad: 'valid' },
   { x: [1, 8, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 1, rounding: 'floor' },
   { x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  // The SIMD kernels' cases (stride 1, ≤ 16 output channels): a partial last vector (5, 9, 12
+  // channels), an even filter with 'same' (uneven padding), rows cut off, the nets' full batch.
+  { x: [3, 7, 9, 2], filter: [3, 3, 2, 5], strides: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], filter: [2, 2, 3, 9], strides: 1, pad: 'same' },
+  { x: [2, 9, 6, 7], filter: [4, 3, 7, 12], strides: 1, pad: [[0, 0], [0, 3], [2, 0], [0, 0]] },
+  { x: [1, 5, 5, 16], filter: [3, 3, 16, 16], strides: 1, pad: 'valid' },
+  { x: [64, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'valid' },
+  { x: [64, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
 ];
 
 describe('fast kernels: gradients equal the stock cpu kernels', () => {
@@ -244,6 +252,37 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     await compareBackends(`matMul #${i}`, products(a, b, (w) => w), { absolute: products(abs(a), abs(b), abs) });
   });
 
+  const BIAS_CASES: Array<{ x: number[]; c: number }> = [
+    { x: [64, 24, 24, 6], c: 6 }, { x: [64, 8, 8, 16], c: 16 }, { x: [64, 120], c: 120 }, { x: [3, 5, 7], c: 7 }, { x: [5, 3], c: 3 },
+  ];
+
+  it.each(BIAS_CASES.map((c, i) => [i, c] as const))('bias case %i: x + b and its gradients (Sum over all axes but the last)', async (i, c) => {
+    const x = normal(c.x, 120 + i);
+    const b = normal([c.c], 130 + i);
+    const values = (xs: Float32Array, bs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values => tf.tidy(() => {
+      const xt = tf.tensor(xs, c.x);
+      const bt = tf.tensor1d(bs);
+      const w = tf.tensor(weigh(normal(c.x, 140 + i)), c.x);
+      const f = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.add(p, q).mul(w).sum();
+      return read([tf.add(xt, bt), tf.add(bt, xt), ...tf.grads(f)([xt, bt])]);
+    });
+    await compareBackends(`bias #${i}`, values(x, b, (w) => w), { absolute: values(abs(x), abs(b), abs) });
+  });
+
+  it('Add and Sum outside the bias shapes go to the stock kernels', async () => {
+    await tf.setBackend('wasm');
+    registerFastKernels('wasm');
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const row = tf.tensor2d([[10, 20, 30]]);
+    expect(Array.from(tf.add(x, row).dataSync())).toEqual([11, 22, 33, 14, 25, 36]);
+    expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([6, 15]);
+    expect(Array.from(tf.sum(x).dataSync())).toEqual([21]);
+    expect(Array.from(tf.sum(x, 0, true).dataSync())).toEqual([5, 7, 9]);
+    expect(tf.sum(x, 0, true).shape).toEqual([1, 3]);
+    expect(Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor2d([[1, 1], [2, 2]], [2, 2], 'int32')).dataSync())).toEqual([2, 3, 3, 4]);
+    tf.dispose([x, row]);
+  });
+
   it('NCHW filter and input gradients (kernels called directly; wasm has no NCHW forward conv)', async () => {
     const xShape = [2, 3, 9, 8];
     const dyShape = [2, 4, 5, 4];
@@ -290,7 +329,9 @@ describe('fast kernels: registration and memory', () => {
     })();
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
     const first = registerFastKernels('wasm');
-    expect(first).toEqual([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul, tf.Identity, tf.Cast]);
+    expect(first).toEqual([
+      tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul, tf.Identity, tf.Cast, tf.Add, tf.Sum,
+    ]);
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));
     const warn = vi.spyOn(console, 'warn');
     try {

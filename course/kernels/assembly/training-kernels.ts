@@ -1,0 +1,274 @@
+// @ts-nocheck — AssemblyScript, not TypeScript: compiled to WebAssembly (SIMD) by
+// `npm run build:kernels` (scripts/build-kernels.ts) into ../training-kernels-wasm.ts. Never imported.
+//
+// Raw-pointer kernels over one linear memory that the caller (course/kernels/simd.ts) lays out.
+// Pointers are byte addresses, counts are in floats. Vectors may read up to 3 floats past a
+// row's end and past a buffer's end: the caller leaves that slack and ignores the extra lanes.
+
+/**
+ * Filter gradient of a stride-1 conv over an already padded input x [N, Hp, Wp, Ci] and
+ * dy [N, Ho, Wo, Co] (Co ≤ 8, read as two vectors per pixel):
+ *   dw[k, co] = Σ_{n,i,j} x[n, i, j, ·][offset_k] · dy[n, i, j, co],  offset_k = (a·Wp + b)·Ci + ci.
+ * `table` holds, per block of 4 rows k, their 4 x offsets then their 4 output offsets (bytes,
+ * into dw64, rows of 8 float64). Partial sums stay in float32 registers for `rowsPerFlush`
+ * rows of dy, then are added to the float64 rows.
+ */
+export function filterGradCo8(
+  x: usize, dy: usize, dw64: usize, table: usize, blocks: i32,
+  n: i32, ho: i32, wo: i32, wp: i32, hp: i32, ci: i32, co: i32, rowsPerFlush: i32,
+): void {
+  const xStep = <usize>(ci * 4);
+  const dyStep = <usize>(co * 4);
+  const xRowSkip = <usize>((wp - wo) * ci * 4);
+  const xImgSkip = <usize>((hp - ho) * wp * ci * 4);
+  for (let blk = 0; blk < blocks; blk++) {
+    const t = table + <usize>(blk * 32);
+    const o0 = <usize>load<i32>(t);
+    const o1 = <usize>load<i32>(t, 4);
+    const o2 = <usize>load<i32>(t, 8);
+    const o3 = <usize>load<i32>(t, 12);
+    let a00 = f32x4.splat(0); let a01 = f32x4.splat(0);
+    let a10 = f32x4.splat(0); let a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0); let a21 = f32x4.splat(0);
+    let a30 = f32x4.splat(0); let a31 = f32x4.splat(0);
+    let xp = x;
+    let dp = dy;
+    let rows = 0;
+    for (let img = 0; img < n; img++) {
+      for (let i = 0; i < ho; i++) {
+        for (let j = 0; j < wo; j++) {
+          const d0 = v128.load(dp);
+          const d1 = v128.load(dp, 16);
+          let s = v128.load32_splat(xp + o0);
+          a00 = f32x4.add(a00, f32x4.mul(s, d0)); a01 = f32x4.add(a01, f32x4.mul(s, d1));
+          s = v128.load32_splat(xp + o1);
+          a10 = f32x4.add(a10, f32x4.mul(s, d0)); a11 = f32x4.add(a11, f32x4.mul(s, d1));
+          s = v128.load32_splat(xp + o2);
+          a20 = f32x4.add(a20, f32x4.mul(s, d0)); a21 = f32x4.add(a21, f32x4.mul(s, d1));
+          s = v128.load32_splat(xp + o3);
+          a30 = f32x4.add(a30, f32x4.mul(s, d0)); a31 = f32x4.add(a31, f32x4.mul(s, d1));
+          xp += xStep;
+          dp += dyStep;
+        }
+        xp += xRowSkip;
+        rows++;
+        if (rows == rowsPerFlush || (img == n - 1 && i == ho - 1)) {
+          rows = 0;
+          flush8(dw64 + <usize>load<i32>(t, 16), a00, a01);
+          flush8(dw64 + <usize>load<i32>(t, 20), a10, a11);
+          flush8(dw64 + <usize>load<i32>(t, 24), a20, a21);
+          flush8(dw64 + <usize>load<i32>(t, 28), a30, a31);
+          a00 = f32x4.splat(0); a01 = f32x4.splat(0);
+          a10 = f32x4.splat(0); a11 = f32x4.splat(0);
+          a20 = f32x4.splat(0); a21 = f32x4.splat(0);
+          a30 = f32x4.splat(0); a31 = f32x4.splat(0);
+        }
+      }
+      xp += xImgSkip;
+    }
+  }
+}
+
+/** The same for 8 < Co ≤ 16 (four vectors per pixel), blocks of 2 rows k. */
+export function filterGradCo16(
+  x: usize, dy: usize, dw64: usize, table: usize, blocks: i32,
+  n: i32, ho: i32, wo: i32, wp: i32, hp: i32, ci: i32, co: i32, rowsPerFlush: i32,
+): void {
+  const xStep = <usize>(ci * 4);
+  const dyStep = <usize>(co * 4);
+  const xRowSkip = <usize>((wp - wo) * ci * 4);
+  const xImgSkip = <usize>((hp - ho) * wp * ci * 4);
+  for (let blk = 0; blk < blocks; blk++) {
+    const t = table + <usize>(blk * 16);
+    const o0 = <usize>load<i32>(t);
+    const o1 = <usize>load<i32>(t, 4);
+    let a00 = f32x4.splat(0); let a01 = f32x4.splat(0); let a02 = f32x4.splat(0); let a03 = f32x4.splat(0);
+    let a10 = f32x4.splat(0); let a11 = f32x4.splat(0); let a12 = f32x4.splat(0); let a13 = f32x4.splat(0);
+    let xp = x;
+    let dp = dy;
+    let rows = 0;
+    for (let img = 0; img < n; img++) {
+      for (let i = 0; i < ho; i++) {
+        for (let j = 0; j < wo; j++) {
+          const d0 = v128.load(dp);
+          const d1 = v128.load(dp, 16);
+          const d2 = v128.load(dp, 32);
+          const d3 = v128.load(dp, 48);
+          let s = v128.load32_splat(xp + o0);
+          a00 = f32x4.add(a00, f32x4.mul(s, d0)); a01 = f32x4.add(a01, f32x4.mul(s, d1));
+          a02 = f32x4.add(a02, f32x4.mul(s, d2)); a03 = f32x4.add(a03, f32x4.mul(s, d3));
+          s = v128.load32_splat(xp + o1);
+          a10 = f32x4.add(a10, f32x4.mul(s, d0)); a11 = f32x4.add(a11, f32x4.mul(s, d1));
+          a12 = f32x4.add(a12, f32x4.mul(s, d2)); a13 = f32x4.add(a13, f32x4.mul(s, d3));
+          xp += xStep;
+          dp += dyStep;
+        }
+        xp += xRowSkip;
+        rows++;
+        if (rows == rowsPerFlush || (img == n - 1 && i == ho - 1)) {
+          rows = 0;
+          const w0 = dw64 + <usize>load<i32>(t, 8);
+          const w1 = dw64 + <usize>load<i32>(t, 12);
+          flush8(w0, a00, a01); flush8(w0 + 64, a02, a03);
+          flush8(w1, a10, a11); flush8(w1 + 64, a12, a13);
+          a00 = f32x4.splat(0); a01 = f32x4.splat(0); a02 = f32x4.splat(0); a03 = f32x4.splat(0);
+          a10 = f32x4.splat(0); a11 = f32x4.splat(0); a12 = f32x4.splat(0); a13 = f32x4.splat(0);
+        }
+      }
+      xp += xImgSkip;
+    }
+  }
+}
+
+/** Adds 8 float32 lanes to 8 float64 values at `p`. */
+function flush8(p: usize, lo: v128, hi: v128): void {
+  v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(lo)));
+  v128.store(p, f64x2.add(v128.load(p, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(lo, lo, 2, 3, 0, 1))), 16);
+  v128.store(p, f64x2.add(v128.load(p, 32), f64x2.promote_low_f32x4(hi)), 32);
+  v128.store(p, f64x2.add(v128.load(p, 48), f64x2.promote_low_f32x4(v128.shuffle<f32>(hi, hi, 2, 3, 0, 1))), 48);
+}
+
+/**
+ * Input gradient of a stride-1 conv as a scatter: for each dy pixel (n, i, j) and filter row a,
+ *   dxp[n, i + a, j·Ci + t] += Σ_co dy[n, i, j, co] · wt[a, co, t],  t < L = fw·Ci,
+ * where wt[a, co, b·Ci + ci] = w[a, b, ci, co], rows of `l16` floats (L rounded up to 16, zero
+ * beyond L), and dxp is [N, Ho + fh − 1, (Wo + fw − 1)·Ci] (`dxRow` floats a row), zeroed.
+ * The zero lanes beyond L add 0 to the next values.
+ */
+export function inputGrad(
+  dy: usize, wt: usize, dxp: usize, n: i32, ho: i32, wo: i32, co: i32, fh: i32, ci: i32, l16: i32, dxRow: i32,
+): void {
+  const groups = l16 >> 4;
+  const wtRow = <usize>(l16 * 4);
+  const hq = ho + fh - 1;
+  let dp = dy;
+  for (let img = 0; img < n; img++) {
+    for (let i = 0; i < ho; i++) {
+      for (let j = 0; j < wo; j++) {
+        for (let a = 0; a < fh; a++) {
+          const out = dxp + <usize>((img * hq + i + a) * dxRow + j * ci) * 4;
+          const wa = wt + <usize>(a * co) * wtRow;
+          for (let g = 0; g < groups; g++) {
+            const wg = wa + <usize>(g * 64);
+            let acc0 = f32x4.splat(0); let acc1 = f32x4.splat(0);
+            let acc2 = f32x4.splat(0); let acc3 = f32x4.splat(0);
+            let wp = wg;
+            for (let c = 0; c < co; c++) {
+              const s = v128.load32_splat(dp + <usize>(c * 4));
+              acc0 = f32x4.add(acc0, f32x4.mul(s, v128.load(wp)));
+              acc1 = f32x4.add(acc1, f32x4.mul(s, v128.load(wp, 16)));
+              acc2 = f32x4.add(acc2, f32x4.mul(s, v128.load(wp, 32)));
+              acc3 = f32x4.add(acc3, f32x4.mul(s, v128.load(wp, 48)));
+              wp += wtRow;
+            }
+            const o = out + <usize>(g * 64);
+            v128.store(o, f32x4.add(v128.load(o), acc0));
+            v128.store(o, f32x4.add(v128.load(o, 16), acc1), 16);
+            v128.store(o, f32x4.add(v128.load(o, 32), acc2), 32);
+            v128.store(o, f32x4.add(v128.load(o, 48), acc3), 48);
+          }
+        }
+        dp += <usize>(co * 4);
+      }
+    }
+  }
+}
+
+/**
+ * Max-pool gradient for 2×2 windows with stride 2 and no padding, x [N, H, W, C], dy and the
+ * result per window [N, Ho, Wo, C]; dx (zeroed) gets each window's dy at its first maximum
+ * (row-major scan; a NaN never wins; a window of only NaN or −∞ sends nothing). Windows without
+ * a NaN or an infinity take a branch-free tournament (a ≥ b keeps the earlier position).
+ */
+export function maxPoolGrad2x2(
+  x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32,
+): void {
+  const cb = <usize>(c * 4);
+  const rowBytes = <usize>(w * c * 4);
+  let dp = dy;
+  for (let img = 0; img < n; img++) {
+    for (let r = 0; r < ho; r++) {
+      const row = <usize>((img * h + 2 * r) * w * c) * 4;
+      for (let q = 0; q < wo; q++) {
+        const base = row + <usize>(2 * q) * cb;
+        for (let d = 0; d < c; d++) {
+          const k0 = base + <usize>(d * 4);
+          const k2 = k0 + rowBytes;
+          const v0 = load<f32>(x + k0);
+          const v1 = load<f32>(x + k0 + cb);
+          const v2 = load<f32>(x + k2);
+          const v3 = load<f32>(x + k2 + cb);
+          const sum = v0 + v1 + v2 + v3;
+          const g = load<f32>(dp);
+          dp += 4;
+          if (sum - sum != 0) {
+            let max = -Infinity;
+            let at: isize = -1;
+            if (v0 > max) { max = v0; at = <isize>k0; }
+            if (v1 > max) { max = v1; at = <isize>(k0 + cb); }
+            if (v2 > max) { max = v2; at = <isize>k2; }
+            if (v3 > max) { max = v3; at = <isize>(k2 + cb); }
+            if (at >= 0) store<f32>(dx + <usize>at, g);
+            continue;
+          }
+          // Index arithmetic on the comparisons' 0/1 values: no branch to mispredict on random data.
+          const topAt = k0 + <usize>(<i32>(v1 > v0)) * cb;
+          const botAt = k2 + <usize>(<i32>(v3 > v2)) * cb;
+          const later = <usize>(<i32>(load<f32>(x + botAt) > load<f32>(x + topAt)));
+          store<f32>(dx + topAt + later * (botAt - topAt), g);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * out = x + bias over rows of c channels, `total` floats in all. `tile` holds the bias repeated 4
+ * times (4·c floats, a whole number of vectors), so each chunk of 4·c floats is c vector adds.
+ */
+export function addBias(x: usize, tile: usize, out: usize, total: i32, c: i32): void {
+  const chunk = c * 4;
+  const chunks = total / chunk;
+  let p: usize = 0;
+  for (let k = 0; k < chunks; k++) {
+    for (let t = 0; t < c; t++) {
+      const o = p + <usize>(t * 16);
+      v128.store(out + o, f32x4.add(v128.load(x + o), v128.load(tile + <usize>(t * 16))));
+    }
+    p += <usize>(chunk * 4);
+  }
+  for (let i = chunks * chunk; i < total; i++) {
+    const o = <usize>(i * 4);
+    store<f32>(out + o, load<f32>(x + o) + load<f32>(tile + <usize>((i % chunk) * 4)));
+  }
+}
+
+/**
+ * Sums x (`total` floats, rows of c channels) per lane of a tile of 4·c floats: float32 partial
+ * sums over 64 chunks in `partial` (4·c floats, zeroed), added to `acc` (4·c float64, zeroed). The
+ * caller folds the tile's lanes to channels and adds the tail beyond the last whole chunk.
+ */
+export function tileSum(x: usize, partial: usize, acc: usize, total: i32, c: i32): void {
+  const chunk = c * 4;
+  const chunks = total / chunk;
+  let p = x;
+  let inGroup = 0;
+  for (let k = 0; k < chunks; k++) {
+    for (let t = 0; t < c; t++) {
+      const o = <usize>(t * 16);
+      v128.store(partial + o, f32x4.add(v128.load(partial + o), v128.load(p + o)));
+    }
+    p += <usize>(chunk * 4);
+    inGroup++;
+    if (inGroup == 64 || k == chunks - 1) {
+      inGroup = 0;
+      for (let t = 0; t < c; t++) {
+        const v = v128.load(partial + <usize>(t * 16));
+        const a = acc + <usize>(t * 32);
+        v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
+        v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))), 16);
+        v128.store(partial + <usize>(t * 16), f32x4.splat(0));
+      }
+    }
+  }
+}
