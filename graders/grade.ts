@@ -7,6 +7,7 @@
  * visible one. Anything that escapes as an exception is a harness fault and becomes a visible
  * grader error for that test, never a pass.
  */
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { IsolatedExecutor, InProcessExecutor, type Executor, type IsolatedOptions } from '../runner/executor.js';
 import { describeThrown } from '../runner/optimizer-case.js';
@@ -33,6 +34,8 @@ export interface GradeOptions {
   mode?: 'isolated' | 'in-process';
   isolation?: IsolatedOptions;
   onTest?: (id: string, done: number, total: number) => void;
+  /** The training checks' seed (default: drawn at random, so a submission cannot know it in advance). */
+  trainingSeed?: number;
 }
 
 function missingExports(exports: Record<string, string>, needs: readonly string[]): string | undefined {
@@ -53,10 +56,11 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   const tests = manifest.tests.filter((t) => (t.requires !== 'hidden-fixtures' || options.hiddenDir !== undefined)
     && (options.only === undefined || options.only.includes(t.id)));
   let expectations: { step: StepProbe; loop: LoopProbe } | undefined;
-  const shared: Omit<CheckContext, 'id' | 'started' | 'run'> = {
+  const shared: Omit<CheckContext, 'id' | 'started' | 'run' | 'earlier'> = {
     publicCases: loadFixtureDir(fixturesDir),
     hiddenCases: options.hiddenDir !== undefined ? loadFixtureDir(options.hiddenDir) : [],
     thresholds: options.thresholds ?? loadThresholds(),
+    trainingSeed: options.trainingSeed ?? randomInt(1, 2 ** 31 - 1),
     expectations: () => (expectations ??= loadTrainingExpectations(fixturesDir)),
     mistakeRuns: eitherRuns(mistakeRunsFromFixtures(fixturesDir), await mistakeRunsFromCode()),
     dir,
@@ -83,7 +87,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
         const absent = missingExports(prepared.exports, check.needs);
         if (absent) { verdicts.set(test.id, failed(absent)); continue; }
         const run: CheckContext['run'] = (request, label) => executor.run(request, label);
-        verdicts.set(test.id, await check.grade({ ...shared, id: test.id, started, run }));
+        verdicts.set(test.id, await check.grade({ ...shared, id: test.id, started, run, earlier: (id) => verdicts.get(id) }));
       } catch (error) {
         verdicts.set(test.id, { id: test.id, status: 'error', message: `grader error: ${describeThrown(error)}`, durationMs: performance.now() - started });
       }

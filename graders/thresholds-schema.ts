@@ -14,13 +14,20 @@ import { validateOrThrow } from '../contract/validate.js';
 export const ThresholdEntry = Type.Object({
   args: Type.Array(Type.Number()),
   epochs: Type.Integer({ minimum: 1 }),
-  /** The loss over the 3,200-sample subset after training must be below this. */
-  threshold: Type.Number(),
+  /**
+   * The loss the grading process measures on the trained parameters must be at least this much
+   * below the loss of the untrained net it measures itself: a no-op optimizer cannot pass.
+   */
+  requiredDrop: Type.Number({ exclusiveMinimum: 0 }),
   /** The reference's loss at every step with the grading seed, for the report's plot. */
   referenceLosses: Type.Array(Type.Number()),
   calibration: Type.Object({
     seeds: Type.Array(Type.Integer({ minimum: 1 })),
+    /** Per seed: the untrained and trained loss, and the drop between them. */
+    untrained: Type.Array(Type.Number()),
     losses: Type.Array(Type.Number()),
+    drops: Type.Array(Type.Number()),
+    /** Of the drops. */
     mean: Type.Number(),
     std: Type.Number(),
     min: Type.Number(),
@@ -31,8 +38,10 @@ export const ThresholdEntry = Type.Object({
 
 export const Thresholds = Type.Object({
   schemaVersion: Type.Literal(1),
-  /** The seed the grader trains with (echoed in every message). */
+  /** The seed of the tuning retraining (the training checks draw theirs afresh every grading, echoed in the message). */
   gradingSeed: Type.Integer({ minimum: 1 }),
+  /** How many samples of the training subset the losses are measured on. */
+  measuredSamples: Type.Integer({ minimum: 1 }),
   rule: Type.String(),
   optimizers: Type.Object(Object.fromEntries(OPTIMIZER_NAMES.map((n) => [n, ThresholdEntry])), { additionalProperties: false }),
 }, { additionalProperties: false });

@@ -23,11 +23,15 @@ export interface CheckContext {
   publicCases: readonly LoadedCase[];
   hiddenCases: readonly LoadedCase[];
   thresholds: Thresholds;
+  /** The training checks' initialisation and shuffling seed, drawn afresh for every grading. */
+  trainingSeed: number;
   /** The reference's observations of the step and loop probes (read when first needed). */
   expectations(): { step: StepProbe; loop: LoopProbe };
   mistakeRuns: MistakeRuns;
   /** The submission's directory (for tuning.json). */
   dir: string;
+  /** The verdict of a test graded earlier in this grading, if it was. */
+  earlier(id: string): Verdict | undefined;
 }
 
 export interface Check {
@@ -37,6 +41,15 @@ export interface Check {
   /** `hidden`: run in the hidden group, after all visible checks. */
   group: 'visible' | 'hidden';
   grade(context: CheckContext): Promise<Verdict>;
+}
+
+/**
+ * One failure, one place: when `dependency` (a test graded earlier) failed, the sentence that says
+ * so and points there; undefined when it passed or was not graded.
+ */
+export function becauseOf(context: CheckContext, dependency: string, what: string): string | undefined {
+  const v = context.earlier(dependency);
+  return v === undefined || v.status === 'passed' ? undefined : `${what} fails its own test, ${dependency} (see there)`;
 }
 
 /** A verdict from a failed request: the process failure or grader error, said as it is. */

@@ -1,17 +1,25 @@
-/** `tuning`: the declared choice in tuning.json, retrained for one epoch. */
+/**
+ * `tuning`: the choice declared in tuning.json is retrained for one epoch in the submission's
+ * process, with its own optimizer; the child returns the trained parameters, and the grading
+ * process measures the validation loss and test accuracy itself. When the chosen optimizer fails
+ * one of its own tests, the message says so and points there.
+ */
 import { OPTIMIZER_DEFAULTS } from '../../contract/index.js';
 import { readTuningChoice } from '../../contract/tuning-schema.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
 import type { TuningRun } from '../../runner/training-probes.js';
+import { evaluateParams, parameterProblem, tuningLoaders } from '../trained-net.js';
 import { tuningVerdict } from '../training-grader.js';
-import { notObserved, type Check } from './check.js';
+import type { Verdict } from '../verdict.js';
+import { becauseOf, notObserved, type Check } from './check.js';
+import { referenceOptimizers } from '../fresh-cases.js';
 
 export const TUNING_CHECK: Check = {
   id: 'tuning',
   needs: [],
   group: 'visible',
-  grade: async (ctx) => {
-    const failed = (message: string) => ({ id: ctx.id, status: 'failed' as const, message, durationMs: performance.now() - ctx.started });
+  grade: async (ctx): Promise<Verdict> => {
+    const failed = (message: string): Verdict => ({ id: ctx.id, status: 'failed', message, durationMs: performance.now() - ctx.started });
     const read = readTuningChoice(ctx.dir);
     if (!read.ok) return failed(read.message);
     const { choice } = read;
@@ -22,9 +30,26 @@ export const TUNING_CHECK: Check = {
     }
     const defaults = OPTIMIZER_DEFAULTS[choice.optimizer] as Record<string, number>;
     const args = names.map((k) => choice.hyperparameters[k] ?? defaults[k]!);
-    // Retrained with the submission's own optimizer, in its process, so the student's local grade and the TA's agree.
-    const request = { kind: 'tuning' as const, optimizer: choice.optimizer, args, batchSize: choice.batchSize, seed: ctx.thresholds.gradingSeed };
+    const seed = ctx.thresholds.gradingSeed;
+    const request = { kind: 'tuning' as const, optimizer: choice.optimizer, args, batchSize: choice.batchSize, seed };
     const outcome = await ctx.run(request, `retraining with the tuning choice (${choice.optimizer})`);
-    return outcome.ok ? tuningVerdict(ctx.id, choice, outcome.result as Probe<{ value: TuningRun }>, ctx.started) : notObserved(ctx, outcome);
+    if (!outcome.ok) return notObserved(ctx, outcome);
+    const probe = outcome.result as Probe<{ value: TuningRun }>;
+    let measured: Parameters<typeof tuningVerdict>[2];
+    if (!probe.ok) measured = probe;
+    else {
+      const problem = parameterProblem(probe.value.final, 'the trained parameters');
+      if (problem !== undefined) return failed(`retrained 1 epoch with ${choice.optimizer}: ${problem}`);
+      const { val, test } = tuningLoaders(seed);
+      measured = { ok: true, value: { valLoss: evaluateParams(seed, probe.value.final, val).loss, testAccuracy: evaluateParams(seed, probe.value.final, test).accuracy, seed } };
+    }
+    const verdict = tuningVerdict(ctx.id, choice, measured, ctx.started);
+    const own = [`optimizer.${choice.optimizer}.steps`, `optimizer.${choice.optimizer}.closed-loop`].map((id) => becauseOf(ctx, id, `the retraining uses your ${choice.optimizer}, which`)).find((c) => c !== undefined);
+    if (own === undefined) return verdict;
+    // In the TA's grading, a retraining counts only when the optimizer that made it passes its step cases.
+    if ((await referenceOptimizers()) !== undefined) {
+      return { ...verdict, status: 'failed', fraction: 0, message: `${verdict.message}; not counted: ${own}: fix it first, then retrain` };
+    }
+    return verdict.status === 'passed' ? verdict : { ...verdict, message: `${verdict.message}. Note: ${own}: fix it first, then retrain` };
   },
 };
