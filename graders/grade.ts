@@ -34,7 +34,7 @@ export interface GradeOptions {
   mode?: 'isolated' | 'in-process';
   isolation?: IsolatedOptions;
   onTest?: (id: string, done: number, total: number) => void;
-  /** The training checks' seed (default: drawn at random, so a submission cannot know it in advance). */
+  /** The training checks' seed, one of the calibration seeds (default: drawn at random among them per grading). */
   trainingSeed?: number;
 }
 
@@ -56,11 +56,13 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   const tests = manifest.tests.filter((t) => (t.requires !== 'hidden-fixtures' || options.hiddenDir !== undefined)
     && (options.only === undefined || options.only.includes(t.id)));
   let expectations: { step: StepProbe; loop: LoopProbe } | undefined;
+  const thresholds = options.thresholds ?? loadThresholds();
+  const seeds = thresholds.optimizers.GD.calibration.seeds;
   const shared: Omit<CheckContext, 'id' | 'started' | 'run' | 'earlier'> = {
     publicCases: loadFixtureDir(fixturesDir),
     hiddenCases: options.hiddenDir !== undefined ? loadFixtureDir(options.hiddenDir) : [],
-    thresholds: options.thresholds ?? loadThresholds(),
-    trainingSeed: options.trainingSeed ?? randomInt(1, 2 ** 31 - 1),
+    thresholds,
+    trainingSeed: options.trainingSeed ?? seeds[randomInt(0, seeds.length)]!,
     expectations: () => (expectations ??= loadTrainingExpectations(fixturesDir)),
     mistakeRuns: eitherRuns(mistakeRunsFromFixtures(fixturesDir), await mistakeRunsFromCode()),
     dir,

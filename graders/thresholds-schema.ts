@@ -14,11 +14,6 @@ import { validateOrThrow } from '../contract/validate.js';
 export const ThresholdEntry = Type.Object({
   args: Type.Array(Type.Number()),
   epochs: Type.Integer({ minimum: 1 }),
-  /**
-   * The loss the grading process measures on the trained parameters must be at least this much
-   * below the loss of the untrained net it measures itself: a no-op optimizer cannot pass.
-   */
-  requiredDrop: Type.Number({ exclusiveMinimum: 0 }),
   /** The reference's loss at every step with the grading seed, for the report's plot. */
   referenceLosses: Type.Array(Type.Number()),
   calibration: Type.Object({
@@ -38,8 +33,13 @@ export const ThresholdEntry = Type.Object({
 
 export const Thresholds = Type.Object({
   schemaVersion: Type.Literal(1),
-  /** The seed of the tuning retraining (the training checks draw theirs afresh every grading, echoed in the message). */
+  /** The seed of the tuning retraining (the training checks draw theirs from the calibration seeds every grading, echoed in the message). */
   gradingSeed: Type.Integer({ minimum: 1 }),
+  /**
+   * The trained loss must be at most the untrained one less this share of the reference's drop
+   * with the same seed (a no-op optimizer, whose drop is 0, cannot pass).
+   */
+  dropShare: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
   /** How many samples of the training subset the losses are measured on. */
   measuredSamples: Type.Integer({ minimum: 1 }),
   rule: Type.String(),

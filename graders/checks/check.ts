@@ -23,7 +23,7 @@ export interface CheckContext {
   publicCases: readonly LoadedCase[];
   hiddenCases: readonly LoadedCase[];
   thresholds: Thresholds;
-  /** The training checks' initialisation and shuffling seed, drawn afresh for every grading. */
+  /** The training checks' initialisation and shuffling seed, drawn among the calibration seeds for every grading. */
   trainingSeed: number;
   /** The reference's observations of the step and loop probes (read when first needed). */
   expectations(): { step: StepProbe; loop: LoopProbe };
