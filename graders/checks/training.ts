@@ -47,7 +47,7 @@ export const TRAINING_CHECKS: Check[] = OPTIMIZER_NAMES.map((name): Check => ({
     const bar = start - requiredDrop;
     const diagnostics = { measured: finite(end), threshold: Number(bar.toFixed(5)), seed, losses: losses.map(finite), referenceLosses: entry.referenceLosses };
     const figures = `the loss the grader measures on the first ${ctx.thresholds.measuredSamples} training samples went from ${start.toFixed(4)} (untrained) to ${end.toFixed(4)}`;
-    if (Number.isFinite(end) && end <= bar) {
+    if (Number.isFinite(end) && end < bar) {
       // In the TA's grading, a training run counts only when the optimizer that made it passes its step cases.
       const gate = (await referenceOptimizers()) === undefined ? undefined : becauseOf(ctx, `optimizer.${name}.steps`, `the run used your ${name}, which`);
       if (gate !== undefined) return done({ status: 'failed', diagnostics, message: `${setting}: ${figures}, below the bar ${bar.toFixed(4)}, but not counted: ${gate}` });
@@ -55,7 +55,7 @@ export const TRAINING_CHECKS: Check[] = OPTIMIZER_NAMES.map((name): Check => ({
     }
     return done({
       status: 'failed', diagnostics,
-      message: `${setting}: ${figures}; one epoch must bring it down by at least ${requiredDrop}, to ${bar.toFixed(4)} or below: ${ctx.thresholds.dropShare * 100} % of the reference's drop with this seed, ${c.drops[at]} (its drop is ${c.mean.toFixed(4)} ± ${c.std.toFixed(4)} over seeds ${c.seeds.join(', ')}; reproduce with seed ${seed})`,
+      message: `${setting}: ${figures}; after one epoch it must be below ${bar.toFixed(4)}, down by at least ${requiredDrop}: ${ctx.thresholds.dropShare * 100} % of the reference's drop with this seed, ${c.drops[at]} (its drop is ${c.mean.toFixed(4)} ± ${c.std.toFixed(4)} over seeds ${c.seeds.join(', ')}; reproduce with seed ${seed})`,
     });
   },
 }));
