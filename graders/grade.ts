@@ -57,7 +57,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     && (options.only === undefined || options.only.includes(t.id)));
   let expectations: { step: StepProbe; loop: LoopProbe } | undefined;
   const thresholds = options.thresholds ?? loadThresholds();
-  const seeds = thresholds.optimizers.GD.calibration.seeds;
+  const seeds = thresholds.optimizers['GD']!.calibration.seeds;
   const shared: Omit<CheckContext, 'id' | 'started' | 'run' | 'earlier'> = {
     publicCases: loadFixtureDir(fixturesDir),
     hiddenCases: options.hiddenDir !== undefined ? loadFixtureDir(options.hiddenDir) : [],
