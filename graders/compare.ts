@@ -48,11 +48,36 @@ export function unravel(flat: number, shape: readonly number[]): number[] {
 
 type Steps = ReadonlyArray<Readonly<Record<string, readonly number[]>>>;
 
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * What is missing from or extra in an observation, before any value is compared: exactly
+ * `expectedSteps` step records, each with every parameter of `shapes` and no other, each with
+ * as many values as its shape holds. Undefined when complete. A record the child left out is a
+ * failure, never "no divergence".
+ */
+export function incompleteness(got: Steps, expectedSteps: number, shapes: Readonly<Record<string, readonly number[]>>): string | undefined {
+  if (got.length !== expectedSteps) {
+    return `the run returned ${got.length} step record${got.length === 1 ? '' : 's'}, expected exactly ${expectedSteps} (one after every step)`;
+  }
+  const names = Object.keys(shapes);
+  for (const [k, step] of got.entries()) {
+    const missing = names.filter((n) => !Object.hasOwn(step, n));
+    if (missing.length > 0) return `step ${k + 1}'s record lacks parameter${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}`;
+    const extra = Object.keys(step).filter((n) => !names.includes(n));
+    if (extra.length > 0) return `step ${k + 1}'s record has parameter${extra.length === 1 ? '' : 's'} ${extra.map((n) => `\`${n}\``).join(', ')} that the case does not have`;
+    for (const n of names) {
+      const want = sizeOf(shapes[n]!);
+      if (step[n]!.length !== want) return `step ${k + 1}: parameter \`${n}\` has ${step[n]!.length} values, its shape [${shapes[n]!.join(', ')}] holds ${want}`;
+    }
+  }
+  return undefined;
+}
+
 /** The first step and parameter where `got` leaves the tolerance around `expected`, if any. */
 export function firstDivergence(got: Steps, expected: Steps, shapes: Readonly<Record<string, readonly number[]>>, tolerance: Tolerance): Divergence | undefined {
   for (let k = 0; k < expected.length; k++) {
-    const gotStep = got[k];
-    if (gotStep === undefined) return undefined;
+    const gotStep = got[k] ?? {};
     for (const [param, want] of Object.entries(expected[k]!)) {
       const have = gotStep[param] ?? [];
       let worst = -1;
@@ -87,9 +112,9 @@ export function firstDivergence(got: Steps, expected: Steps, shapes: Readonly<Re
   return undefined;
 }
 
-/** True when every step of `got` that exists agrees with `expected` and none is missing. */
+/** True when `got` has exactly the steps of `expected`, and every one agrees. */
 export function agrees(got: Steps, expected: Steps, shapes: Readonly<Record<string, readonly number[]>>, tolerance: Tolerance): boolean {
-  return got.length >= expected.length && firstDivergence(got, expected, shapes, tolerance) === undefined;
+  return got.length === expected.length && firstDivergence(got, expected, shapes, tolerance) === undefined;
 }
 
 const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(7)).toString() : String(v));

@@ -6,7 +6,7 @@
  * optimizers run here, in the grading process, when graders/mistakes/ is present.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { OPTIMIZER_FILES, type OptimizerClasses, type OptimizerName } from '../contract/index.js';
 import { problemsWith } from '../contract/validate.js';
@@ -34,10 +34,15 @@ export type MistakeFixture = Static<typeof MistakeFixture>;
 
 export const mistakeFixturePath = (dir: string, name: OptimizerName): string => join(dir, 'mistakes', `${OPTIMIZER_FILES[name]}.json`);
 
-/** Mistake runs read from a fixtures directory; cases it does not list get none. */
+/**
+ * Mistake runs read from a fixtures directory, for that directory's public cases only: they are
+ * keyed by case id, and a hidden case's id may equal a public one, so any other case gets none
+ * (the mistakes' code computes its own, keyed by the hidden case's file and id).
+ */
 export function mistakeRunsFromFixtures(dir: string): MistakeRuns {
   const files = new Map<string, Map<string, KnownMistakeRun[]>>();
   return (c) => {
+    if (c.visibility !== 'public' || resolve(dirname(c.file)) !== resolve(dir)) return [];
     const name = c.input.optimizer;
     let byCase = files.get(name);
     if (byCase === undefined) {

@@ -20,6 +20,13 @@ export const ManifestTest = Type.Object({
   visibility: Visibility,
   /** `hidden-fixtures`: graded only when the TA gives hidden fixtures. */
   requires: Type.Optional(Type.Literal('hidden-fixtures')),
+  /**
+   * Who can make the verdict forge-proof (docs/grading-policy.md): `grader`, the grading process
+   * itself, from inputs it draws per grading; `hidden`, only the TA's hidden cases; `ta`, only the
+   * TA's grading, which has the reference solution; `published`, nobody: its inputs and expected
+   * values ship with the fixtures. Absent: `grader`.
+   */
+  verifiedBy: Type.Optional(Type.Union([Type.Literal('grader'), Type.Literal('hidden'), Type.Literal('ta'), Type.Literal('published')])),
 }, { additionalProperties: false });
 
 export const Manifest = Type.Object({

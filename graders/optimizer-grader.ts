@@ -10,7 +10,7 @@ import type { OptimizerName } from '../contract/index.js';
 import type { Trajectory } from '../runner/optimizer-case.js';
 import type { OptimizerProbes } from '../runner/optimizer-probes.js';
 import {
-  agrees, CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence, TEACHER_FORCED_TOLERANCE, type Divergence, type Tolerance,
+  agrees, CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence, incompleteness, TEACHER_FORCED_TOLERANCE, type Divergence, type Tolerance,
 } from './compare.js';
 import type { KnownMistakeRun, MistakeRuns } from './known-mistakes.js';
 import { finite, type Diagnostics, type Verdict } from './verdict.js';
@@ -36,24 +36,38 @@ export function errorCurve(c: LoadedCase, trajectory: Trajectory): Array<number 
   });
 }
 
-/** The known mistake whose trajectory the student's matches on this case, if one does. */
+/** Optimizers whose update uses `t`, the optimizer's own step count (SPEC.md, Optimizers). */
+const COUNTS_STEPS: ReadonlySet<OptimizerName> = new Set(['SGDwMLD', 'Adam']);
+
+/**
+ * The known mistake the student's trajectory shows on this case, when that is conclusive: over
+ * the steps the student's run produced, the student's trajectory agrees with that mistake's, the
+ * mistake's leaves the reference's (so correct code would not match it), and no other known
+ * mistake agrees with the student's too. Otherwise nothing is named.
+ */
 export function matchMistake(c: LoadedCase, trajectory: Trajectory, runs: readonly KnownMistakeRun[]): KnownMistakeRun | undefined {
-  if (trajectory.steps.length === 0) return undefined;
-  for (const run of runs) {
-    const compared = Math.min(run.trajectory.steps.length, trajectory.steps.length);
-    if (compared > 0 && agrees(trajectory.steps.slice(0, compared), run.trajectory.steps.slice(0, compared), shapesOf(c), toleranceOf(c))) return run;
-  }
-  return undefined;
+  const compared = trajectory.steps.length;
+  if (compared === 0) return undefined;
+  const head = (steps: Trajectory['steps']): Trajectory['steps'] => steps.slice(0, compared);
+  const reference = head(c.expected as Trajectory['steps']);
+  const matching = runs.filter((run) => run.trajectory.steps.length >= compared
+    && agrees(trajectory.steps, head(run.trajectory.steps), shapesOf(c), toleranceOf(c)));
+  if (matching.length !== 1) return undefined;
+  const [only] = matching as [KnownMistakeRun];
+  return agrees(head(only.trajectory.steps), reference, shapesOf(c), toleranceOf(c)) ? undefined : only;
 }
 
-function noGradientNote(c: LoadedCase, d: Divergence): string {
+function noGradientNote(name: OptimizerName, c: LoadedCase, d: Divergence): string {
   if (c.input.kind !== 'teacher-forced') return '';
   const grads = (c.input as TeacherForcedInput).grads;
+  const counts = COUNTS_STEPS.has(name)
+    ? ' Also, t counts the optimizer\'s steps (SPEC.md: "the number of steps this optimizer has taken"), every step, whether or not this parameter had a gradient: a count kept per parameter falls behind here.'
+    : '';
   if (grads[d.step - 1]?.[d.param] === null) {
-    return ` \`${d.param}\` had no gradient at step ${d.step}: a parameter without a gradient must stay exactly as it was, and so must its state.`;
+    return ` \`${d.param}\` had no gradient at step ${d.step}: SPEC.md says each optimizer "leaves the others (and their state) untouched", so it must stay exactly as it was.`;
   }
   if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null) {
-    return ` \`${d.param}\` had no gradient at step ${d.step - 1}: its state must not change on such a step either.`;
+    return ` \`${d.param}\` had no gradient at step ${d.step - 1}: its state must not change on such a step either.${counts}`;
   }
   return '';
 }
@@ -71,27 +85,40 @@ interface CaseVerdict {
   diagnostics: Diagnostics;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Decides one case: passed, or the precise reason it failed. */
 export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakeRuns: MistakeRuns): CaseVerdict {
   const { case: c, trajectory } = outcome;
   const curve = errorCurve(c, trajectory);
   const label = `${name}, case ${c.id} (${c.description})`;
-  if (trajectory.fault !== undefined) {
-    const where = trajectory.fault.step === 0 ? 'constructing the optimizer' : `step ${trajectory.fault.step}`;
-    const mistake = matchMistake(c, trajectory, mistakeRuns(c));
-    return {
-      passed: false, ...(mistake ? { mistake } : {}),
-      message: notImplementedPart(trajectory.fault.message) ?? `${label}: ${where} threw: ${trajectory.fault.message}`,
-      diagnostics: { case: c.id, step: trajectory.fault.step, errorCurve: curve },
-    };
+  const fault = trajectory.fault;
+  // Every step before a fault (or every step, without one) must be there, complete.
+  const expectedSteps = fault === undefined ? c.expected.length : Math.max(fault.step - 1, 0);
+  const missing = fault !== undefined && fault.step > c.expected.length
+    ? `the run reports a fault at step ${fault.step}, but the case has only ${c.expected.length} steps`
+    : incompleteness(trajectory.steps, expectedSteps, shapesOf(c));
+  if (missing !== undefined) {
+    return { passed: false, message: `${label}: incomplete observation: ${missing}`, diagnostics: { case: c.id, errorCurve: curve } };
   }
-  const d = firstDivergence(trajectory.steps, c.expected, shapesOf(c), toleranceOf(c));
-  if (d === undefined) return { passed: true, message: `${label}: all ${c.expected.length} steps agree`, diagnostics: { case: c.id, errorCurve: curve } };
+  const d = firstDivergence(trajectory.steps, c.expected.slice(0, trajectory.steps.length), shapesOf(c), toleranceOf(c));
   const mistake = matchMistake(c, trajectory, mistakeRuns(c));
   const named = mistake ? ` This looks like a known mistake: ${mistake.hint}` : '';
+  if (fault !== undefined) {
+    const where = fault.step === 0 ? 'constructing the optimizer' : `step ${fault.step}`;
+    const before = fault.step <= 1 ? '' : d === undefined
+      ? ` (the ${plural(fault.step - 1, 'step')} before agree with the reference)`
+      : ` (before that, ${describeDivergence(d)})`;
+    return {
+      passed: false, ...(mistake ? { mistake } : {}),
+      message: notImplementedPart(fault.message) ?? `${label}: ${where} threw: ${fault.message}${before}.${named}`,
+      diagnostics: { case: c.id, step: fault.step, errorCurve: curve },
+    };
+  }
+  if (d === undefined) return { passed: true, message: `${label}: all ${c.expected.length} steps agree`, diagnostics: { case: c.id, errorCurve: curve } };
   return {
     passed: false, ...(mistake ? { mistake } : {}),
-    message: `${label}: ${describeDivergence(d)}.${noGradientNote(c, d)}${named}`,
+    message: `${label}: ${describeDivergence(d)}.${noGradientNote(name, c, d)}${named}`,
     diagnostics: {
       case: c.id, step: d.step, param: d.param, index: d.index, expected: finite(d.expected), got: finite(d.got),
       maxAbsError: finite(d.maxAbsError), maxRelError: finite(d.maxRelError), nonFinite: d.nonFinite, errorCurve: curve,
@@ -131,15 +158,37 @@ function largestDifference(a: Steps, b: Steps, names: readonly string[]): number
   return worst;
 }
 
-/** The properties verdict, every figure computed here from the raw observations. */
+/** What is missing from the property probes' observations; undefined when complete. */
+function probeIncompleteness(probes: OptimizerProbes, input: TeacherForcedInput): string | undefined {
+  const shapes = Object.fromEntries(input.params.map((p) => [p.name, p.shape]));
+  const only = (names: string[]) => Object.fromEntries(names.map((n) => [n, shapes[n]!]));
+  const [first, second] = input.params.map((p) => p.name) as [string, string];
+  const { lrZero, separateState, leak, fit } = probes;
+  const found = [
+    lrZero.ok ? incompleteness(lrZero.steps, input.grads.length, shapes) : undefined,
+    separateState.ok ? incompleteness(separateState.together, input.grads.length, only([first, second])) : undefined,
+    separateState.ok ? incompleteness(separateState.aloneFirst, input.grads.length, only([first])) : undefined,
+    separateState.ok ? incompleteness(separateState.aloneSecond, input.grads.length, only([second])) : undefined,
+    leak.ok && leak.counts.length !== 10 ? `the leak check returned ${leak.counts.length} tensor counts, expected 10` : undefined,
+    fit.ok && (fit.losses.length !== 3 || fit.before.length !== 3 || fit.after.length !== 3)
+      ? `model.fit returned ${fit.losses.length} losses and ${fit.before.length}/${fit.after.length} weights, expected 3 and 3/3` : undefined,
+  ];
+  return found.find((f) => f !== undefined);
+}
+
+/** The properties verdict, every figure computed here from the raw observations and the inputs the grader chose. */
 export function propertiesVerdict(id: string, name: OptimizerName, probes: OptimizerProbes, input: TeacherForcedInput, started: number): Verdict {
+  const incomplete = probeIncompleteness(probes, input);
+  if (incomplete !== undefined) {
+    return { id, status: 'failed', message: `${name}: incomplete observation: ${incomplete}`, durationMs: performance.now() - started };
+  }
   const problems: string[] = [];
   const { lrZero, separateState, leak, fit } = probes;
   if (!lrZero.ok) problems.push(`with lr = 0, ${lrZero.fault}`);
   else {
     const initial = Object.fromEntries(input.params.map((p) => [p.name, p.initial.map((v) => Math.fround(v))]));
     const maxChange = largestDifference(lrZero.steps, lrZero.steps.map(() => initial), input.params.map((p) => p.name));
-    if (lrZero.steps.length !== input.grads.length || maxChange !== 0) {
+    if (maxChange !== 0) {
       problems.push(`with lr = 0 the parameters changed (by up to ${maxChange.toExponential(2)}); nothing may move when the learning rate is 0`);
     }
   }
@@ -148,7 +197,10 @@ export function propertiesVerdict(id: string, name: OptimizerName, probes: Optim
     const [first, second] = input.params.map((p) => p.name) as [string, string];
     const difference = Math.max(largestDifference(separateState.aloneFirst, separateState.together, [first]), largestDifference(separateState.aloneSecond, separateState.together, [second]));
     if (!(difference <= TEACHER_FORCED_TOLERANCE.atol)) {
-      problems.push(`two parameters stepped together differ from each stepped alone (by up to ${difference.toExponential(2)}): each parameter needs its own state`);
+      const t = COUNTS_STEPS.has(name)
+        ? ', and t counts the optimizer\'s steps (SPEC.md: "the number of steps this optimizer has taken"), so it advances once per step, not once per parameter updated'
+        : '';
+      problems.push(`two parameters stepped together differ from each stepped alone (by up to ${difference.toExponential(2)}): each parameter needs its own state${t}`);
     }
   }
   if (!leak.ok) problems.push(`in the leak check, ${leak.fault}`);
@@ -157,8 +209,8 @@ export function propertiesVerdict(id: string, name: OptimizerName, probes: Optim
   }
   if (!fit.ok) problems.push(fit.fault);
   else {
-    const weightsChanged = fit.before.length === fit.after.length && fit.after.some((v, i) => v !== fit.before[i]);
-    if (!weightsChanged || fit.losses.length === 0 || !fit.losses.every(Number.isFinite)) {
+    const weightsChanged = fit.after.some((v, i) => v !== fit.before[i]);
+    if (!weightsChanged || !fit.losses.every(Number.isFinite)) {
       problems.push(`inside model.fit the optimizer ${weightsChanged ? `produced losses ${fit.losses.join(', ')}` : 'did not change the weights'}`);
     }
   }

@@ -14,7 +14,7 @@ export async function dispatch(sub: Submission, data: () => ImageDataset, reques
   switch (request.kind) {
     case 'case': return runOptimizerCase(sub, request.input);
     case 'probe-optimizer': return probeOptimizer(sub, request.input);
-    case 'nets': return probeNets(sub);
+    case 'nets': return probeNets(sub, request.inputs);
     case 'data': return probeData(sub, data());
     case 'step': return probeTrainingStep(sub, data());
     case 'loop': return probeLoop(sub, data());

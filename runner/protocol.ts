@@ -9,10 +9,15 @@ import { CaseInput, TeacherForcedInput } from '../contract/fixture-schema.js';
 import { OPTIMIZER_NAMES, TUNABLE_OPTIMIZERS } from '../contract/index.js';
 import { problemsWith } from '../contract/validate.js';
 
+const NetInputs = Type.Object({
+  weights: Type.Array(Type.Array(Type.Array(Type.Number())), { maxItems: 4 }),
+  images: Type.Array(Type.Array(Type.Number()), { maxItems: 4 }),
+}, { additionalProperties: false });
+
 export const Request = Type.Union([
   Type.Object({ kind: Type.Literal('case'), input: CaseInput }),
   Type.Object({ kind: Type.Literal('probe-optimizer'), input: TeacherForcedInput }),
-  Type.Object({ kind: Type.Literal('nets') }),
+  Type.Object({ kind: Type.Literal('nets'), inputs: Type.Object({ OneFCNet: NetInputs, GarmentClassifier: NetInputs }) }),
   Type.Object({ kind: Type.Literal('data') }),
   Type.Object({ kind: Type.Literal('step') }),
   Type.Object({ kind: Type.Literal('loop') }),
@@ -46,27 +51,35 @@ export const OptimizerProbesResult = Type.Object({
   fit: probe({ losses: Nums, before: Nums, after: Nums }),
 }, { additionalProperties: false });
 
-const NetProbe = Type.Object({ paramCount: Type.Integer({ minimum: 0 }), weightShapes: Type.Array(Type.Array(Type.Integer())), outputShape: Type.Array(Type.Integer()) }, { additionalProperties: false });
+const NetProbe = Type.Object({
+  paramCount: Type.Integer({ minimum: 0 }), weightShapes: Type.Array(Type.Array(Type.Integer()), { maxItems: 1000 }),
+  outputShape: Type.Array(Type.Integer()), logits: Type.Array(Nums, { maxItems: 4 }),
+}, { additionalProperties: false });
 export const NetsResult = Type.Object({ OneFCNet: probe({ value: NetProbe }), GarmentClassifier: probe({ value: NetProbe }) }, { additionalProperties: false });
 
-const LoaderStats = { batches: Type.Integer({ minimum: 0 }), imageShapes: Type.Array(Type.Array(Type.Integer()), { maxItems: 100_000 }), labelDtype: Type.String({ maxLength: 20 }) };
+const Ints = (max: number) => Type.Array(Type.Integer(), { maxItems: max });
+const LoaderEpochs = Type.Object({
+  epochs: Type.Array(Type.Object({
+    shapes: Type.Array(Type.Array(Type.Integer(), { maxItems: 8 }), { maxItems: 100_000 }), samples: Ints(100_000),
+  }, { additionalProperties: false }), { maxItems: 3 }),
+}, { additionalProperties: false });
 export const DataResult = probe({ value: Type.Object({
-  subsetLength: Type.Integer(),
-  gd: Type.Object(LoaderStats, { additionalProperties: false }),
-  batched: Type.Object({ ...LoaderStats, distinctPerEpoch: Type.Integer(), min: Num, max: Num }, { additionalProperties: false }),
+  subsetLength: Type.Integer(), subset: Ints(100_000), gd: LoaderEpochs, batched: LoaderEpochs,
+  labelDtype: Type.String({ maxLength: 20 }), min: Num, max: Num,
 }, { additionalProperties: false }) });
 
 export const StepResult = probe({ value: Type.Object({ loss: Num, lossFnValue: Num, params: Nums }, { additionalProperties: false }) });
 
 export const LoopResultSchema = probe({ value: Type.Object({
-  losses: Nums, statesCount: Type.Integer({ minimum: 0 }), firstStateIsInitial: Type.Boolean(), state2: Nums,
-  valLosses: Type.Union([Nums, Type.Null()]), swaAveraged: Type.Integer({ minimum: 0 }), swaState: Type.Union([Nums, Type.Null()]),
-  finalParams: Nums, withoutEpochs: Message,
+  losses: Nums, states: Type.Array(Type.Array(Nums, { maxItems: 100 }), { maxItems: 1000 }), statesUnreadable: Message,
+  initialParams: Nums, valLosses: Type.Union([Nums, Type.Null()]), swaAveraged: Type.Integer({ minimum: 0 }),
+  swaState: Type.Union([Nums, Type.Null()]), finalParams: Nums, withoutEpochs: Message,
 }, { additionalProperties: false }) });
 
-export const TrainingResult = probe({ value: Type.Object({ losses: Nums, finalLoss: Num }, { additionalProperties: false }) });
+const Tensors = Type.Array(Type.Array(Num, { maxItems: 100_000 }), { maxItems: 100 });
+export const TrainingResult = probe({ value: Type.Object({ losses: Nums, initial: Tensors, final: Tensors }, { additionalProperties: false }) });
 
-export const TuningResult = probe({ value: Type.Object({ valLoss: Num, testAccuracy: Num, seed: Type.Integer() }, { additionalProperties: false }) });
+export const TuningResult = probe({ value: Type.Object({ final: Tensors, seed: Type.Integer() }, { additionalProperties: false }) });
 
 export const RESULT_SCHEMAS: Record<Request['kind'], TSchema> = {
   tuning: TuningResult,

@@ -7,8 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimizerClasses, OptimizerName, Submission } from '../contract/index.js';
 import type { ImageDataset } from '../course/data/dataset.js';
 import { DataLoader, randomSplit, subset } from '../course/data/data-loader.js';
-import { evaluate } from '../course/metrics.js';
-import { readState, type Net } from '../course/params.js';
+import { readState, writeState, type Net } from '../course/params.js';
 import { AveragedModel } from '../course/swa.js';
 import { harnessLoss, harnessNet, harnessTrain } from './harness-training.js';
 import { describeThrown } from './optimizer-case.js';
@@ -28,60 +27,93 @@ export interface NetProbe {
   paramCount: number;
   weightShapes: number[][];
   outputShape: number[];
+  /** Per weight set of the request: the logits on its images, row-major (empty when the shapes did not fit). */
+  logits: number[][];
 }
 
-export function probeNets(sub: Pick<Submission, 'getOneFCNet' | 'getGarmentClassifier'>): Record<'OneFCNet' | 'GarmentClassifier', Probe<{ value: NetProbe }>> {
-  const probe = (make: () => Net): Probe<{ value: NetProbe }> => attempt(() => {
+/** Weights (one flat array per trainable weight) and images (n·784 values) the grader chose. */
+export interface NetInputs {
+  weights: number[][][];
+  images: number[][];
+}
+
+export function probeNets(sub: Pick<Submission, 'getOneFCNet' | 'getGarmentClassifier'>, inputs: Record<'OneFCNet' | 'GarmentClassifier', NetInputs>): Record<'OneFCNet' | 'GarmentClassifier', Probe<{ value: NetProbe }>> {
+  const probe = (make: () => Net, given: NetInputs): Probe<{ value: NetProbe }> => attempt(() => {
     const net = make();
     try {
       const outputShape = tf.tidy(() => (net.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).shape);
-      return { paramCount: net.countParams(), weightShapes: net.trainableWeights.map((w) => w.shape as number[]), outputShape };
+      const weightShapes = net.trainableWeights.map((w) => w.shape as number[]);
+      const fits = given.weights.every((set) => set.length === weightShapes.length
+        && set.every((values, i) => values.length === weightShapes[i]!.reduce((a, b) => a * b, 1)));
+      const logits = fits ? given.weights.map((set, k) => {
+        writeState(net, set.map((values) => Float32Array.from(values)));
+        const images = given.images[k]!;
+        return tf.tidy(() => Array.from((net.predict(tf.tensor4d(images, [images.length / 784, 28, 28, 1])) as tf.Tensor).dataSync()));
+      }) : [];
+      return { paramCount: net.countParams(), weightShapes, outputShape, logits };
     } finally {
       net.dispose();
     }
   });
-  return { OneFCNet: probe(() => sub.getOneFCNet({ seed: 3 })), GarmentClassifier: probe(() => sub.getGarmentClassifier({ seed: 3 })) };
+  return {
+    OneFCNet: probe(() => sub.getOneFCNet({ seed: 3 }), inputs.OneFCNet),
+    GarmentClassifier: probe(() => sub.getGarmentClassifier({ seed: 3 }), inputs.GarmentClassifier),
+  };
 }
 
 export interface LoaderProbe {
   subsetLength: number;
-  /** [number of batches, [shape of the first batch's images], [labels shape], labels dtype] per loader. */
-  gd: { batches: number; imageShapes: number[][]; labelDtype: string };
-  batched: { batches: number; imageShapes: number[][]; labelDtype: string; distinctPerEpoch: number; min: number; max: number };
+  /** A hash of every subset sample (its pixels and label), in the subset's order. */
+  subset: number[];
+  /** Per epoch (2 for gdDataLoader, 3 for dataLoader): per batch, its image shape, and the hashes of its samples in order. */
+  gd: LoaderEpochs;
+  batched: LoaderEpochs;
+  labelDtype: string;
+  min: number;
+  max: number;
+}
+
+export interface LoaderEpochs {
+  epochs: Array<{ shapes: number[][]; samples: number[] }>;
+}
+
+/** A 32-bit hash of one sample's pixels (float32 bits) and label. */
+function sampleHash(values: Float32Array, offset: number, size: number, label: number): number {
+  const bits = new Uint32Array(values.buffer, values.byteOffset + offset * 4, size);
+  let h = (2166136261 ^ label) >>> 0;
+  for (let k = 0; k < size; k++) h = Math.imul(h ^ bits[k]!, 16777619) >>> 0;
+  return h;
 }
 
 export function probeData(sub: Pick<Submission, 'makeLoaders'>, data: ImageDataset): Probe<{ value: LoaderProbe }> {
   return attempt(() => {
     const { subset: part, gdDataLoader, dataLoader } = sub.makeLoaders(data, { seed: 5 });
-    const shapes = (loader: Iterable<{ images: tf.Tensor; labels: tf.Tensor }>) => {
-      const imageShapes: number[][] = [];
-      let labelDtype = '';
-      const seen = new Set<string>();
-      let min = Infinity;
-      let max = -Infinity;
-      for (const batch of loader) {
-        imageShapes.push(batch.images.shape);
-        labelDtype = batch.labels.dtype;
-        const values = batch.images.dataSync();
-        const n = batch.images.shape[0] ?? 0;
-        const size = values.length / Math.max(n, 1);
-        for (let i = 0; i < n; i++) {
-          let hash = 0;
-          for (let k = 0; k < size; k += 7) hash = (hash * 31 + Math.round(values[i * size + k]! * 1000)) | 0;
-          seen.add(`${hash}`);
+    const image = new Float32Array(28 * 28);
+    const subsetHashes = Array.from({ length: part.length }, (_, i) => { part.copyImage(i, image, 0); return sampleHash(image, 0, 784, part.label(i)); });
+    let labelDtype = '';
+    let min = Infinity;
+    let max = -Infinity;
+    const epochs = (loader: Iterable<{ images: tf.Tensor; labels: tf.Tensor }>, count: number): LoaderEpochs => ({
+      epochs: Array.from({ length: count }, () => {
+        const shapes: number[][] = [];
+        const samples: number[] = [];
+        for (const batch of loader) {
+          shapes.push(batch.images.shape);
+          labelDtype = batch.labels.dtype;
+          const values = Float32Array.from(batch.images.dataSync());
+          const labels = batch.labels.dataSync();
+          const n = batch.images.shape[0] ?? 0;
+          const size = values.length / Math.max(n, 1);
+          for (let i = 0; i < n; i++) samples.push(sampleHash(values, i * size, size, labels[i] ?? -1));
+          for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
+          tf.dispose([batch.images, batch.labels]);
         }
-        for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
-        tf.dispose([batch.images, batch.labels]);
-      }
-      return { batches: imageShapes.length, imageShapes, labelDtype, distinct: seen.size, min, max };
-    };
-    const gd = shapes(gdDataLoader);
-    const batched = shapes(dataLoader);
-    return {
-      subsetLength: part.length,
-      gd: { batches: gd.batches, imageShapes: gd.imageShapes, labelDtype: gd.labelDtype },
-      batched: { batches: batched.batches, imageShapes: batched.imageShapes, labelDtype: batched.labelDtype, distinctPerEpoch: batched.distinct, min: batched.min, max: batched.max },
-    };
+        return { shapes, samples };
+      }),
+    });
+    const gd = epochs(gdDataLoader, 2);
+    const batched = epochs(dataLoader, 3);
+    return { subsetLength: part.length, subset: subsetHashes, gd, batched, labelDtype, min, max };
   });
 }
 
@@ -116,16 +148,28 @@ export function probeTrainingStep(sub: Pick<Submission, 'trainingStep' | 'lossFn
 
 export interface LoopProbe {
   losses: number[];
-  statesCount: number;
-  firstStateIsInitial: boolean;
-  /** The parameters recorded before step 3 (index 2). */
-  state2: number[];
+  /** Every recorded state, read after theLoop returned: per state, per tensor, its values. */
+  states: number[][][];
+  /** Why a state could not be read as numbers (a disposed tensor, another type), or '' when all could. */
+  statesUnreadable: string;
+  /** The parameters before the first step. */
+  initialParams: number[];
   valLosses: number[] | null;
   swaAveraged: number;
   swaState: number[] | null;
   finalParams: number[];
   /** What theLoop threw without `epochs`. */
   withoutEpochs: string;
+}
+
+/** One recorded state as numbers per tensor: Float32Arrays, plain arrays or tfjs tensors. */
+function readRecorded(state: unknown): number[][] {
+  if (!Array.isArray(state)) throw new Error(`a state is ${state === null ? 'null' : typeof state}, not an array with one entry per parameter tensor`);
+  return state.map((entry: unknown) => {
+    if (entry instanceof tf.Tensor) return Array.from(entry.dataSync());
+    if (ArrayBuffer.isView(entry) || Array.isArray(entry)) return Array.from(entry as ArrayLike<number>, Number);
+    throw new Error(`a state holds ${entry === null ? 'null' : typeof entry}, not the values of a parameter tensor`);
+  });
 }
 
 /** The submission's theLoop with the harness's net, plain SGD, small loaders, validation and SWA. */
@@ -137,14 +181,17 @@ export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset):
     const swa = new AveragedModel(net);
     let withoutEpochs = 'no error';
     try {
-      const initial = flat(readState(net));
+      const initialParams = flat(readState(net));
       try { sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false }); } catch (thrown) { withoutEpochs = describeThrown(thrown); }
       const result = sub.theLoop(net, tf.train.sgd(0.05), train, { epochs: 3, valLoader: val, swaModel: swa, swaStart: 0, progress: false, lossFn: harnessLoss });
+      let states: number[][][] = [];
+      let statesUnreadable = '';
+      try { states = Array.from(result.states as unknown[], readRecorded); } catch (thrown) { statesUnreadable = describeThrown(thrown); }
       return {
         losses: result.losses,
-        statesCount: result.states.length,
-        firstStateIsInitial: result.states[0] !== undefined && flat(result.states[0]).every((v, i) => v === initial[i]),
-        state2: result.states[2] ? flat(result.states[2]) : [],
+        states,
+        statesUnreadable,
+        initialParams,
         valLosses: result.valLosses ?? null,
         swaAveraged: swa.nAveraged,
         swaState: swa.averagedState ? flat(swa.averagedState) : null,
@@ -159,9 +206,13 @@ export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset):
 
 export interface TrainingProbe {
   losses: number[];
-  /** Mean loss over the 3,200-sample subset after training. */
-  finalLoss: number;
+  /** The net's parameters before and after training, per tensor (the grading process computes the losses). */
+  initial: number[][];
+  final: number[][];
 }
+
+/** The notebook's training subset: the first 3,200 samples. */
+export const TRAINING_SUBSET = 3200;
 
 /**
  * One epoch of GarmentClassifier training (the harness's net and loop, the notebook's 3,200-sample
@@ -169,13 +220,14 @@ export interface TrainingProbe {
  */
 export function probeTraining(classes: OptimizerClasses, name: OptimizerName, args: number[], data: ImageDataset, seed: number): Probe<{ value: TrainingProbe }> {
   return attempt(() => {
-    const dataLoader = new DataLoader(subset(data, Array.from({ length: 3200 }, (_, i) => i)), { batchSize: 64, shuffle: true, seed });
+    const dataLoader = new DataLoader(subset(data, Array.from({ length: TRAINING_SUBSET }, (_, i) => i)), { batchSize: 64, shuffle: true, seed });
     const net = harnessNet('GarmentClassifier', seed);
     const Optimizer = classes[name] as unknown as new (...a: number[]) => tf.Optimizer;
     const optimizer = new Optimizer(...args);
     try {
+      const initial = readState(net).map((a) => Array.from(a));
       const losses = harnessTrain(net, optimizer, dataLoader, 1);
-      return { losses, finalLoss: evaluate(net, dataLoader, harnessLoss).loss };
+      return { losses, initial, final: readState(net).map((a) => Array.from(a)) };
     } finally {
       try { optimizer.dispose(); } catch { /* the student's dispose */ }
       net.dispose();
@@ -184,25 +236,23 @@ export function probeTraining(classes: OptimizerClasses, name: OptimizerName, ar
 }
 
 export interface TuningRun {
-  valLoss: number;
-  testAccuracy: number;
+  /** The net's parameters after the epoch, per tensor: the grading process measures them. */
+  final: number[][];
   seed: number;
 }
 
 /**
  * The tuning section: one epoch of GarmentClassifier training with the given optimizer class and
- * arguments on the 90 % / 5 % / 5 % split of `data` (seeded), then the validation loss and test accuracy.
+ * arguments on the 90 % / 5 % / 5 % split of `data` (seeded); returns the trained parameters.
  */
 export function measureTuning(Optimizer: new (...a: number[]) => tf.Optimizer, args: number[], batchSize: number, data: ImageDataset, seed: number): Probe<{ value: TuningRun }> {
   return attempt(() => {
-    const [train, val, test] = randomSplit(data, [0.9, 0.05, 0.05], seed);
+    const [train] = randomSplit(data, [0.9, 0.05, 0.05], seed);
     const net = harnessNet('GarmentClassifier', seed);
     const optimizer = new Optimizer(...args);
     try {
       harnessTrain(net, optimizer, new DataLoader(train!, { batchSize, shuffle: true, seed }), 1);
-      const valLoss = evaluate(net, new DataLoader(val!, { batchSize: 256 }), harnessLoss).loss;
-      const testAccuracy = evaluate(net, new DataLoader(test!, { batchSize: 256 }), harnessLoss).accuracy;
-      return { valLoss, testAccuracy, seed };
+      return { final: readState(net).map((a) => Array.from(a)), seed };
     } finally {
       optimizer.dispose();
       net.dispose();

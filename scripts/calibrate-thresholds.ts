@@ -1,16 +1,18 @@
 /**
  * `npm run calibrate`: trains the reference with each optimizer's notebook settings for one epoch
- * over several seeds and writes graders/thresholds.json: threshold = max + max(0.02, (max − min) / 10),
- * so a correct submission (which the grader trains with a fixed seed, one of the calibration seeds) never fails by chance.
+ * over several seeds, measures as the grader does (graders/trained-net.ts: the untrained and the
+ * trained net's loss on the first samples of the subset) and writes graders/thresholds.json. The
+ * grader draws its training seed from these seeds and asks for half the reference's drop with that
+ * seed, so a correct submission always passes and an optimizer that does not train (drop 0) fails.
  */
 import * as tf from '@tensorflow/tfjs';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../contract/index.js';
 import { validateOrThrow } from '../contract/validate.js';
 import { describeBackend, selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
-import { loadMnist } from '../course/data/mnist.js';
 import { createProgress } from '../course/progress.js';
 import { Thresholds, THRESHOLDS_PATH, type ThresholdEntry } from '../graders/thresholds-schema.js';
+import { evaluateParams, gradingData, MEASURED_SAMPLES, measuredSubset } from '../graders/trained-net.js';
 import * as reference from '../reference/index.js';
 import { probeTraining } from '../runner/training-probes.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
@@ -28,6 +30,9 @@ const FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', description: 'print this help' },
 };
 const USAGE = usage('npm run calibrate -- [options]', 'Calibrates the training thresholds from the reference over several seeds.', FLAGS);
+const RULE = 'the training seed is drawn per grading from the calibration seeds; the trained loss must be at most untrained - dropShare * (the reference\'s drop at that seed)';
+const DROP_SHARE = 0.5;
+const round = (v: number): number => Number(v.toFixed(5));
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
@@ -36,40 +41,41 @@ async function main(): Promise<void> {
   tf.env().set('PROD', true);
   const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
   console.error(`calibrate: ${describeBackend(backend)}`);
-  const data = loadMnist().train;
+  const started = performance.now();
+  const data = gradingData();
   const seeds = Array.from({ length: typeof flags['seeds'] === 'number' ? flags['seeds'] : 8 }, (_, i) => i + 1);
   const bar = createProgress({ total: seeds.length * OPTIMIZER_NAMES.length, label: 'calibrate' });
   const optimizers = {} as Record<OptimizerName, ThresholdEntry>;
   let done = 0;
   const gradingSeed = 1;
+  const untrained = seeds.map((seed) => round(evaluateParams(seed, undefined, measuredSubset()).loss));
   for (const name of OPTIMIZER_NAMES) {
     let referenceLosses: number[] = [];
     const losses = seeds.map((seed) => {
       const probe = probeTraining(reference, name, NOTEBOOK_ARGS[name], data, seed);
       if (!probe.ok) throw new Error(`The reference ${name} failed to train with seed ${seed}: ${probe.fault}`);
       bar.update(++done, name);
-      if (seed === gradingSeed) referenceLosses = probe.value.losses.map((v) => Number(v.toFixed(5)));
-      return Number(probe.value.finalLoss.toFixed(5));
+      if (seed === gradingSeed) referenceLosses = probe.value.losses.map(round);
+      return round(evaluateParams(seed, probe.value.final, measuredSubset()).loss);
     });
-    const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
-    const std = Math.sqrt(losses.reduce((a, b) => a + (b - mean) ** 2, 0) / (losses.length - 1));
-    const min = Math.min(...losses);
-    const max = Math.max(...losses);
-    const threshold = Number((max + Math.max(0.02, (max - min) / 10)).toFixed(4));
-    optimizers[name] = { args: NOTEBOOK_ARGS[name], epochs: 1, threshold, referenceLosses, calibration: { seeds, losses, mean: Number(mean.toFixed(5)), std: Number(std.toFixed(5)), min, max, backend: backend.name } };
+    const drops = losses.map((l, i) => round(untrained[i]! - l));
+    const mean = drops.reduce((a, b) => a + b, 0) / drops.length;
+    const std = Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / (drops.length - 1));
+    const min = Math.min(...drops);
+    const max = Math.max(...drops);
+    optimizers[name] = {
+      args: NOTEBOOK_ARGS[name], epochs: 1, referenceLosses,
+      calibration: { seeds, untrained, losses, drops, mean: round(mean), std: round(std), min, max, backend: backend.name },
+    };
   }
   bar.finish();
-  const thresholds = validateOrThrow(Thresholds, {
-    schemaVersion: 1, gradingSeed,
-    rule: 'threshold = max + max(0.02, (max - min) / 10) of the reference\'s final loss over the calibration seeds',
-    optimizers,
-  }, 'the thresholds');
+  const thresholds = validateOrThrow(Thresholds, { schemaVersion: 1, gradingSeed, dropShare: DROP_SHARE, measuredSamples: MEASURED_SAMPLES, rule: RULE, optimizers }, 'the thresholds');
   writeTextAtomic(THRESHOLDS_PATH, `${JSON.stringify(thresholds, null, 2)}\n`);
   for (const name of OPTIMIZER_NAMES) {
     const e = optimizers[name];
-    console.log(`${name.padEnd(8)} threshold ${e.threshold.toFixed(4)}  mean ${e.calibration.mean.toFixed(4)} ± ${e.calibration.std.toFixed(4)}  range [${e.calibration.min}, ${e.calibration.max}]`);
+    console.log(`${name.padEnd(8)} drops ${e.calibration.mean.toFixed(4)} ± ${e.calibration.std.toFixed(4)}  range [${e.calibration.min}, ${e.calibration.max}]`);
   }
-  console.log(`wrote ${THRESHOLDS_PATH}`);
+  console.log(`wrote ${THRESHOLDS_PATH} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 runMain(main, USAGE);

@@ -6,6 +6,7 @@
  * process (the student's own code on their machine). Prints a table, writes a plot, and with
  * `--write` puts the best choice (lowest validation loss) and its measured figures into tuning.json.
  */
+import { evaluateParams, tuningLoaders } from '../graders/trained-net.js';
 import { join, resolve } from 'node:path';
 import { OPTIMIZER_DEFAULTS } from '../contract/index.js';
 import { readTuningChoice, TuningChoice, TUNING_FILE } from '../contract/tuning-schema.js';
@@ -78,7 +79,11 @@ async function main(): Promise<void> {
       const why = measured.fault;
       throw new HarnessError(/not implemented/.test(why) ? 'OPTNN_NOT_IMPLEMENTED' : 'OPTNN_SCHEMA', `Training with ${describeChoice(choice)} failed: ${why}`);
     }
-    rows.push({ ...choice, valLoss: measured.value.valLoss, testAccuracy: measured.value.testAccuracy, seed, seconds: (performance.now() - started) / 1000 });
+    // Measured as the grader measures the returned parameters: its own net, on the split's validation and test sets.
+    const { val, test } = tuningLoaders(seed);
+    const valLoss = evaluateParams(seed, measured.value.final, val).loss;
+    const testAccuracy = evaluateParams(seed, measured.value.final, test).accuracy;
+    rows.push({ ...choice, valLoss, testAccuracy, seed, seconds: (performance.now() - started) / 1000 });
   }
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));
   const best = finite.reduce<Tuned | undefined>((a, r) => (a === undefined || r.valLoss < a.valLoss ? r : a), undefined);
