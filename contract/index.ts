@@ -25,11 +25,19 @@ export const OPTIMIZER_DEFAULTS = {
   Adam: { lr: 0.01, gradDecay: 0.9, squaredGradDecay: 0.999, eps: 1e-8 },
 } as const satisfies Record<OptimizerName, Record<string, number>>;
 
-export type Hyperparameters<N extends OptimizerName> = { [K in keyof (typeof OPTIMIZER_DEFAULTS)[N]]: number };
+export type Hyperparameters<N extends OptimizerName> = {
+  [K in keyof (typeof OPTIMIZER_DEFAULTS)[N]]: number;
+};
 
 /** The file of each optimizer under `optimizers/`, in both the reference and the template. */
 export const OPTIMIZER_FILES: Record<OptimizerName, string> = {
-  GD: 'gd', SGDwM: 'sgdwm', NAGD: 'nagd', SGDwMLD: 'sgdwmld', AdaGrad: 'adagrad', RMSProp: 'rmsprop', Adam: 'adam',
+  GD: 'gd',
+  SGDwM: 'sgdwm',
+  NAGD: 'nagd',
+  SGDwMLD: 'sgdwmld',
+  AdaGrad: 'adagrad',
+  RMSProp: 'rmsprop',
+  Adam: 'adam',
 };
 
 /** Constructors take the hyperparameters positionally, in the order of OPTIMIZER_DEFAULTS. */

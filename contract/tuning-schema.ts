@@ -11,18 +11,27 @@ import { TUNABLE_OPTIMIZERS } from './index.js';
 import { readStudentJson } from './student-file.js';
 import { problemsWith } from './validate.js';
 
-export const TuningChoice = Type.Object({
-  optimizer: Type.Union(TUNABLE_OPTIMIZERS.map((n) => Type.Literal(n)), { description: 'one of SGDwMLD, AdaGrad, RMSProp, Adam' }),
-  /** By the constructor's names (lr, momentum, decay, eps, gradDecay, squaredGradDecay); omitted ones take the defaults. */
-  hyperparameters: Type.Record(Type.String(), Type.Number({ minimum: 0 })),
-  batchSize: Type.Integer({ minimum: 1, maximum: 4096 }),
-  claimed: Type.Object({
-    /** Mean validation loss after the epoch. */
-    valLoss: Type.Number({ minimum: 0 }),
-    /** Test accuracy after the epoch, in [0, 1]. */
-    testAccuracy: Type.Number({ minimum: 0, maximum: 1 }),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
+export const TuningChoice = Type.Object(
+  {
+    optimizer: Type.Union(
+      TUNABLE_OPTIMIZERS.map((n) => Type.Literal(n)),
+      { description: 'one of SGDwMLD, AdaGrad, RMSProp, Adam' },
+    ),
+    /** By the constructor's names (lr, momentum, decay, eps, gradDecay, squaredGradDecay); omitted ones take the defaults. */
+    hyperparameters: Type.Record(Type.String(), Type.Number({ minimum: 0 })),
+    batchSize: Type.Integer({ minimum: 1, maximum: 4096 }),
+    claimed: Type.Object(
+      {
+        /** Mean validation loss after the epoch. */
+        valLoss: Type.Number({ minimum: 0 }),
+        /** Test accuracy after the epoch, in [0, 1]. */
+        testAccuracy: Type.Number({ minimum: 0, maximum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export type TuningChoice = Static<typeof TuningChoice>;
 
@@ -55,16 +64,29 @@ export function readTuningChoice(dir: string): TuningRead {
   const read = readStudentJson(dir, TUNING_FILE);
   if (!read.ok) {
     if (read.reason === 'missing') {
-      return { ok: false, reason: 'missing', message: `${TUNING_FILE} is missing: declare your tuning choice in it (see SPEC.md, tuning)` };
+      return {
+        ok: false,
+        reason: 'missing',
+        message: `${TUNING_FILE} is missing: declare your tuning choice in it (see SPEC.md, tuning)`,
+      };
     }
     return { ok: false, reason: 'invalid', message: read.message };
   }
   const value = read.value;
   if (isTuningPlaceholder(value)) {
-    return { ok: false, reason: 'placeholder', message: `not implemented: ${TUNING_FILE} — see SPEC.md section "Parts a student implements (tuning)"` };
+    return {
+      ok: false,
+      reason: 'placeholder',
+      message: `not implemented: ${TUNING_FILE} — see SPEC.md section "Parts a student implements (tuning)"`,
+    };
   }
   const problems = problemsWith(TuningChoice, value);
-  if (problems.length > 0) return { ok: false, reason: 'invalid', message: `${TUNING_FILE} does not fit its schema:\n  ${problems.join('\n  ')}` };
+  if (problems.length > 0)
+    return {
+      ok: false,
+      reason: 'invalid',
+      message: `${TUNING_FILE} does not fit its schema:\n  ${problems.join('\n  ')}`,
+    };
   return { ok: true, choice: value as TuningChoice };
 }
 

@@ -23,17 +23,22 @@ function compile(schema: TSchema): ValidateFunction {
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
-  return pointer.split('/').slice(1).reduce<unknown>((node, key) => {
-    if (node !== null && typeof node === 'object') return (node as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')];
-    return undefined;
-  }, root);
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((node, key) => {
+      if (node !== null && typeof node === 'object')
+        return (node as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+      return undefined;
+    }, root);
 }
 
 /** One line per problem: `/runs/0/losses/3: must be number, got "x" (string)`. */
 export function describeErrors(errors: ErrorObject[], value: unknown): string[] {
   return errors.slice(0, 10).map((e) => {
     const field = e.instancePath === '' ? '(the whole value)' : e.instancePath;
-    const extra = e.keyword === 'additionalProperties' ? ` \`${String(e.params['additionalProperty'])}\`` : '';
+    const extra =
+      e.keyword === 'additionalProperties' ? ` \`${String(e.params['additionalProperty'])}\`` : '';
     const got = e.keyword === 'required' ? '' : `, got ${describeValue(valueAt(value, e.instancePath))}`;
     return `${field}: ${e.message ?? 'is invalid'}${extra}${got}`;
   });

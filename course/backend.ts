@@ -7,7 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { HarnessError, describeValue } from './errors.js';
 import { registerFastKernels } from './kernels/register.js';
-import { describeAdapter, findWebGpuAdapter, startWebGpu, WEBGPU_PACKAGE, webgpuVersion, type WebGpuAdapter } from './webgpu.js';
+import {
+  describeAdapter,
+  findWebGpuAdapter,
+  startWebGpu,
+  WEBGPU_PACKAGE,
+  webgpuVersion,
+  type WebGpuAdapter,
+} from './webgpu.js';
 
 export const BACKEND_NAMES = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -57,8 +64,15 @@ async function tryNative(name: 'node-gpu' | 'node'): Promise<BackendInfo | strin
   const pkg = NATIVE_PACKAGES[name];
   try {
     const mod: { version?: Record<string, string> } = await import(/* @vite-ignore */ pkg);
-    if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but the 'tensorflow' backend did not start`;
-    return { name, tfBackend: 'tensorflow', package: pkg, version: mod.version?.['tfjs-node'] ?? tf.version_core, fastKernels: [] };
+    if (!(await tf.setBackend('tensorflow')))
+      return `${pkg} loaded but the 'tensorflow' backend did not start`;
+    return {
+      name,
+      tfBackend: 'tensorflow',
+      package: pkg,
+      version: mod.version?.['tfjs-node'] ?? tf.version_core,
+      fastKernels: [],
+    };
   } catch (error) {
     return `${pkg} is not usable here (${(error as Error).message.split('\n')[0]})`;
   }
@@ -68,7 +82,13 @@ async function tryWasm(): Promise<BackendInfo | string> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not start';
-    return { name: 'wasm', tfBackend: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: wasm.version_wasm, fastKernels: registerFastKernels('wasm') };
+    return {
+      name: 'wasm',
+      tfBackend: 'wasm',
+      package: '@tensorflow/tfjs-backend-wasm',
+      version: wasm.version_wasm,
+      fastKernels: registerFastKernels('wasm'),
+    };
   } catch (error) {
     return `@tensorflow/tfjs-backend-wasm is not usable here (${(error as Error).message})`;
   }
@@ -76,8 +96,10 @@ async function tryWasm(): Promise<BackendInfo | string> {
 
 async function tryWebGpu(use: BackendUse, gpuOnly: boolean): Promise<BackendInfo | string> {
   if (use.asyncReads !== true) {
-    return 'this command reads tensors synchronously (dataSync), which webgpu cannot do under Node '
-      + '(docs/gpu.md); run it on wasm or cpu';
+    return (
+      'this command reads tensors synchronously (dataSync), which webgpu cannot do under Node ' +
+      '(docs/gpu.md); run it on wasm or cpu'
+    );
   }
   const found = await findWebGpuAdapter();
   if (typeof found !== 'string' && gpuOnly && found.fallback) {
@@ -85,15 +107,32 @@ async function tryWebGpu(use: BackendUse, gpuOnly: boolean): Promise<BackendInfo
   }
   const adapter = await startWebGpu();
   if (typeof adapter === 'string') return adapter;
-  return { name: 'webgpu', tfBackend: 'webgpu', package: WEBGPU_PACKAGE, version: webgpuVersion(), fastKernels: [], adapter };
+  return {
+    name: 'webgpu',
+    tfBackend: 'webgpu',
+    package: WEBGPU_PACKAGE,
+    version: webgpuVersion(),
+    fastKernels: [],
+    adapter,
+  };
 }
 
 async function useCpu(): Promise<BackendInfo> {
   await tf.setBackend('cpu');
-  return { name: 'cpu', tfBackend: 'cpu', package: '@tensorflow/tfjs-backend-cpu', version: tf.version_core, fastKernels: registerFastKernels('cpu') };
+  return {
+    name: 'cpu',
+    tfBackend: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    version: tf.version_core,
+    fastKernels: registerFastKernels('cpu'),
+  };
 }
 
-async function tryBackend(name: BackendName, use: BackendUse = {}, auto = false): Promise<BackendInfo | string> {
+async function tryBackend(
+  name: BackendName,
+  use: BackendUse = {},
+  auto = false,
+): Promise<BackendInfo | string> {
   if (name === 'node-gpu' || name === 'node') return tryNative(name);
   if (name === 'webgpu') return tryWebGpu(use, auto);
   if (name === 'wasm') return tryWasm();
@@ -109,26 +148,43 @@ let passedOver: string[] = [];
  * the environment variable is read; `auto` tries the order above. A backend the user named
  * explicitly that cannot start is an error, never a silent fallback.
  */
-export async function selectBackend(requested?: string, env: NodeJS.ProcessEnv = process.env, use: BackendUse = {}): Promise<BackendInfo> {
-  const choice = requested !== undefined
-    ? parseBackendName(requested, '--backend')
-    : env[BACKEND_ENV] !== undefined && env[BACKEND_ENV] !== ''
-      ? parseBackendName(env[BACKEND_ENV], `the ${BACKEND_ENV} environment variable`)
-      : 'auto';
+export async function selectBackend(
+  requested?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  use: BackendUse = {},
+): Promise<BackendInfo> {
+  const choice =
+    requested !== undefined
+      ? parseBackendName(requested, '--backend')
+      : env[BACKEND_ENV] !== undefined && env[BACKEND_ENV] !== ''
+        ? parseBackendName(env[BACKEND_ENV], `the ${BACKEND_ENV} environment variable`)
+        : 'auto';
   const reusable = active !== undefined && (active.name !== 'webgpu' || use.asyncReads === true);
-  if (active && reusable && (choice === 'auto' || choice === active.name) && tf.getBackend() === active.tfBackend) return active;
+  if (
+    active &&
+    reusable &&
+    (choice === 'auto' || choice === active.name) &&
+    tf.getBackend() === active.tfBackend
+  )
+    return active;
   passedOver = [];
   if (choice !== 'auto') {
     const result = await tryBackend(choice, use);
     if (typeof result === 'string') {
-      throw new HarnessError('OPTNN_BACKEND_UNAVAILABLE', `The backend '${choice}' was asked for but cannot start: ${result}`);
+      throw new HarnessError(
+        'OPTNN_BACKEND_UNAVAILABLE',
+        `The backend '${choice}' was asked for but cannot start: ${result}`,
+      );
     }
     active = result;
   } else {
     let found: BackendInfo | undefined;
     for (const name of BACKEND_NAMES) {
       const result = await tryBackend(name, use, true);
-      if (typeof result !== 'string') { found = result; break; }
+      if (typeof result !== 'string') {
+        found = result;
+        break;
+      }
       passedOver.push(`${name}: ${result}`);
     }
     active = found ?? (await useCpu());

@@ -41,6 +41,14 @@ export function describeValue(value: unknown): string {
  * ``Expected the `name` option to be <expected>, got <got>`` (or "argument", for a positional one);
  * `got` is already described, e.g. by `describeValue`.
  */
-export function badOption(name: string, expected: string, got: string, kind: 'option' | 'argument' = 'option'): HarnessError {
-  return new HarnessError('OPTNN_BAD_OPTION', `Expected the \`${name}\` ${kind} to be ${expected}, got ${got}`);
+export function badOption(
+  name: string,
+  expected: string,
+  got: string,
+  kind: 'option' | 'argument' = 'option',
+): HarnessError {
+  return new HarnessError(
+    'OPTNN_BAD_OPTION',
+    `Expected the \`${name}\` ${kind} to be ${expected}, got ${got}`,
+  );
 }

@@ -42,12 +42,21 @@ export interface StateDirections {
  * same on every call) made orthogonal to the first by Gram–Schmidt. If all sampled states are equal,
  * both directions are such vectors. Coordinates along them are then (close to) zero.
  */
-export function getStateDirections(states: State[], { nStates = 10, startFrom = 0, referenceId = -1 }: StateDirectionsOptions = {}): StateDirections {
+export function getStateDirections(
+  states: State[],
+  { nStates = 10, startFrom = 0, referenceId = -1 }: StateDirectionsOptions = {},
+): StateDirections {
   const sizes = checkStates(states);
   const last = states.length - 1;
   checkInteger('nStates', nStates, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
   checkInteger('startFrom', startFrom, 0, last, `an integer in [0, ${last}]`);
-  checkInteger('referenceId', referenceId, -states.length, last, `an integer in [${-states.length}, ${last}]`);
+  checkInteger(
+    'referenceId',
+    referenceId,
+    -states.length,
+    last,
+    `an integer in [${-states.length}, ${last}]`,
+  );
 
   const stateIds = spreadIds(startFrom, last, nStates);
   const reference = states[referenceId < 0 ? states.length + referenceId : referenceId]!;
@@ -112,8 +121,16 @@ export function getLossGrid(
 ): LossGrid {
   const sizes = net.trainableWeights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1));
   checkDirections(directions, sizes);
-  if (!Array.isArray(resolution) || resolution.length !== 2 || !resolution.every((r) => Number.isInteger(r) && r >= 2)) {
-    throw badOption('resolution', 'a pair of integers, each at least 2', Array.isArray(resolution) ? `[${resolution.map(String).join(', ')}]` : describeValue(resolution));
+  if (
+    !Array.isArray(resolution) ||
+    resolution.length !== 2 ||
+    !resolution.every((r) => Number.isInteger(r) && r >= 2)
+  ) {
+    throw badOption(
+      'resolution',
+      'a pair of integers, each at least 2',
+      Array.isArray(resolution) ? `[${resolution.map(String).join(', ')}]` : describeValue(resolution),
+    );
   }
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
     throw badOption('scale', 'a positive finite number', describeValue(scale));
@@ -148,7 +165,11 @@ export function getLossGrid(
   return { xs, ys, losses };
 }
 
-function meanLoss(net: Net, loader: Iterable<LandscapeBatch>, lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar): number {
+function meanLoss(
+  net: Net,
+  loader: Iterable<LandscapeBatch>,
+  lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar,
+): number {
   let sum = 0;
   let count = 0;
   for (const { images, labels } of loader) {
@@ -159,7 +180,12 @@ function meanLoss(net: Net, loader: Iterable<LandscapeBatch>, lossFn: (logits: t
       const shape = loss.shape;
       loss.dispose();
       if (values.length !== 1) {
-        throw badOption('lossFn', 'a function returning a scalar (the mean loss over the batch)', `a tensor of shape [${shape.join(', ')}]`, 'argument');
+        throw badOption(
+          'lossFn',
+          'a function returning a scalar (the mean loss over the batch)',
+          `a tensor of shape [${shape.join(', ')}]`,
+          'argument',
+        );
       }
       sum += values[0]! * n;
       count += n;
@@ -168,7 +194,13 @@ function meanLoss(net: Net, loader: Iterable<LandscapeBatch>, lossFn: (logits: t
       labels.dispose();
     }
   }
-  if (count === 0) throw badOption('loader', 'an iterable that yields at least one non-empty batch', 'no samples', 'argument');
+  if (count === 0)
+    throw badOption(
+      'loader',
+      'an iterable that yields at least one non-empty batch',
+      'no samples',
+      'argument',
+    );
   return sum / count;
 }
 
@@ -334,13 +366,25 @@ function unflatten(flat: ArrayLike<number>, sizes: readonly number[]): State {
 
 /** The sizes of the weights of `states[0]`, after checking that every state has the same ones. */
 function checkStates(states: unknown): number[] {
-  if (!Array.isArray(states) || states.length === 0) throw badOption('states', 'a non-empty array of states', describeValue(states), 'argument');
+  if (!Array.isArray(states) || states.length === 0)
+    throw badOption('states', 'a non-empty array of states', describeValue(states), 'argument');
   const sizes = stateSizes(states[0]);
-  if (sizes === undefined) throw badOption('states', 'an array of states, each an array of Float32Array', `states[0] = ${describeValue(states[0])}`, 'argument');
+  if (sizes === undefined)
+    throw badOption(
+      'states',
+      'an array of states, each an array of Float32Array',
+      `states[0] = ${describeValue(states[0])}`,
+      'argument',
+    );
   states.forEach((state: unknown, i) => {
     const s = stateSizes(state);
     if (s === undefined || s.length !== sizes.length || s.some((n, w) => n !== sizes[w])) {
-      throw badOption('states', `every state to hold weights of sizes [${sizes.join(', ')}] like states[0]`, `states[${i}] ${s === undefined ? `= ${describeValue(state)}` : `with sizes [${s.join(', ')}]`}`, 'argument');
+      throw badOption(
+        'states',
+        `every state to hold weights of sizes [${sizes.join(', ')}] like states[0]`,
+        `states[${i}] ${s === undefined ? `= ${describeValue(state)}` : `with sizes [${s.join(', ')}]`}`,
+        'argument',
+      );
     }
   });
   return sizes;
@@ -357,23 +401,31 @@ function checkDirections(value: StateDirections, sizes: number[]): void {
     const s = stateSizes(state);
     return s !== undefined && s.length === sizes.length && s.every((n, w) => n === sizes[w]);
   };
-  const object: Partial<StateDirections> | undefined = typeof value === 'object' && value !== null ? value : undefined;
+  const object: Partial<StateDirections> | undefined =
+    typeof value === 'object' && value !== null ? value : undefined;
   const pair = object?.directions;
-  if (object === undefined || !fits(object.reference) || !Array.isArray(pair) || pair.length !== 2 || !pair.every(fits)) {
+  if (
+    object === undefined ||
+    !fits(object.reference) ||
+    !Array.isArray(pair) ||
+    pair.length !== 2 ||
+    !pair.every(fits)
+  ) {
     const sizesOf = (state: unknown): string => {
       const s = stateSizes(state);
       return s === undefined ? describeValue(state) : `sizes [${s.join(', ')}]`;
     };
-    const got = object === undefined
-      ? describeValue(value)
-      : !fits(object.reference)
-        ? `a reference with ${sizesOf(object.reference)}`
-        : `directions ${Array.isArray(pair) ? `with ${pair.map(sizesOf).join(' and ')}` : `= ${describeValue(pair)}`}`;
+    const got =
+      object === undefined
+        ? describeValue(value)
+        : !fits(object.reference)
+          ? `a reference with ${sizesOf(object.reference)}`
+          : `directions ${Array.isArray(pair) ? `with ${pair.map(sizesOf).join(' and ')}` : `= ${describeValue(pair)}`}`;
     throw badOption('directions', expected, got);
   }
 }
 
 function checkInteger(name: string, value: unknown, min: number, max: number, expected: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw badOption(name, expected, describeValue(value));
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw badOption(name, expected, describeValue(value));
 }
-

@@ -25,5 +25,7 @@ export function evaluate(net: Net, loader: BatchSource, lossFn: LossFn): Evaluat
     samples += n;
     tf.dispose([batch.images, batch.labels]);
   }
-  return samples === 0 ? { loss: Number.NaN, accuracy: 0, samples } : { loss: loss / samples, accuracy: correct / samples, samples };
+  return samples === 0
+    ? { loss: Number.NaN, accuracy: 0, samples }
+    : { loss: loss / samples, accuracy: correct / samples, samples };
 }

@@ -2,7 +2,10 @@
 export class NotImplementedError extends Error {
   readonly code = 'OPTNN_NOT_IMPLEMENTED';
 
-  constructor(readonly part: string, readonly section: string) {
+  constructor(
+    readonly part: string,
+    readonly section: string,
+  ) {
     super(`not implemented: ${part} — see SPEC.md section "${section}"`);
     this.name = 'NotImplementedError';
   }

@@ -22,13 +22,17 @@ export function readState(net: Net): State {
 export function writeState(net: Net, state: State): void {
   const weights = net.trainableWeights;
   if (weights.length !== state.length) {
-    throw new Error(`writeState: the net has ${weights.length} trainable weights, the state has ${state.length}`);
+    throw new Error(
+      `writeState: the net has ${weights.length} trainable weights, the state has ${state.length}`,
+    );
   }
   tf.tidy(() => {
     weights.forEach((w, i) => {
       const values = state[i]!;
       if (values.length !== w.shape.reduce<number>((a, b) => a * (b ?? 1), 1)) {
-        throw new Error(`writeState: weight ${w.name} has shape [${w.shape.join(', ')}], the state holds ${values.length} values`);
+        throw new Error(
+          `writeState: weight ${w.name} has shape [${w.shape.join(', ')}], the state holds ${values.length} values`,
+        );
       }
       w.write(tf.tensor(values, w.shape as number[], 'float32'));
     });

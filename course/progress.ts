@@ -24,7 +24,12 @@ export function progressDisabledByEnv(env: NodeJS.ProcessEnv = process.env): boo
   return env['OPTNN_PROGRESS'] === '0';
 }
 
-export function createProgress({ total, label = '', stream = process.stderr, enabled = true }: ProgressOptions): Progress {
+export function createProgress({
+  total,
+  label = '',
+  stream = process.stderr,
+  enabled = true,
+}: ProgressOptions): Progress {
   if (!enabled || progressDisabledByEnv()) {
     return { update() {}, setLabel() {}, reset() {}, finish() {} };
   }
@@ -42,8 +47,10 @@ export function createProgress({ total, label = '', stream = process.stderr, ena
     const elapsed = (Date.now() - start) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const eta = rate > 0 ? (total - done) / rate : 0;
-    return `${current} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} ` +
-      `[${formatSeconds(elapsed)}<${formatSeconds(eta)}, ${rate.toFixed(1)} it/s]${info ? ` ${info}` : ''}`;
+    return (
+      `${current} ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} ` +
+      `[${formatSeconds(elapsed)}<${formatSeconds(eta)}, ${rate.toFixed(1)} it/s]${info ? ` ${info}` : ''}`
+    );
   };
 
   return {
@@ -61,8 +68,14 @@ export function createProgress({ total, label = '', stream = process.stderr, ena
       }
       lastPrint = now;
     },
-    setLabel(next) { current = next; },
-    reset() { done = 0; lastFraction = -1; start = Date.now(); },
+    setLabel(next) {
+      current = next;
+    },
+    reset() {
+      done = 0;
+      lastFraction = -1;
+      start = Date.now();
+    },
     finish(info = '') {
       if (tty) stream.write(`\r${render(info)}\x1b[K\n`);
       else if (lastFraction < 1) stream.write(`${render(info)}\n`);

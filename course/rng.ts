@@ -10,7 +10,10 @@ export type Rng = () => number;
 
 function checkSeed(seed: number, where: string): void {
   if (!Number.isSafeInteger(seed)) {
-    throw new HarnessError('OPTNN_BAD_OPTION', `Expected the seed of ${where} to be an integer, got \`${String(seed)}\` (${typeof seed})`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected the seed of ${where} to be an integer, got \`${String(seed)}\` (${typeof seed})`,
+    );
   }
 }
 
@@ -71,7 +74,10 @@ export function shuffleInPlace<T extends { length: number; [i: number]: unknown 
 /** A uniformly random ordering of 0..n-1, fixed by `seed`. */
 export function permutation(n: number, seed: number): Int32Array {
   if (!Number.isSafeInteger(n) || n < 0 || n > 0x7fffffff) {
-    throw new HarnessError('OPTNN_BAD_OPTION', `Expected the length of a permutation to be a non-negative integer, got \`${String(n)}\` (${typeof n})`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected the length of a permutation to be a non-negative integer, got \`${String(n)}\` (${typeof n})`,
+    );
   }
   checkSeed(seed, 'permutation');
   const order = new Int32Array(n);

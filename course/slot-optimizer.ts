@@ -44,7 +44,8 @@ export abstract class SlotOptimizer<S extends string = never> extends tf.Optimiz
     atMostOne: readonly string[] = [],
   ) {
     super();
-    const owner = (this.constructor as { className?: string }).className?.replace(/^optnn\//, '') ?? 'optimizer';
+    const owner =
+      (this.constructor as { className?: string }).className?.replace(/^optnn\//, '') ?? 'optimizer';
     for (const [name, value] of Object.entries(hyperparameters)) {
       checkHyperparameter(owner, name, value, atMostOne.includes(name) ? 1 : Infinity);
     }
@@ -57,7 +58,9 @@ export abstract class SlotOptimizer<S extends string = never> extends tf.Optimiz
 
   /** Rebuilds an optimizer from `getConfig()`: the values are the constructor's arguments in order. */
   static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
     return new cls(...Object.values(config));
   }
 
@@ -76,7 +79,10 @@ export abstract class SlotOptimizer<S extends string = never> extends tf.Optimiz
       if (grad == null) continue;
       const param = tf.engine().registeredVariables[name];
       if (param === undefined) {
-        throw new HarnessError('OPTNN_BAD_OPTION', `applyGradients got a gradient for '${name}', which is not a registered tf.Variable`);
+        throw new HarnessError(
+          'OPTNN_BAD_OPTION',
+          `applyGradients got a gradient for '${name}', which is not a registered tf.Variable`,
+        );
       }
       tf.tidy(() => this.updateParameter({ param, grad, t, state: this.slotsFor(name, param) }));
     }
@@ -119,7 +125,10 @@ export abstract class SlotOptimizer<S extends string = never> extends tf.Optimiz
       const param = name.slice(0, cut);
       const slot = name.slice(cut + 1) as S;
       if (!this.slotNames.includes(slot)) {
-        throw new HarnessError('OPTNN_BAD_OPTION', `setWeights got '${name}', but this optimizer keeps only the slots ${this.slotNames.join(', ')}`);
+        throw new HarnessError(
+          'OPTNN_BAD_OPTION',
+          `setWeights got '${name}', but this optimizer keeps only the slots ${this.slotNames.join(', ')}`,
+        );
       }
       const slots = (this.slotsByParam.get(param) ?? {}) as Record<S, tf.Variable>;
       slots[slot] = tensor.clone().variable(false, `${param}/${slot}/${nextSlotId++}`);
@@ -134,6 +143,9 @@ let nextSlotId = 0;
 function checkHyperparameter(optimizer: string, name: string, value: unknown, max: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
     const range = max === Infinity ? 'a finite number ≥ 0' : `a number in [0, ${max}]`;
-    throw new HarnessError('OPTNN_BAD_OPTION', `Expected ${optimizer}'s \`${name}\` to be ${range}, got ${describeValue(value)}`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected ${optimizer}'s \`${name}\` to be ${range}, got ${describeValue(value)}`,
+    );
   }
 }

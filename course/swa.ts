@@ -22,7 +22,9 @@ export class AveragedModel {
       return;
     }
     if (current.length !== this.sum.length) {
-      throw new Error(`AveragedModel.updateParameters: the net has ${current.length} weights, the average ${this.sum.length}`);
+      throw new Error(
+        `AveragedModel.updateParameters: the net has ${current.length} weights, the average ${this.sum.length}`,
+      );
     }
     const n = this.nAveraged;
     this.sum.forEach((avg, i) => {

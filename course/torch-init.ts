@@ -15,8 +15,16 @@ export interface TorchInit {
 export function torchInit(fanIn: number, seed: number): TorchInit {
   const bound = 1 / Math.sqrt(fanIn);
   return {
-    kernelInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: nonZeroSeed(seed) }),
-    biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: nonZeroSeed(seed + 7919) }),
+    kernelInitializer: tf.initializers.randomUniform({
+      minval: -bound,
+      maxval: bound,
+      seed: nonZeroSeed(seed),
+    }),
+    biasInitializer: tf.initializers.randomUniform({
+      minval: -bound,
+      maxval: bound,
+      seed: nonZeroSeed(seed + 7919),
+    }),
   };
 }
 

@@ -20,13 +20,22 @@ export interface AsyncTrainOptions {
 }
 
 /** Trains `net` with `optimizer` and returns the loss of every step, each read with `await`. */
-export async function trainAsync(net: Net, optimizer: tf.Optimizer, loader: BatchSource, options: AsyncTrainOptions): Promise<number[]> {
+export async function trainAsync(
+  net: Net,
+  optimizer: tf.Optimizer,
+  loader: BatchSource,
+  options: AsyncTrainOptions,
+): Promise<number[]> {
   const lossFn = options.lossFn ?? meanCrossEntropy;
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const losses: number[] = [];
   for (let e = 0; e < options.epochs; e++) {
     for (const { images, labels } of loader) {
-      const cost = optimizer.minimize(() => lossFn(net.apply(images, { training: true }) as tf.Tensor, labels), true, variables);
+      const cost = optimizer.minimize(
+        () => lossFn(net.apply(images, { training: true }) as tf.Tensor, labels),
+        true,
+        variables,
+      );
       tf.dispose([images, labels]);
       losses.push(cost === null ? Number.NaN : (await cost.data())[0]!);
       cost?.dispose();
@@ -37,7 +46,11 @@ export async function trainAsync(net: Net, optimizer: tf.Optimizer, loader: Batc
 }
 
 /** The mean loss over every sample of `loader` (batches weighted by size), read with `await`. */
-export async function evaluateAsync(net: Net, loader: BatchSource, lossFn: LossFn = meanCrossEntropy): Promise<number> {
+export async function evaluateAsync(
+  net: Net,
+  loader: BatchSource,
+  lossFn: LossFn = meanCrossEntropy,
+): Promise<number> {
   let total = 0;
   let count = 0;
   for (const { images, labels } of loader) {

@@ -31,8 +31,9 @@ export function webgpuVersion(): string {
   return pkg.version ?? 'unknown';
 }
 
-export const SYNC_READ_MESSAGE = 'webgpu cannot read a tensor synchronously under Node (dataSync, arraySync, '
-  + 'or a number returned from a step): read with `await tensor.data()`, or run this command on wasm (--backend wasm)';
+export const SYNC_READ_MESSAGE =
+  'webgpu cannot read a tensor synchronously under Node (dataSync, arraySync, ' +
+  'or a number returned from a step): read with `await tensor.data()`, or run this command on wasm (--backend wasm)';
 
 interface DawnModule {
   create(flags: string[]): GPU;
@@ -44,8 +45,12 @@ let started: Promise<WebGpuAdapter | string> | undefined;
 /** A software adapter says so; older Dawn builds tell only by the architecture or the driver. */
 function isSoftware(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }, adapter: GPUAdapter): boolean {
   const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  return info.isFallbackAdapter === true || legacy === true || info.architecture === 'software'
-    || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
+  return (
+    info.isFallbackAdapter === true ||
+    legacy === true ||
+    info.architecture === 'software' ||
+    /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`)
+  );
 }
 
 /** Makes a synchronous read fail with a message that says what to do instead. */
@@ -75,22 +80,29 @@ async function start(): Promise<WebGpuAdapter | string> {
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) {
-    return 'Dawn found no WebGPU adapter (no Vulkan, Metal or D3D12 device; on Linux without a GPU, '
-      + "install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts/setup-system.sh does it as root)";
+    return (
+      'Dawn found no WebGPU adapter (no Vulkan, Metal or D3D12 device; on Linux without a GPU, ' +
+      "install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts/setup-system.sh does it as root)"
+    );
   }
   const info = adapter.info;
   for (const [key, value] of Object.entries(dawn.globals)) {
-    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
+    if (!(key in globalThis))
+      Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
   }
   const nav = (globalThis as { navigator?: object }).navigator;
-  if (nav === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  if (nav === undefined)
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   else Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   // Registers the 'webgpu' backend now that navigator.gpu exists.
   const backend = await import('@tensorflow/tfjs-backend-webgpu');
   guardSyncReads(backend.WebGPUBackend as unknown as { prototype: { readSync(dataId: object): unknown } });
   return {
-    vendor: info.vendor || 'unknown', architecture: info.architecture || 'unknown',
-    device: info.device, description: info.description, fallback: isSoftware(info, adapter),
+    vendor: info.vendor || 'unknown',
+    architecture: info.architecture || 'unknown',
+    device: info.device,
+    description: info.description,
+    fallback: isSoftware(info, adapter),
   };
 }
 
@@ -117,7 +129,8 @@ export async function startWebGpu(): Promise<WebGpuAdapter | string> {
   const adapter = await findWebGpuAdapter();
   if (typeof adapter === 'string') return adapter;
   try {
-    if (!(await tf.setBackend('webgpu'))) return `${WEBGPU_PACKAGE} did not start on ${describeAdapter(adapter)}`;
+    if (!(await tf.setBackend('webgpu')))
+      return `${WEBGPU_PACKAGE} did not start on ${describeAdapter(adapter)}`;
   } catch (error) {
     return `${WEBGPU_PACKAGE} did not start (${(error as Error).message.split('\n')[0]})`;
   }
@@ -127,6 +140,8 @@ export async function startWebGpu(): Promise<WebGpuAdapter | string> {
 /** `nvidia ampere "NVIDIA A100…"` or `mesa software "llvmpipe…", a software fallback`. */
 export function describeAdapter(adapter: WebGpuAdapter): string {
   const what = adapter.description || adapter.device;
-  return `adapter ${adapter.vendor} ${adapter.architecture}${what ? ` "${what.trim()}"` : ''}`
-    + (adapter.fallback ? ', a software fallback, not a GPU' : ', a GPU');
+  return (
+    `adapter ${adapter.vendor} ${adapter.architecture}${what ? ` "${what.trim()}"` : ''}` +
+    (adapter.fallback ? ', a software fallback, not a GPU' : ', a GPU')
+  );
 }

@@ -56,26 +56,38 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
  * as many values as its shape holds. Undefined when complete. A record the child left out is a
  * failure, never "no divergence".
  */
-export function incompleteness(got: Steps, expectedSteps: number, shapes: Readonly<Record<string, readonly number[]>>): string | undefined {
+export function incompleteness(
+  got: Steps,
+  expectedSteps: number,
+  shapes: Readonly<Record<string, readonly number[]>>,
+): string | undefined {
   if (got.length !== expectedSteps) {
     return `the run returned ${got.length} step record${got.length === 1 ? '' : 's'}, expected exactly ${expectedSteps} (one after every step)`;
   }
   const names = Object.keys(shapes);
   for (const [k, step] of got.entries()) {
     const missing = names.filter((n) => !Object.hasOwn(step, n));
-    if (missing.length > 0) return `step ${k + 1}'s record lacks parameter${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}`;
+    if (missing.length > 0)
+      return `step ${k + 1}'s record lacks parameter${missing.length === 1 ? '' : 's'} ${missing.map((n) => `\`${n}\``).join(', ')}`;
     const extra = Object.keys(step).filter((n) => !names.includes(n));
-    if (extra.length > 0) return `step ${k + 1}'s record has parameter${extra.length === 1 ? '' : 's'} ${extra.map((n) => `\`${n}\``).join(', ')} that the case does not have`;
+    if (extra.length > 0)
+      return `step ${k + 1}'s record has parameter${extra.length === 1 ? '' : 's'} ${extra.map((n) => `\`${n}\``).join(', ')} that the case does not have`;
     for (const n of names) {
       const want = sizeOf(shapes[n]!);
-      if (step[n]!.length !== want) return `step ${k + 1}: parameter \`${n}\` has ${step[n]!.length} values, its shape [${shapes[n]!.join(', ')}] holds ${want}`;
+      if (step[n]!.length !== want)
+        return `step ${k + 1}: parameter \`${n}\` has ${step[n]!.length} values, its shape [${shapes[n]!.join(', ')}] holds ${want}`;
     }
   }
   return undefined;
 }
 
 /** The first step and parameter where `got` leaves the tolerance around `expected`, if any. */
-export function firstDivergence(got: Steps, expected: Steps, shapes: Readonly<Record<string, readonly number[]>>, tolerance: Tolerance): Divergence | undefined {
+export function firstDivergence(
+  got: Steps,
+  expected: Steps,
+  shapes: Readonly<Record<string, readonly number[]>>,
+  tolerance: Tolerance,
+): Divergence | undefined {
   for (let k = 0; k < expected.length; k++) {
     const gotStep = got[k] ?? {};
     for (const [param, want] of Object.entries(expected[k]!)) {
@@ -98,13 +110,22 @@ export function firstDivergence(got: Steps, expected: Steps, shapes: Readonly<Re
           maxAbs = Infinity;
           maxRel = Infinity;
         }
-        if (excess > worstExcess) { worst = i; worstExcess = excess; }
+        if (excess > worstExcess) {
+          worst = i;
+          worstExcess = excess;
+        }
       }
       if (worst >= 0) {
         return {
-          step: k + 1, param, index: unravel(worst, shapes[param] ?? [want.length]),
-          expected: want[worst]!, got: have[worst] ?? Number.NaN,
-          maxAbsError: maxAbs, maxRelError: maxRel, nonFinite, missingSteps: 0,
+          step: k + 1,
+          param,
+          index: unravel(worst, shapes[param] ?? [want.length]),
+          expected: want[worst]!,
+          got: have[worst] ?? Number.NaN,
+          maxAbsError: maxAbs,
+          maxRelError: maxRel,
+          nonFinite,
+          missingSteps: 0,
         };
       }
     }
@@ -113,7 +134,12 @@ export function firstDivergence(got: Steps, expected: Steps, shapes: Readonly<Re
 }
 
 /** True when `got` has exactly the steps of `expected`, and every one agrees. */
-export function agrees(got: Steps, expected: Steps, shapes: Readonly<Record<string, readonly number[]>>, tolerance: Tolerance): boolean {
+export function agrees(
+  got: Steps,
+  expected: Steps,
+  shapes: Readonly<Record<string, readonly number[]>>,
+  tolerance: Tolerance,
+): boolean {
   return got.length === expected.length && firstDivergence(got, expected, shapes, tolerance) === undefined;
 }
 
@@ -121,7 +147,10 @@ const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(7)
 
 export function describeDivergence(d: Divergence): string {
   const index = d.index.length === 0 ? '' : `[${d.index.join(', ')}]`;
-  const nonFinite = d.nonFinite > 0 ? `; ${d.nonFinite} element${d.nonFinite === 1 ? ' is' : 's are'} NaN or Infinity` : '';
-  return `step ${d.step} is the first to diverge: parameter \`${d.param}\`${index}, expected ${fmt(d.expected)}, got ${fmt(d.got)} ` +
-    `(largest error at this step: absolute ${d.maxAbsError.toExponential(2)}, relative ${d.maxRelError.toExponential(2)})${nonFinite}`;
+  const nonFinite =
+    d.nonFinite > 0 ? `; ${d.nonFinite} element${d.nonFinite === 1 ? ' is' : 's are'} NaN or Infinity` : '';
+  return (
+    `step ${d.step} is the first to diverge: parameter \`${d.param}\`${index}, expected ${fmt(d.expected)}, got ${fmt(d.got)} ` +
+    `(largest error at this step: absolute ${d.maxAbsError.toExponential(2)}, relative ${d.maxRelError.toExponential(2)})${nonFinite}`
+  );
 }

@@ -20,24 +20,38 @@ function consistencyProblems(file: FixtureFile): string[] {
   file.cases.forEach((c, i) => {
     const at = `/cases/${i}`;
     const steps = c.input.kind === 'teacher-forced' ? c.input.grads.length : c.input.steps;
-    if (c.expected.length !== steps) problems.push(`${at}/expected: has ${c.expected.length} steps, the input has ${steps}`);
+    if (c.expected.length !== steps)
+      problems.push(`${at}/expected: has ${c.expected.length} steps, the input has ${steps}`);
     for (const p of c.input.params) {
-      if (p.initial.length !== size(p.shape)) problems.push(`${at}/input/params/${p.name}/initial: has ${p.initial.length} values, shape [${p.shape.join(', ')}] needs ${size(p.shape)}`);
+      if (p.initial.length !== size(p.shape))
+        problems.push(
+          `${at}/input/params/${p.name}/initial: has ${p.initial.length} values, shape [${p.shape.join(', ')}] needs ${size(p.shape)}`,
+        );
       c.expected.forEach((step, k) => {
         const v = step[p.name];
         if (v === undefined) problems.push(`${at}/expected/${k}: lacks parameter '${p.name}'`);
-        else if (v.length !== size(p.shape)) problems.push(`${at}/expected/${k}/${p.name}: has ${v.length} values, expected ${size(p.shape)}`);
+        else if (v.length !== size(p.shape))
+          problems.push(`${at}/expected/${k}/${p.name}: has ${v.length} values, expected ${size(p.shape)}`);
       });
       if (c.input.kind === 'teacher-forced') {
         c.input.grads.forEach((g, k) => {
           const v = g[p.name];
-          if (v === undefined) problems.push(`${at}/input/grads/${k}: lacks parameter '${p.name}' (use null for no gradient)`);
-          else if (v !== null && v.length !== size(p.shape)) problems.push(`${at}/input/grads/${k}/${p.name}: has ${v.length} values, expected ${size(p.shape)}`);
+          if (v === undefined)
+            problems.push(`${at}/input/grads/${k}: lacks parameter '${p.name}' (use null for no gradient)`);
+          else if (v !== null && v.length !== size(p.shape))
+            problems.push(
+              `${at}/input/grads/${k}/${p.name}: has ${v.length} values, expected ${size(p.shape)}`,
+            );
         });
       }
     }
-    if (c.input.kind === 'closed-loop' && c.input.images.length !== c.input.labels.length * c.input.features) {
-      problems.push(`${at}/input/images: has ${c.input.images.length} values, ${c.input.labels.length} labels × ${c.input.features} features need ${c.input.labels.length * c.input.features}`);
+    if (
+      c.input.kind === 'closed-loop' &&
+      c.input.images.length !== c.input.labels.length * c.input.features
+    ) {
+      problems.push(
+        `${at}/input/images: has ${c.input.images.length} values, ${c.input.labels.length} labels × ${c.input.features} features need ${c.input.labels.length * c.input.features}`,
+      );
     }
   });
   return problems;
@@ -52,7 +66,8 @@ export function parseFixtureFile(text: string, path: string): FixtureFile {
   }
   const problems = problemsWith(FixtureFile, value);
   const all = problems.length > 0 ? problems : consistencyProblems(value as FixtureFile);
-  if (all.length > 0) throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} is malformed:\n  ${all.join('\n  ')}`);
+  if (all.length > 0)
+    throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} is malformed:\n  ${all.join('\n  ')}`);
   return value as FixtureFile;
 }
 
@@ -71,9 +86,16 @@ export type LoadedCase = OptimizerCase & { file: string; visibility: FixtureFile
 
 /** Every case of every `*.json` fixture in `dir`, with the file it came from. */
 export function loadFixtureDir(dir: string): LoadedCase[] {
-  if (!existsSync(dir)) throw new HarnessError('OPTNN_FIXTURE', `The fixtures directory ${dir} does not exist (run \`npm run fixtures\`)`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  if (files.length === 0) throw new HarnessError('OPTNN_FIXTURE', `The fixtures directory ${dir} holds no .json fixture`);
+  if (!existsSync(dir))
+    throw new HarnessError(
+      'OPTNN_FIXTURE',
+      `The fixtures directory ${dir} does not exist (run \`npm run fixtures\`)`,
+    );
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  if (files.length === 0)
+    throw new HarnessError('OPTNN_FIXTURE', `The fixtures directory ${dir} holds no .json fixture`);
   return files.flatMap((f) => {
     const path = join(dir, f);
     const file = loadFixtureFile(path);
@@ -85,13 +107,16 @@ export function loadFixtureDir(dir: string): LoadedCase[] {
  * The reference's observations for the training step and loop checks (the same probes run on the
  * reference by `npm run fixtures`), so grading needs no reference code: `<fixtures>/training/expected.json`.
  */
-export const TrainingExpectations = Type.Object({
-  schemaVersion: Type.Literal(1),
-  generatedBy: Type.String(),
-  backend: Type.String(),
-  step: StepResult,
-  loop: LoopResultSchema,
-}, { additionalProperties: false });
+export const TrainingExpectations = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    generatedBy: Type.String(),
+    backend: Type.String(),
+    step: StepResult,
+    loop: LoopResultSchema,
+  },
+  { additionalProperties: false },
+);
 
 export const TRAINING_EXPECTATIONS = join('training', 'expected.json');
 
@@ -101,11 +126,16 @@ export function loadTrainingExpectations(dir: string): { step: StepProbe; loop: 
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new HarnessError('OPTNN_FIXTURE', `Cannot read the training expectations ${path} (run \`npm run fixtures\`): ${(error as Error).message}`);
+    throw new HarnessError(
+      'OPTNN_FIXTURE',
+      `Cannot read the training expectations ${path} (run \`npm run fixtures\`): ${(error as Error).message}`,
+    );
   }
   const problems = problemsWith(TrainingExpectations, value);
-  if (problems.length > 0) throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} is malformed:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} is malformed:\n  ${problems.join('\n  ')}`);
   const decoded = decode<{ step: Probe<{ value: StepProbe }>; loop: Probe<{ value: LoopProbe }> }>(value);
-  if (!decoded.step.ok || !decoded.loop.ok) throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} records a failed reference run`);
+  if (!decoded.step.ok || !decoded.loop.ok)
+    throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} records a failed reference run`);
   return { step: decoded.step.value, loop: decoded.loop.value };
 }

@@ -19,7 +19,10 @@ let reference: Promise<OptimizerClasses | undefined> | undefined;
 
 /** The reference's optimizers when this is the TA's grader, else undefined. */
 export function referenceOptimizers(): Promise<OptimizerClasses | undefined> {
-  reference ??= import(/* @vite-ignore */ REFERENCE).then((m) => m as OptimizerClasses, () => undefined);
+  reference ??= import(/* @vite-ignore */ REFERENCE).then(
+    (m) => m as OptimizerClasses,
+    () => undefined,
+  );
   return reference;
 }
 
@@ -30,10 +33,16 @@ export async function freshCase(name: OptimizerName, template: LoadedCase): Prom
   const seed = randomInt(1, 2 ** 31 - 1);
   const input = freshInput(template.input as TeacherForcedInput, template.input.args, seed);
   const run = runOptimizerCase(classes, input);
-  if (run.fault !== undefined) throw new Error(`the reference ${name} failed on a fresh case (seed ${seed}): ${run.fault.message}`);
+  if (run.fault !== undefined)
+    throw new Error(`the reference ${name} failed on a fresh case (seed ${seed}): ${run.fault.message}`);
   return {
-    id: `${name.toLowerCase()}-fresh`, description: `${name}(${input.args.join(', ')}), a case drawn for this grading (seed ${seed})`,
-    input, expected: run.steps.map((step) => Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(Math.fround)]))),
-    file: `fresh:${seed}`, visibility: 'hidden',
+    id: `${name.toLowerCase()}-fresh`,
+    description: `${name}(${input.args.join(', ')}), a case drawn for this grading (seed ${seed})`,
+    input,
+    expected: run.steps.map((step) =>
+      Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(Math.fround)])),
+    ),
+    file: `fresh:${seed}`,
+    visibility: 'hidden',
   };
 }

@@ -9,7 +9,12 @@
  */
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { IsolatedExecutor, InProcessExecutor, type Executor, type IsolatedOptions } from '../runner/executor.js';
+import {
+  IsolatedExecutor,
+  InProcessExecutor,
+  type Executor,
+  type IsolatedOptions,
+} from '../runner/executor.js';
 import { describeThrown } from '../runner/optimizer-case.js';
 import type { LoopProbe, StepProbe } from '../runner/training-probes.js';
 import type { CheckContext } from './checks/check.js';
@@ -53,8 +58,11 @@ function gradingOrder(tests: readonly ManifestTest[]): ManifestTest[] {
 export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<Verdict[]> {
   const manifest = options.manifest ?? loadManifest();
   const fixturesDir = options.fixturesDir ?? PUBLIC_FIXTURES;
-  const tests = manifest.tests.filter((t) => (t.requires !== 'hidden-fixtures' || options.hiddenDir !== undefined)
-    && (options.only === undefined || options.only.includes(t.id)));
+  const tests = manifest.tests.filter(
+    (t) =>
+      (t.requires !== 'hidden-fixtures' || options.hiddenDir !== undefined) &&
+      (options.only === undefined || options.only.includes(t.id)),
+  );
   let expectations: { step: StepProbe; loop: LoopProbe } | undefined;
   const thresholds = options.thresholds ?? loadThresholds();
   const seeds = thresholds.optimizers['GD']!.calibration.seeds;
@@ -67,7 +75,8 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     mistakeRuns: eitherRuns(mistakeRunsFromFixtures(fixturesDir), await mistakeRunsFromCode()),
     dir,
   };
-  const executor: Executor = options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
+  const executor: Executor =
+    options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
   const verdicts = new Map<string, Verdict>();
   try {
     let prepared: Awaited<ReturnType<Executor['prepare']>>;
@@ -81,18 +90,38 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     for (const [index, test] of gradingOrder(tests).entries()) {
       options.onTest?.(test.id, index, tests.length);
       const started = performance.now();
-      const failed = (message: string): Verdict => ({ id: test.id, status: 'failed', message, durationMs: 0 });
+      const failed = (message: string): Verdict => ({
+        id: test.id,
+        status: 'failed',
+        message,
+        durationMs: 0,
+      });
       try {
-        if (!prepared.ok) { verdicts.set(test.id, failed(prepared.message)); continue; }
+        if (!prepared.ok) {
+          verdicts.set(test.id, failed(prepared.message));
+          continue;
+        }
         const check = CHECKS.get(test.id);
-        if (check === undefined) throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
+        if (check === undefined)
+          throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
         const absent = missingExports(prepared.exports, check.needs);
-        if (absent) { verdicts.set(test.id, failed(absent)); continue; }
+        if (absent) {
+          verdicts.set(test.id, failed(absent));
+          continue;
+        }
         // A hidden check's requests go to a child of their own, which runs no visible test after them.
         const run: CheckContext['run'] = (request, label) => executor.run(request, label, check.group);
-        verdicts.set(test.id, await check.grade({ ...shared, id: test.id, started, run, earlier: (id) => verdicts.get(id) }));
+        verdicts.set(
+          test.id,
+          await check.grade({ ...shared, id: test.id, started, run, earlier: (id) => verdicts.get(id) }),
+        );
       } catch (error) {
-        verdicts.set(test.id, { id: test.id, status: 'error', message: `grader error: ${describeThrown(error)}`, durationMs: performance.now() - started });
+        verdicts.set(test.id, {
+          id: test.id,
+          status: 'error',
+          message: `grader error: ${describeThrown(error)}`,
+          durationMs: performance.now() - started,
+        });
       }
     }
   } finally {

@@ -23,16 +23,28 @@ export interface KnownMistakeRun {
 
 export type MistakeRuns = (c: LoadedCase) => KnownMistakeRun[];
 
-export const MistakeFixture = Type.Object({
-  schemaVersion: Type.Literal(1),
-  generatedBy: Type.String(),
-  backend: Type.String(),
-  /** By case id: every known mistake's trajectory on that case's input. */
-  cases: Type.Record(Type.String(), Type.Array(Type.Object({ id: Type.String(), hint: Type.String(), trajectory: TrajectoryResult }, { additionalProperties: false }))),
-}, { additionalProperties: false });
+export const MistakeFixture = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    generatedBy: Type.String(),
+    backend: Type.String(),
+    /** By case id: every known mistake's trajectory on that case's input. */
+    cases: Type.Record(
+      Type.String(),
+      Type.Array(
+        Type.Object(
+          { id: Type.String(), hint: Type.String(), trajectory: TrajectoryResult },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type MistakeFixture = Static<typeof MistakeFixture>;
 
-export const mistakeFixturePath = (dir: string, name: OptimizerName): string => join(dir, 'mistakes', `${OPTIMIZER_FILES[name]}.json`);
+export const mistakeFixturePath = (dir: string, name: OptimizerName): string =>
+  join(dir, 'mistakes', `${OPTIMIZER_FILES[name]}.json`);
 
 /**
  * Mistake runs read from a fixtures directory, for that directory's public cases only: they are
@@ -51,9 +63,16 @@ export function mistakeRunsFromFixtures(dir: string): MistakeRuns {
       if (existsSync(path)) {
         const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
         const problems = problemsWith(MistakeFixture, value);
-        if (problems.length > 0) throw new HarnessError('OPTNN_FIXTURE', `Fixture ${path} is malformed:\n  ${problems.slice(0, 5).join('\n  ')}`);
+        if (problems.length > 0)
+          throw new HarnessError(
+            'OPTNN_FIXTURE',
+            `Fixture ${path} is malformed:\n  ${problems.slice(0, 5).join('\n  ')}`,
+          );
         for (const [caseId, runs] of Object.entries((value as MistakeFixture).cases)) {
-          byCase.set(caseId, runs.map((r) => ({ id: r.id, hint: r.hint, trajectory: decode<Trajectory>(r.trajectory) })));
+          byCase.set(
+            caseId,
+            runs.map((r) => ({ id: r.id, hint: r.hint, trajectory: decode<Trajectory>(r.trajectory) })),
+          );
         }
       }
       files.set(name, byCase);
@@ -83,8 +102,13 @@ export async function mistakeRunsFromCode(): Promise<MistakeRuns | undefined> {
     let runs = cache.get(key);
     if (runs === undefined) {
       runs = registry.mistakesFor(c.input.optimizer).map((mistake) => {
-        const Make = function MistakeClass(...args: number[]) { return mistake.make(args); };
-        const trajectory = runOptimizerCase({ [c.input.optimizer]: Make } as unknown as OptimizerClasses, c.input);
+        const Make = function MistakeClass(...args: number[]) {
+          return mistake.make(args);
+        };
+        const trajectory = runOptimizerCase(
+          { [c.input.optimizer]: Make } as unknown as OptimizerClasses,
+          c.input,
+        );
         return { id: mistake.id, hint: mistake.hint, trajectory };
       });
       cache.set(key, runs);

@@ -10,29 +10,45 @@ import { validateOrThrow } from '../contract/validate.js';
 
 /** Gradescope's visibilities: shown at once, hidden, after the due date, after grades are published. */
 export const Visibility = Type.Union([
-  Type.Literal('visible'), Type.Literal('hidden'), Type.Literal('after_due_date'), Type.Literal('after_published'),
+  Type.Literal('visible'),
+  Type.Literal('hidden'),
+  Type.Literal('after_due_date'),
+  Type.Literal('after_published'),
 ]);
 
-export const ManifestTest = Type.Object({
-  id: Type.String({ pattern: '^[a-z][A-Za-z0-9.-]*$' }),
-  name: Type.String({ minLength: 1 }),
-  points: Type.Number({ minimum: 0 }),
-  visibility: Visibility,
-  /** `hidden-fixtures`: graded only when the TA gives hidden fixtures. */
-  requires: Type.Optional(Type.Literal('hidden-fixtures')),
-  /**
-   * Who can make the verdict forge-proof (docs/grading-policy.md): `grader`, the grading process
-   * itself, from inputs it draws per grading; `hidden`, only the TA's hidden cases; `ta`, only the
-   * TA's grading, which has the reference solution; `published`, nobody: its inputs and expected
-   * values ship with the fixtures. Absent: `grader`.
-   */
-  verifiedBy: Type.Optional(Type.Union([Type.Literal('grader'), Type.Literal('hidden'), Type.Literal('ta'), Type.Literal('published')])),
-}, { additionalProperties: false });
+export const ManifestTest = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z][A-Za-z0-9.-]*$' }),
+    name: Type.String({ minLength: 1 }),
+    points: Type.Number({ minimum: 0 }),
+    visibility: Visibility,
+    /** `hidden-fixtures`: graded only when the TA gives hidden fixtures. */
+    requires: Type.Optional(Type.Literal('hidden-fixtures')),
+    /**
+     * Who can make the verdict forge-proof (docs/grading-policy.md): `grader`, the grading process
+     * itself, from inputs it draws per grading; `hidden`, only the TA's hidden cases; `ta`, only the
+     * TA's grading, which has the reference solution; `published`, nobody: its inputs and expected
+     * values ship with the fixtures. Absent: `grader`.
+     */
+    verifiedBy: Type.Optional(
+      Type.Union([
+        Type.Literal('grader'),
+        Type.Literal('hidden'),
+        Type.Literal('ta'),
+        Type.Literal('published'),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
 
-export const Manifest = Type.Object({
-  schemaVersion: Type.Literal(1),
-  tests: Type.Array(ManifestTest, { minItems: 1 }),
-}, { additionalProperties: false });
+export const Manifest = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    tests: Type.Array(ManifestTest, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
 
 export type Visibility = Static<typeof Visibility>;
 export type ManifestTest = Static<typeof ManifestTest>;

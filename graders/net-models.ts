@@ -26,49 +26,116 @@ export interface NetVariant {
 
 const garment = (change: (layers: Layer[]) => void = () => {}): Layer[] => {
   const layers: Layer[] = [
-    { kind: 'conv', filters: 6, relu: true }, { kind: 'pool', average: false },
-    { kind: 'conv', filters: 16, relu: true }, { kind: 'pool', average: false },
+    { kind: 'conv', filters: 6, relu: true },
+    { kind: 'pool', average: false },
+    { kind: 'conv', filters: 16, relu: true },
+    { kind: 'pool', average: false },
     { kind: 'flatten', channelsFirst: false },
-    { kind: 'dense', units: 120, activation: 'relu' }, { kind: 'dense', units: 84, activation: 'relu' },
+    { kind: 'dense', units: 120, activation: 'relu' },
+    { kind: 'dense', units: 84, activation: 'relu' },
     { kind: 'dense', units: 10, activation: 'linear' },
   ];
   change(layers);
   return layers;
 };
-const oneFc = (activation: 'relu' | 'linear' | 'softmax'): Layer[] =>
-  [{ kind: 'flatten', channelsFirst: false }, { kind: 'dense', units: 10, activation }];
+const oneFc = (activation: 'relu' | 'linear' | 'softmax'): Layer[] => [
+  { kind: 'flatten', channelsFirst: false },
+  { kind: 'dense', units: 10, activation },
+];
 const at = <T extends Layer>(layers: Layer[], i: number): T => layers[i] as T;
 
 export const NET_VARIANTS: Record<NetName, NetVariant[]> = {
   OneFCNet: [
     { id: 'correct', hint: '', equivalent: true, layers: oneFc('linear') },
-    { id: 'onefcnet-softmax-output', equivalent: false, layers: oneFc('softmax'),
-      hint: 'Your OneFCNet ends in a softmax: it must return logits, since the loss applies the softmax itself.' },
-    { id: 'onefcnet-relu-output', equivalent: false, layers: oneFc('relu'),
-      hint: 'Your OneFCNet applies a ReLU to its output: the dense layer 784 → 10 returns logits, with no activation.' },
+    {
+      id: 'onefcnet-softmax-output',
+      equivalent: false,
+      layers: oneFc('softmax'),
+      hint: 'Your OneFCNet ends in a softmax: it must return logits, since the loss applies the softmax itself.',
+    },
+    {
+      id: 'onefcnet-relu-output',
+      equivalent: false,
+      layers: oneFc('relu'),
+      hint: 'Your OneFCNet applies a ReLU to its output: the dense layer 784 → 10 returns logits, with no activation.',
+    },
   ],
   GarmentClassifier: [
     { id: 'correct', hint: '', equivalent: true, layers: garment() },
-    { id: 'garment-flatten-channels-first', hint: '', equivalent: true, layers: garment((l) => { at<Extract<Layer, { kind: 'flatten' }>>(l, 4).channelsFirst = true; }) },
-    { id: 'garment-softmax-output', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'dense' }>>(l, 7).activation = 'softmax'; }),
-      hint: 'Your GarmentClassifier ends in a softmax: its last dense layer must return logits, since the loss applies the softmax itself.' },
-    { id: 'garment-relu-output', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'dense' }>>(l, 7).activation = 'relu'; }),
-      hint: 'Your GarmentClassifier applies a ReLU after its last dense layer: the 84 → 10 layer returns logits, with no activation.' },
-    { id: 'garment-no-relu-conv1', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'conv' }>>(l, 0).relu = false; }),
-      hint: 'The ReLU after the first convolution is missing (SPEC.md: conv 1->6 k5, relu, maxpool 2).' },
-    { id: 'garment-no-relu-conv2', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'conv' }>>(l, 2).relu = false; }),
-      hint: 'The ReLU after the second convolution is missing (SPEC.md: conv 6->16 k5, relu, maxpool 2).' },
-    { id: 'garment-no-relu-dense1', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'dense' }>>(l, 5).activation = 'linear'; }),
-      hint: 'The ReLU after the dense layer 256 → 120 is missing (SPEC.md: dense 256->120 relu).' },
-    { id: 'garment-no-relu-dense2', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'dense' }>>(l, 6).activation = 'linear'; }),
-      hint: 'The ReLU after the dense layer 120 → 84 is missing (SPEC.md: dense 120->84 relu).' },
-    { id: 'garment-average-pooling', equivalent: false, layers: garment((l) => { at<Extract<Layer, { kind: 'pool' }>>(l, 1).average = true; at<Extract<Layer, { kind: 'pool' }>>(l, 3).average = true; }),
-      hint: 'Your GarmentClassifier pools by averaging: SPEC.md asks for max pooling (maxpool 2) after each convolution.' },
+    {
+      id: 'garment-flatten-channels-first',
+      hint: '',
+      equivalent: true,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'flatten' }>>(l, 4).channelsFirst = true;
+      }),
+    },
+    {
+      id: 'garment-softmax-output',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'dense' }>>(l, 7).activation = 'softmax';
+      }),
+      hint: 'Your GarmentClassifier ends in a softmax: its last dense layer must return logits, since the loss applies the softmax itself.',
+    },
+    {
+      id: 'garment-relu-output',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'dense' }>>(l, 7).activation = 'relu';
+      }),
+      hint: 'Your GarmentClassifier applies a ReLU after its last dense layer: the 84 → 10 layer returns logits, with no activation.',
+    },
+    {
+      id: 'garment-no-relu-conv1',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'conv' }>>(l, 0).relu = false;
+      }),
+      hint: 'The ReLU after the first convolution is missing (SPEC.md: conv 1->6 k5, relu, maxpool 2).',
+    },
+    {
+      id: 'garment-no-relu-conv2',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'conv' }>>(l, 2).relu = false;
+      }),
+      hint: 'The ReLU after the second convolution is missing (SPEC.md: conv 6->16 k5, relu, maxpool 2).',
+    },
+    {
+      id: 'garment-no-relu-dense1',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'dense' }>>(l, 5).activation = 'linear';
+      }),
+      hint: 'The ReLU after the dense layer 256 → 120 is missing (SPEC.md: dense 256->120 relu).',
+    },
+    {
+      id: 'garment-no-relu-dense2',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'dense' }>>(l, 6).activation = 'linear';
+      }),
+      hint: 'The ReLU after the dense layer 120 → 84 is missing (SPEC.md: dense 120->84 relu).',
+    },
+    {
+      id: 'garment-average-pooling',
+      equivalent: false,
+      layers: garment((l) => {
+        at<Extract<Layer, { kind: 'pool' }>>(l, 1).average = true;
+        at<Extract<Layer, { kind: 'pool' }>>(l, 3).average = true;
+      }),
+      hint: 'Your GarmentClassifier pools by averaging: SPEC.md asks for max pooling (maxpool 2) after each convolution.',
+    },
   ],
 };
 
 /** The logits of `variant` with `weights` (flat, one per trainable weight, in the net's order) on `images` (n·784). */
-export function variantLogits(variant: NetVariant, weights: readonly (readonly number[])[], images: readonly number[]): number[] {
+export function variantLogits(
+  variant: NetVariant,
+  weights: readonly (readonly number[])[],
+  images: readonly number[],
+): number[] {
   return tf.tidy(() => {
     let x: tf.Tensor = tf.tensor4d(images as number[], [images.length / 784, 28, 28, 1]);
     let w = 0;
@@ -82,7 +149,9 @@ export function variantLogits(variant: NetVariant, weights: readonly (readonly n
         if (layer.relu) x = tf.relu(x);
         channels = layer.filters;
       } else if (layer.kind === 'pool') {
-        x = layer.average ? tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid') : tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
+        x = layer.average
+          ? tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid')
+          : tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid');
       } else if (layer.kind === 'flatten') {
         const source = layer.channelsFirst ? tf.transpose(x, [0, 3, 1, 2]) : x;
         x = tf.reshape(source, [x.shape[0]!, -1]);

@@ -10,7 +10,14 @@ import type { OptimizerName } from '../contract/index.js';
 import type { Trajectory } from '../runner/optimizer-case.js';
 import type { OptimizerProbes } from '../runner/optimizer-probes.js';
 import {
-  agrees, CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence, incompleteness, TEACHER_FORCED_TOLERANCE, type Divergence, type Tolerance,
+  agrees,
+  CLOSED_LOOP_TOLERANCE,
+  describeDivergence,
+  firstDivergence,
+  incompleteness,
+  TEACHER_FORCED_TOLERANCE,
+  type Divergence,
+  type Tolerance,
 } from './compare.js';
 import type { KnownMistakeRun, MistakeRuns } from './known-mistakes.js';
 import { finite, type Diagnostics, type Verdict } from './verdict.js';
@@ -20,8 +27,10 @@ export interface CaseOutcome {
   trajectory: Trajectory;
 }
 
-const shapesOf = (c: LoadedCase): Record<string, number[]> => Object.fromEntries(c.input.params.map((p) => [p.name, p.shape]));
-const toleranceOf = (c: LoadedCase): Tolerance => (c.input.kind === 'closed-loop' ? CLOSED_LOOP_TOLERANCE : TEACHER_FORCED_TOLERANCE);
+const shapesOf = (c: LoadedCase): Record<string, number[]> =>
+  Object.fromEntries(c.input.params.map((p) => [p.name, p.shape]));
+const toleranceOf = (c: LoadedCase): Tolerance =>
+  c.input.kind === 'closed-loop' ? CLOSED_LOOP_TOLERANCE : TEACHER_FORCED_TOLERANCE;
 
 /** Per step, the largest absolute error over all parameters (null: NaN/Infinity or missing). */
 export function errorCurve(c: LoadedCase, trajectory: Trajectory): Array<number | null> {
@@ -30,7 +39,9 @@ export function errorCurve(c: LoadedCase, trajectory: Trajectory): Array<number 
     if (have === undefined) return null;
     let worst = 0;
     for (const [name, values] of Object.entries(want)) {
-      values.forEach((e, i) => { worst = Math.max(worst, Math.abs((have[name]?.[i] ?? Number.NaN) - e)); });
+      values.forEach((e, i) => {
+        worst = Math.max(worst, Math.abs((have[name]?.[i] ?? Number.NaN) - e));
+      });
     }
     return finite(worst);
   });
@@ -45,13 +56,20 @@ const COUNTS_STEPS: ReadonlySet<OptimizerName> = new Set(['SGDwMLD', 'Adam']);
  * mistake's leaves the reference's (so correct code would not match it), and no other known
  * mistake agrees with the student's too. Otherwise nothing is named.
  */
-export function matchMistake(c: LoadedCase, trajectory: Trajectory, runs: readonly KnownMistakeRun[]): KnownMistakeRun | undefined {
+export function matchMistake(
+  c: LoadedCase,
+  trajectory: Trajectory,
+  runs: readonly KnownMistakeRun[],
+): KnownMistakeRun | undefined {
   const compared = trajectory.steps.length;
   if (compared === 0) return undefined;
   const head = (steps: Trajectory['steps']): Trajectory['steps'] => steps.slice(0, compared);
   const reference = head(c.expected as Trajectory['steps']);
-  const matching = runs.filter((run) => run.trajectory.steps.length >= compared
-    && agrees(trajectory.steps, head(run.trajectory.steps), shapesOf(c), toleranceOf(c)));
+  const matching = runs.filter(
+    (run) =>
+      run.trajectory.steps.length >= compared &&
+      agrees(trajectory.steps, head(run.trajectory.steps), shapesOf(c), toleranceOf(c)),
+  );
   if (matching.length !== 1) return undefined;
   const [only] = matching as [KnownMistakeRun];
   return agrees(head(only.trajectory.steps), reference, shapesOf(c), toleranceOf(c)) ? undefined : only;
@@ -95,49 +113,96 @@ export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakeRuns
   const fault = trajectory.fault;
   // Every step before a fault (or every step, without one) must be there, complete.
   const expectedSteps = fault === undefined ? c.expected.length : Math.max(fault.step - 1, 0);
-  const missing = fault !== undefined && fault.step > c.expected.length
-    ? `the run reports a fault at step ${fault.step}, but the case has only ${c.expected.length} steps`
-    : incompleteness(trajectory.steps, expectedSteps, shapesOf(c));
+  const missing =
+    fault !== undefined && fault.step > c.expected.length
+      ? `the run reports a fault at step ${fault.step}, but the case has only ${c.expected.length} steps`
+      : incompleteness(trajectory.steps, expectedSteps, shapesOf(c));
   if (missing !== undefined) {
-    return { passed: false, message: `${label}: incomplete observation: ${missing}`, diagnostics: { case: c.id, errorCurve: curve } };
+    return {
+      passed: false,
+      message: `${label}: incomplete observation: ${missing}`,
+      diagnostics: { case: c.id, errorCurve: curve },
+    };
   }
-  const d = firstDivergence(trajectory.steps, c.expected.slice(0, trajectory.steps.length), shapesOf(c), toleranceOf(c));
+  const d = firstDivergence(
+    trajectory.steps,
+    c.expected.slice(0, trajectory.steps.length),
+    shapesOf(c),
+    toleranceOf(c),
+  );
   const mistake = matchMistake(c, trajectory, mistakeRuns(c));
   const named = mistake ? ` This looks like a known mistake: ${mistake.hint}` : '';
   if (fault !== undefined) {
     const where = fault.step === 0 ? 'constructing the optimizer' : `step ${fault.step}`;
-    const before = fault.step <= 1 ? '' : d === undefined
-      ? ` (the ${plural(fault.step - 1, 'step')} before agree with the reference)`
-      : ` (before that, ${describeDivergence(d)})`;
+    const before =
+      fault.step <= 1
+        ? ''
+        : d === undefined
+          ? ` (the ${plural(fault.step - 1, 'step')} before agree with the reference)`
+          : ` (before that, ${describeDivergence(d)})`;
     return {
-      passed: false, ...(mistake ? { mistake } : {}),
-      message: notImplementedPart(fault.message) ?? `${label}: ${where} threw: ${fault.message}${before}.${named}`,
+      passed: false,
+      ...(mistake ? { mistake } : {}),
+      message:
+        notImplementedPart(fault.message) ?? `${label}: ${where} threw: ${fault.message}${before}.${named}`,
       diagnostics: { case: c.id, step: fault.step, errorCurve: curve },
     };
   }
-  if (d === undefined) return { passed: true, message: `${label}: all ${c.expected.length} steps agree`, diagnostics: { case: c.id, errorCurve: curve } };
+  if (d === undefined)
+    return {
+      passed: true,
+      message: `${label}: all ${c.expected.length} steps agree`,
+      diagnostics: { case: c.id, errorCurve: curve },
+    };
   return {
-    passed: false, ...(mistake ? { mistake } : {}),
+    passed: false,
+    ...(mistake ? { mistake } : {}),
     message: `${label}: ${describeDivergence(d)}.${noGradientNote(name, c, d)}${named}`,
     diagnostics: {
-      case: c.id, step: d.step, param: d.param, index: d.index, expected: finite(d.expected), got: finite(d.got),
-      maxAbsError: finite(d.maxAbsError), maxRelError: finite(d.maxRelError), nonFinite: d.nonFinite, errorCurve: curve,
+      case: c.id,
+      step: d.step,
+      param: d.param,
+      index: d.index,
+      expected: finite(d.expected),
+      got: finite(d.got),
+      maxAbsError: finite(d.maxAbsError),
+      maxRelError: finite(d.maxRelError),
+      nonFinite: d.nonFinite,
+      errorCurve: curve,
     },
   };
 }
 
 /** One verdict over several cases: passed when all pass; otherwise the first failure speaks. */
-export function casesVerdict(id: string, name: OptimizerName, outcomes: CaseOutcome[], mistakeRuns: MistakeRuns, started: number): Verdict {
+export function casesVerdict(
+  id: string,
+  name: OptimizerName,
+  outcomes: CaseOutcome[],
+  mistakeRuns: MistakeRuns,
+  started: number,
+): Verdict {
   const judged = outcomes.map((o) => judgeCase(name, o, mistakeRuns));
   const failed = judged.find((j) => !j.passed);
   const durationMs = performance.now() - started;
   if (failed === undefined) {
-    return { id, status: 'passed', message: `${name}: ${outcomes.length} case${outcomes.length === 1 ? '' : 's'} agree with the reference at every step`, durationMs };
+    return {
+      id,
+      status: 'passed',
+      message: `${name}: ${outcomes.length} case${outcomes.length === 1 ? '' : 's'} agree with the reference at every step`,
+      durationMs,
+    };
   }
   const others = judged.filter((j) => !j.passed).length - 1;
-  const more = others > 0 && notImplementedPart(failed.message) === undefined ? ` (${others} other case${others === 1 ? '' : 's'} also fail${others === 1 ? 's' : ''})` : '';
+  const more =
+    others > 0 && notImplementedPart(failed.message) === undefined
+      ? ` (${others} other case${others === 1 ? '' : 's'} also fail${others === 1 ? 's' : ''})`
+      : '';
   return {
-    id, status: 'failed', message: `${failed.message}${more}`, durationMs, diagnostics: failed.diagnostics,
+    id,
+    status: 'failed',
+    message: `${failed.message}${more}`,
+    durationMs,
+    diagnostics: failed.diagnostics,
     ...(failed.mistake ? { mistake: { id: failed.mistake.id, hint: failed.mistake.hint } } : {}),
   };
 }
@@ -152,7 +217,10 @@ function largestDifference(a: Steps, b: Steps, names: readonly string[]): number
       const x = step[name] ?? [];
       const y = b[k]?.[name] ?? [];
       if (x.length !== y.length) worst = Infinity;
-      x.forEach((v, i) => { const d = Math.abs(v - (y[i] ?? Number.NaN)); worst = Number.isNaN(d) ? Infinity : Math.max(worst, d); });
+      x.forEach((v, i) => {
+        const d = Math.abs(v - (y[i] ?? Number.NaN));
+        worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
+      });
     }
   });
   return worst;
@@ -166,56 +234,99 @@ function probeIncompleteness(probes: OptimizerProbes, input: TeacherForcedInput)
   const { lrZero, separateState, leak, fit } = probes;
   const found = [
     lrZero.ok ? incompleteness(lrZero.steps, input.grads.length, shapes) : undefined,
-    separateState.ok ? incompleteness(separateState.together, input.grads.length, only([first, second])) : undefined,
-    separateState.ok ? incompleteness(separateState.aloneFirst, input.grads.length, only([first])) : undefined,
-    separateState.ok ? incompleteness(separateState.aloneSecond, input.grads.length, only([second])) : undefined,
-    leak.ok && leak.counts.length !== 10 ? `the leak check returned ${leak.counts.length} tensor counts, expected 10` : undefined,
+    separateState.ok
+      ? incompleteness(separateState.together, input.grads.length, only([first, second]))
+      : undefined,
+    separateState.ok
+      ? incompleteness(separateState.aloneFirst, input.grads.length, only([first]))
+      : undefined,
+    separateState.ok
+      ? incompleteness(separateState.aloneSecond, input.grads.length, only([second]))
+      : undefined,
+    leak.ok && leak.counts.length !== 10
+      ? `the leak check returned ${leak.counts.length} tensor counts, expected 10`
+      : undefined,
     fit.ok && (fit.losses.length !== 3 || fit.before.length !== 3 || fit.after.length !== 3)
-      ? `model.fit returned ${fit.losses.length} losses and ${fit.before.length}/${fit.after.length} weights, expected 3 and 3/3` : undefined,
+      ? `model.fit returned ${fit.losses.length} losses and ${fit.before.length}/${fit.after.length} weights, expected 3 and 3/3`
+      : undefined,
   ];
   return found.find((f) => f !== undefined);
 }
 
 /** The properties verdict, every figure computed here from the raw observations and the inputs the grader chose. */
-export function propertiesVerdict(id: string, name: OptimizerName, probes: OptimizerProbes, input: TeacherForcedInput, started: number): Verdict {
+export function propertiesVerdict(
+  id: string,
+  name: OptimizerName,
+  probes: OptimizerProbes,
+  input: TeacherForcedInput,
+  started: number,
+): Verdict {
   const incomplete = probeIncompleteness(probes, input);
   if (incomplete !== undefined) {
-    return { id, status: 'failed', message: `${name}: incomplete observation: ${incomplete}`, durationMs: performance.now() - started };
+    return {
+      id,
+      status: 'failed',
+      message: `${name}: incomplete observation: ${incomplete}`,
+      durationMs: performance.now() - started,
+    };
   }
   const problems: string[] = [];
   const { lrZero, separateState, leak, fit } = probes;
   if (!lrZero.ok) problems.push(`with lr = 0, ${lrZero.fault}`);
   else {
-    const initial = Object.fromEntries(input.params.map((p) => [p.name, p.initial.map((v) => Math.fround(v))]));
-    const maxChange = largestDifference(lrZero.steps, lrZero.steps.map(() => initial), input.params.map((p) => p.name));
+    const initial = Object.fromEntries(
+      input.params.map((p) => [p.name, p.initial.map((v) => Math.fround(v))]),
+    );
+    const maxChange = largestDifference(
+      lrZero.steps,
+      lrZero.steps.map(() => initial),
+      input.params.map((p) => p.name),
+    );
     if (maxChange !== 0) {
-      problems.push(`with lr = 0 the parameters changed (by up to ${maxChange.toExponential(2)}); nothing may move when the learning rate is 0`);
+      problems.push(
+        `with lr = 0 the parameters changed (by up to ${maxChange.toExponential(2)}); nothing may move when the learning rate is 0`,
+      );
     }
   }
   if (!separateState.ok) problems.push(`stepping two parameters, ${separateState.fault}`);
   else {
     const [first, second] = input.params.map((p) => p.name) as [string, string];
-    const difference = Math.max(largestDifference(separateState.aloneFirst, separateState.together, [first]), largestDifference(separateState.aloneSecond, separateState.together, [second]));
+    const difference = Math.max(
+      largestDifference(separateState.aloneFirst, separateState.together, [first]),
+      largestDifference(separateState.aloneSecond, separateState.together, [second]),
+    );
     if (!(difference <= TEACHER_FORCED_TOLERANCE.atol)) {
       const t = COUNTS_STEPS.has(name)
         ? ', and t counts the optimizer\'s steps (SPEC.md: "the number of steps this optimizer has taken"), so it advances once per step, not once per parameter updated'
         : '';
-      problems.push(`two parameters stepped together differ from each stepped alone (by up to ${difference.toExponential(2)}): each parameter needs its own state${t}`);
+      problems.push(
+        `two parameters stepped together differ from each stepped alone (by up to ${difference.toExponential(2)}): each parameter needs its own state${t}`,
+      );
     }
   }
   if (!leak.ok) problems.push(`in the leak check, ${leak.fault}`);
   else if (leak.counts.some((c) => c !== leak.counts[0])) {
-    problems.push(`tensors leak: tf.memory().numTensors after steps 1..${leak.counts.length} was ${leak.counts.join(', ')}; run the update inside tf.tidy and keep state in variables updated with assign`);
+    problems.push(
+      `tensors leak: tf.memory().numTensors after steps 1..${leak.counts.length} was ${leak.counts.join(', ')}; run the update inside tf.tidy and keep state in variables updated with assign`,
+    );
   }
   if (!fit.ok) problems.push(fit.fault);
   else {
     const weightsChanged = fit.after.some((v, i) => v !== fit.before[i]);
     if (!weightsChanged || !fit.losses.every(Number.isFinite)) {
-      problems.push(`inside model.fit the optimizer ${weightsChanged ? `produced losses ${fit.losses.join(', ')}` : 'did not change the weights'}`);
+      problems.push(
+        `inside model.fit the optimizer ${weightsChanged ? `produced losses ${fit.losses.join(', ')}` : 'did not change the weights'}`,
+      );
     }
   }
   const durationMs = performance.now() - started;
-  if (problems.length === 0) return { id, status: 'passed', message: `${name}: lr = 0 changes nothing, state is per parameter, no tensor leaks, works in model.fit`, durationMs };
+  if (problems.length === 0)
+    return {
+      id,
+      status: 'passed',
+      message: `${name}: lr = 0 changes nothing, state is per parameter, no tensor leaks, works in model.fit`,
+      durationMs,
+    };
   const notImplemented = problems.map(notImplementedPart).find((p) => p !== undefined);
   const message = notImplemented ?? `${name}: ${problems.join('; ')}`;
   return { id, status: 'failed', message, durationMs };

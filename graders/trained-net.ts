@@ -32,10 +32,18 @@ export function parameterProblem(params: readonly (readonly number[])[], what: s
 }
 
 /** The GarmentClassifier initialised from `seed` with `params` loaded (or as initialised), evaluated on `loader`. */
-export function evaluateParams(seed: number, params: readonly (readonly number[])[] | undefined, loader: DataLoader): Evaluation {
+export function evaluateParams(
+  seed: number,
+  params: readonly (readonly number[])[] | undefined,
+  loader: DataLoader,
+): Evaluation {
   const net = harnessNet('GarmentClassifier', seed);
   try {
-    if (params !== undefined) writeState(net, params.map((p) => Float32Array.from(p)));
+    if (params !== undefined)
+      writeState(
+        net,
+        params.map((p) => Float32Array.from(p)),
+      );
     return evaluate(net, loader, harnessLoss);
   } finally {
     net.dispose();
@@ -45,15 +53,24 @@ export function evaluateParams(seed: number, params: readonly (readonly number[]
 /** The initial parameters of the harness's GarmentClassifier for `seed`. */
 export function initialParams(seed: number): number[][] {
   const net = harnessNet('GarmentClassifier', seed);
-  try { return readState(net).map((a) => Array.from(a)); } finally { net.dispose(); }
+  try {
+    return readState(net).map((a) => Array.from(a));
+  } finally {
+    net.dispose();
+  }
 }
 
 export const measuredSubset = (): DataLoader =>
-  new DataLoader(subset(gradingData(), Array.from({ length: MEASURED_SAMPLES }, (_, i) => i)), { batchSize: 320 });
+  new DataLoader(
+    subset(
+      gradingData(),
+      Array.from({ length: MEASURED_SAMPLES }, (_, i) => i),
+    ),
+    { batchSize: 320 },
+  );
 
 /** The tuning split's validation and test loaders for `seed` (as the child's training used). */
 export function tuningLoaders(seed: number): { val: DataLoader; test: DataLoader } {
   const [, val, test] = randomSplit(gradingData(), [0.9, 0.05, 0.05], seed);
   return { val: new DataLoader(val!, { batchSize: 256 }), test: new DataLoader(test!, { batchSize: 256 }) };
 }
-

@@ -20,25 +20,58 @@ export function faultOutcome(what: string, fault: string): Outcome {
   return { status: 'failed', message: notImplementedPart(fault) ?? `${what} threw: ${fault}` };
 }
 
-const close = (got: number, want: number, atol = 1e-5, rtol = 1e-4): boolean => Math.abs(got - want) <= atol + rtol * Math.abs(want);
+const close = (got: number, want: number, atol = 1e-5, rtol = 1e-4): boolean =>
+  Math.abs(got - want) <= atol + rtol * Math.abs(want);
 
-export function stepVerdict(id: string, probe: Probe<{ value: StepProbe }>, expected: StepProbe, started: number): Verdict {
+export function stepVerdict(
+  id: string,
+  probe: Probe<{ value: StepProbe }>,
+  expected: StepProbe,
+  started: number,
+): Verdict {
   if (!probe.ok) return verdict(id, started, faultOutcome('trainingStep', probe.fault));
   const p = probe.value;
   const problems: string[] = [];
-  if (!close(p.lossFnValue, expected.lossFnValue)) problems.push(`lossFn on fixed logits gives ${p.lossFnValue}, expected ${expected.lossFnValue} (softmax cross-entropy averaged over the batch)`);
-  if (!close(p.loss, expected.loss)) problems.push(`trainingStep returned ${p.loss}, expected ${expected.loss}: SPEC.md's step is "zero grads, forward, loss, backward, optimizer step; returns the batch loss", the loss of the forward pass, before the update`);
-  const d = firstDivergence([{ params: p.params }], [{ params: expected.params }], { params: [p.params.length] }, CLOSED_LOOP_TOLERANCE);
-  if (p.params.length !== expected.params.length) problems.push(`incomplete observation: the net's parameters after the step hold ${p.params.length} values, expected ${expected.params.length}`);
-  else if (d !== undefined) problems.push(`after one step with GD(0.1) the parameters differ from the reference: ${describeDivergence(d).replace(/^step 1 is the first to diverge: /, '')}`);
-  return verdict(id, started, problems.length === 0
-    ? { status: 'passed', message: 'trainingStep returns the batch loss and applies exactly one optimizer step' }
-    : { status: 'failed', message: problems.join('; ') });
+  if (!close(p.lossFnValue, expected.lossFnValue))
+    problems.push(
+      `lossFn on fixed logits gives ${p.lossFnValue}, expected ${expected.lossFnValue} (softmax cross-entropy averaged over the batch)`,
+    );
+  if (!close(p.loss, expected.loss))
+    problems.push(
+      `trainingStep returned ${p.loss}, expected ${expected.loss}: SPEC.md's step is "zero grads, forward, loss, backward, optimizer step; returns the batch loss", the loss of the forward pass, before the update`,
+    );
+  const d = firstDivergence(
+    [{ params: p.params }],
+    [{ params: expected.params }],
+    { params: [p.params.length] },
+    CLOSED_LOOP_TOLERANCE,
+  );
+  if (p.params.length !== expected.params.length)
+    problems.push(
+      `incomplete observation: the net's parameters after the step hold ${p.params.length} values, expected ${expected.params.length}`,
+    );
+  else if (d !== undefined)
+    problems.push(
+      `after one step with GD(0.1) the parameters differ from the reference: ${describeDivergence(d).replace(/^step 1 is the first to diverge: /, '')}`,
+    );
+  return verdict(
+    id,
+    started,
+    problems.length === 0
+      ? {
+          status: 'passed',
+          message: 'trainingStep returns the batch loss and applies exactly one optimizer step',
+        }
+      : { status: 'failed', message: problems.join('; ') },
+  );
 }
 
 /** Test accuracy bands and their share of the points. */
 export const TUNING_BANDS: ReadonlyArray<{ accuracy: number; fraction: number }> = [
-  { accuracy: 0.95, fraction: 1 }, { accuracy: 0.93, fraction: 0.85 }, { accuracy: 0.9, fraction: 0.7 }, { accuracy: 0.8, fraction: 0.4 },
+  { accuracy: 0.95, fraction: 1 },
+  { accuracy: 0.93, fraction: 0.85 },
+  { accuracy: 0.9, fraction: 0.7 },
+  { accuracy: 0.8, fraction: 0.4 },
 ];
 /** How close a claim must be to the retrained figures. */
 export const CLAIM_TOLERANCE = { accuracy: 0.03, valLoss: 0.1 };
@@ -51,19 +84,40 @@ export interface TuningMeasurement {
   seed: number;
 }
 
-export function tuningVerdict(id: string, choice: TuningChoice, measured: Probe<{ value: TuningMeasurement }>, started: number): Verdict & { fraction: number } {
-  if (!measured.ok) return { ...verdict(id, started, faultOutcome(`retraining with ${choice.optimizer}`, measured.fault)), fraction: 0 };
+export function tuningVerdict(
+  id: string,
+  choice: TuningChoice,
+  measured: Probe<{ value: TuningMeasurement }>,
+  started: number,
+): Verdict & { fraction: number } {
+  if (!measured.ok)
+    return {
+      ...verdict(id, started, faultOutcome(`retraining with ${choice.optimizer}`, measured.fault)),
+      fraction: 0,
+    };
   const m = measured.value;
   const band = TUNING_BANDS.find((b) => m.testAccuracy >= b.accuracy);
-  const reproduced = Math.abs(choice.claimed.testAccuracy - m.testAccuracy) <= CLAIM_TOLERANCE.accuracy
-    && Math.abs(choice.claimed.valLoss - m.valLoss) <= CLAIM_TOLERANCE.valLoss;
+  const reproduced =
+    Math.abs(choice.claimed.testAccuracy - m.testAccuracy) <= CLAIM_TOLERANCE.accuracy &&
+    Math.abs(choice.claimed.valLoss - m.valLoss) <= CLAIM_TOLERANCE.valLoss;
   const fraction = (band?.fraction ?? 0) * (reproduced ? 1 : UNREPRODUCED_SHARE);
-  const figures = `retrained 1 epoch with ${choice.optimizer}(${Object.entries(choice.hyperparameters).map(([k, v]) => `${k} = ${v}`).join(', ')}), batch ${choice.batchSize}, seed ${m.seed}: validation loss ${m.valLoss.toFixed(4)}, test accuracy ${(m.testAccuracy * 100).toFixed(2)} %`;
-  const claim = reproduced ? 'your claim is reproduced'
+  const figures = `retrained 1 epoch with ${choice.optimizer}(${Object.entries(choice.hyperparameters)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(
+      ', ',
+    )}), batch ${choice.batchSize}, seed ${m.seed}: validation loss ${m.valLoss.toFixed(4)}, test accuracy ${(m.testAccuracy * 100).toFixed(2)} %`;
+  const claim = reproduced
+    ? 'your claim is reproduced'
     : `your claim (validation loss ${choice.claimed.valLoss}, test accuracy ${(choice.claimed.testAccuracy * 100).toFixed(2)} %) is not reproduced within ±${CLAIM_TOLERANCE.valLoss} loss and ±${CLAIM_TOLERANCE.accuracy * 100} points of accuracy, so the band's points are halved`;
-  const bandText = band ? `the ${band.accuracy * 100} % band earns ${band.fraction * 100} % of the points` : `below ${TUNING_BANDS.at(-1)!.accuracy * 100} % accuracy earns no points`;
+  const bandText = band
+    ? `the ${band.accuracy * 100} % band earns ${band.fraction * 100} % of the points`
+    : `below ${TUNING_BANDS.at(-1)!.accuracy * 100} % accuracy earns no points`;
   return {
-    id, status: fraction === 1 ? 'passed' : 'failed', message: `${figures}; ${bandText}; ${claim}`, fraction,
-    diagnostics: { measured: m.testAccuracy, seed: m.seed }, durationMs: performance.now() - started,
+    id,
+    status: fraction === 1 ? 'passed' : 'failed',
+    message: `${figures}; ${bandText}; ${claim}`,
+    fraction,
+    diagnostics: { measured: m.testAccuracy, seed: m.seed },
+    durationMs: performance.now() - started,
   };
 }

@@ -34,7 +34,13 @@ export function getGarmentClassifier({ seed = 1 }: NetOptions = {}): tf.Sequenti
   return tf.sequential({
     name: 'GarmentClassifier',
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu', ...torchInit(1 * 25, seed) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 6,
+        kernelSize: 5,
+        activation: 'relu',
+        ...torchInit(1 * 25, seed),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
       tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', ...torchInit(6 * 25, seed + 1) }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),

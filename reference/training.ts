@@ -15,7 +15,13 @@ import { evaluate } from '#course/metrics.js';
  */
 export const lossFn: LossFn = (logits, labels) => {
   // BEGIN SOLUTION lossFn @step
-  return tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1] ?? 10), logits) as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tf.losses.softmaxCrossEntropy(
+        tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1] ?? 10),
+        logits,
+      ) as tf.Scalar,
+  );
   // END SOLUTION
 };
 
@@ -30,7 +36,10 @@ export function trainingStep(net: Net, optimizer: tf.Optimizer, lossFn: LossFn, 
   // BEGIN SOLUTION trainingStep @step
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const loss = optimizer.minimize(
-    () => lossFn(net.apply(batch.images, { training: true }) as tf.Tensor, batch.labels), true, variables);
+    () => lossFn(net.apply(batch.images, { training: true }) as tf.Tensor, batch.labels),
+    true,
+    variables,
+  );
   if (loss === null) throw new Error('trainingStep: optimizer.minimize returned no loss');
   const value = loss.dataSync()[0]!;
   loss.dispose();
@@ -44,13 +53,22 @@ export function trainingStep(net: Net, optimizer: tf.Optimizer, lossFn: LossFn, 
  * model is given and i > swaStart, it is updated; if a validation loader is given, the mean loss
  * over it (the course's `evaluate`) is appended to `valLosses`.
  */
-export function theLoop(net: Net, optimizer: tf.Optimizer, trainLoader: BatchSource, options: LoopOptions): LoopResult {
+export function theLoop(
+  net: Net,
+  optimizer: tf.Optimizer,
+  trainLoader: BatchSource,
+  options: LoopOptions,
+): LoopResult {
   const { valLoader, epochs, swaModel, swaStart = 5, progress = true } = options;
   if (epochs === undefined || epochs === null) {
-    throw new Error('theLoop: a training duration must be given: set the `epochs` option (a positive integer)');
+    throw new Error(
+      'theLoop: a training duration must be given: set the `epochs` option (a positive integer)',
+    );
   }
   if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new Error(`theLoop: expected the \`epochs\` option to be a positive integer, got ${String(epochs)}`);
+    throw new Error(
+      `theLoop: expected the \`epochs\` option to be a positive integer, got ${String(epochs)}`,
+    );
   }
   // BEGIN SOLUTION theLoop @loop
   const loss = options.lossFn ?? lossFn;

@@ -26,20 +26,67 @@ export interface ExperimentsPageInput {
 
 /** The notebook's comparisons: which runs share a chart. */
 export const COMPARISONS: ReadonlyArray<{ title: string; ids: readonly string[]; question: string }> = [
-  { title: 'Gradient descent: full batch against batches of 64', ids: ['gd-garment', 'sgd-garment'], question: 'Is there any difference?' },
-  { title: 'Momentum and Nesterov', ids: ['sgd-garment', 'sgdwm-garment', 'nagd-garment'], question: 'Are there differences to previous methods and why do they exist?' },
-  { title: 'Learning-rate decay', ids: ['sgdwm-garment', 'sgdwmld-garment'], question: 'Which decay factor works the best?' },
-  { title: 'Adaptive learning rates: AdaGrad, RMSProp, Adam', ids: ['sgdwmld-garment', 'adagrad-garment', 'rmsprop-garment', 'adam-garment'], question: 'How does AdaGrad perform compared to the learning rate decay? What is the advantage of Adam compared to RMSProp?' },
-  { title: 'Adam with and without weight averaging', ids: ['adam-garment', 'adam-swa-garment'], question: 'Does this improve the convergence in our case?' },
-  { title: 'Every optimizer on the GarmentClassifier', ids: ['gd-garment', 'sgd-garment', 'sgdwm-garment', 'nagd-garment', 'sgdwmld-garment', 'adagrad-garment', 'rmsprop-garment', 'adam-garment', 'adam-swa-garment'], question: 'What are the differences of the convergence behaviors?' },
+  {
+    title: 'Gradient descent: full batch against batches of 64',
+    ids: ['gd-garment', 'sgd-garment'],
+    question: 'Is there any difference?',
+  },
+  {
+    title: 'Momentum and Nesterov',
+    ids: ['sgd-garment', 'sgdwm-garment', 'nagd-garment'],
+    question: 'Are there differences to previous methods and why do they exist?',
+  },
+  {
+    title: 'Learning-rate decay',
+    ids: ['sgdwm-garment', 'sgdwmld-garment'],
+    question: 'Which decay factor works the best?',
+  },
+  {
+    title: 'Adaptive learning rates: AdaGrad, RMSProp, Adam',
+    ids: ['sgdwmld-garment', 'adagrad-garment', 'rmsprop-garment', 'adam-garment'],
+    question:
+      'How does AdaGrad perform compared to the learning rate decay? What is the advantage of Adam compared to RMSProp?',
+  },
+  {
+    title: 'Adam with and without weight averaging',
+    ids: ['adam-garment', 'adam-swa-garment'],
+    question: 'Does this improve the convergence in our case?',
+  },
+  {
+    title: 'Every optimizer on the GarmentClassifier',
+    ids: [
+      'gd-garment',
+      'sgd-garment',
+      'sgdwm-garment',
+      'nagd-garment',
+      'sgdwmld-garment',
+      'adagrad-garment',
+      'rmsprop-garment',
+      'adam-garment',
+      'adam-swa-garment',
+    ],
+    question: 'What are the differences of the convergence behaviors?',
+  },
 ];
 
 const SMOOTH = 25;
 
-interface Figure { kind: string; title: string; svg: string; description: string; notes: string[] }
+interface Figure {
+  kind: string;
+  title: string;
+  svg: string;
+  description: string;
+  notes: string[];
+}
 
 function figure(plot: Plot): Figure {
-  return { kind: plot.kind, title: plot.title, svg: plotToSvg(plot, { title: false }), description: plot.description, notes: plot.notes };
+  return {
+    kind: plot.kind,
+    title: plot.title,
+    svg: plotToSvg(plot, { title: false }),
+    description: plot.description,
+    notes: plot.notes,
+  };
 }
 
 /** The moving mean over `window` steps (the first ones over as many as there are), nulls skipped. */
@@ -51,7 +98,9 @@ function movingMean(values: ReadonlyArray<number | null>, window: number): Array
 }
 
 function runLabel(run: RunRecord): string {
-  const hp = Object.entries(run.optimizer.hyperparameters).map(([k, v]) => `${k} ${v}`).join(', ');
+  const hp = Object.entries(run.optimizer.hyperparameters)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   return `${run.optimizer.name}${run.swa ? ' + SWA' : ''} (${hp}; ${run.loader === 'full-batch' ? 'full batch' : run.loader === 'train-split' ? `batch ${run.batchSize ?? ''}` : 'batches of 64'})`;
 }
 
@@ -59,7 +108,12 @@ function lossPlot(run: RunRecord): Plot {
   const series: LossSeries[] = [{ label: 'training loss per step', values: run.losses, role: 'training' }];
   if (run.valLosses && run.valLosses.length > 0) {
     const every = run.losses.length / run.valLosses.length;
-    series.push({ label: 'validation loss (end of epoch)', values: run.valLosses, role: 'validation', steps: run.valLosses.map((_, i) => Math.max(1, Math.round((i + 1) * every))) });
+    series.push({
+      label: 'validation loss (end of epoch)',
+      values: run.valLosses,
+      role: 'validation',
+      steps: run.valLosses.map((_, i) => Math.max(1, Math.round((i + 1) * every))),
+    });
   }
   return lossCurvesPlot({ title: 'Loss per step', series, width: 560, height: 300 });
 }
@@ -76,7 +130,9 @@ function comparisonPlot(title: string, runs: readonly RunRecord[]): Plot {
     };
   });
   const plot = lossCurvesPlot({ title, series, width: 760, height: 340, xLabel: 'epoch', xStart: 0 });
-  plot.notes.push(`Batched runs are drawn as the moving mean of ${SMOOTH} steps; full-batch runs take one step per epoch.`);
+  plot.notes.push(
+    `Batched runs are drawn as the moving mean of ${SMOOTH} steps; full-batch runs take one step per epoch.`,
+  );
   return plot;
 }
 
@@ -85,24 +141,63 @@ function cellView(cell: CellRecord, run: RunRecord | undefined) {
   if (run === undefined) return base;
   const last = [...run.losses].reverse().find((v) => v !== null);
   const facts: Array<{ label: string; value: string }> = [
-    { label: 'Run', value: `${run.net}, ${runLabel(run)}, ${run.epochs} epoch${run.epochs === 1 ? '' : 's'}, seed ${run.seed}` },
+    {
+      label: 'Run',
+      value: `${run.net}, ${runLabel(run)}, ${run.epochs} epoch${run.epochs === 1 ? '' : 's'}, seed ${run.seed}`,
+    },
     { label: 'Last batch loss', value: formatNumber(last) },
     { label: 'Time', value: `${run.seconds.toFixed(1)} s` },
   ];
-  if (run.landscape) facts.push({ label: 'Loss samples (the sampled states)', value: run.landscape.stateLosses.map((v) => formatNumber(v, 3)).join(', ') });
+  if (run.landscape)
+    facts.push({
+      label: 'Loss samples (the sampled states)',
+      value: run.landscape.stateLosses.map((v) => formatNumber(v, 3)).join(', '),
+    });
   if (run.swa) {
-    facts.push({ label: 'Averaged model (SWA)', value: run.swa.nAveraged === 0 ? 'never updated' : `mean loss over the subset ${formatNumber(run.swa.loss)} after ${run.swa.nAveraged} updates (epochs after ${run.swa.start})` });
-    if (run.swa.netLoss !== undefined) facts.push({ label: 'The last weights', value: `mean loss over the subset ${formatNumber(run.swa.netLoss)}` });
+    facts.push({
+      label: 'Averaged model (SWA)',
+      value:
+        run.swa.nAveraged === 0
+          ? 'never updated'
+          : `mean loss over the subset ${formatNumber(run.swa.loss)} after ${run.swa.nAveraged} updates (epochs after ${run.swa.start})`,
+    });
+    if (run.swa.netLoss !== undefined)
+      facts.push({
+        label: 'The last weights',
+        value: `mean loss over the subset ${formatNumber(run.swa.netLoss)}`,
+      });
   }
   if (run.test) {
     facts.push({ label: 'Validation loss', value: formatNumber(run.valLosses?.at(-1)) });
     facts.push({ label: 'Test accuracy', value: `${(run.test.accuracy * 100).toFixed(2)} %` });
-    if (run.claimed) facts.push({ label: 'Claimed in tuning.json', value: `validation loss ${run.claimed.valLoss}, test accuracy ${(run.claimed.testAccuracy * 100).toFixed(2)} %` });
+    if (run.claimed)
+      facts.push({
+        label: 'Claimed in tuning.json',
+        value: `validation loss ${run.claimed.valLoss}, test accuracy ${(run.claimed.testAccuracy * 100).toFixed(2)} %`,
+      });
   }
   const figures = [figure(lossPlot(run))];
   if (run.landscape) {
-    figures.push(figure(landscapeContourPlot({ title: 'Landscape (contour) and trajectory', landscape: run.landscape, width: 520, height: 440 })));
-    figures.push(figure(landscapeSurfacePlot({ title: 'Landscape (surface)', landscape: run.landscape, width: 520, height: 420 })));
+    figures.push(
+      figure(
+        landscapeContourPlot({
+          title: 'Landscape (contour) and trajectory',
+          landscape: run.landscape,
+          width: 520,
+          height: 440,
+        }),
+      ),
+    );
+    figures.push(
+      figure(
+        landscapeSurfacePlot({
+          title: 'Landscape (surface)',
+          landscape: run.landscape,
+          width: 520,
+          height: 420,
+        }),
+      ),
+    );
   }
   return { ...base, facts, figures };
 }
@@ -110,14 +205,30 @@ function cellView(cell: CellRecord, run: RunRecord | undefined) {
 /** The notebook page of an experiments record, as a self-contained HTML document. */
 export function renderExperimentsPage({ record, examples }: ExperimentsPageInput): string {
   const runs = new Map(record.runs.map((r) => [r.id, r]));
-  const cells: CellRecord[] = record.cells ?? record.runs.map((r) => ({ id: r.id, section: r.title, title: r.title, text: '', status: 'ran' as const }));
+  const cells: CellRecord[] =
+    record.cells ??
+    record.runs.map((r) => ({
+      id: r.id,
+      section: r.title,
+      title: r.title,
+      text: '',
+      status: 'ran' as const,
+    }));
   const views = cells.map((c) => cellView(c, runs.get(c.id)));
   const comparisons = COMPARISONS.map((c) => {
     const ran = c.ids.flatMap((id) => (runs.has(id) ? [runs.get(id)!] : []));
     const missing = c.ids.filter((id) => !runs.has(id) && cells.some((cell) => cell.id === id));
-    return { ...c, missing: missing.join(', '), ...(ran.length >= 2 ? { figure: figure(comparisonPlot(c.title, ran)) } : {}) };
+    return {
+      ...c,
+      missing: missing.join(', '),
+      ...(ran.length >= 2 ? { figure: figure(comparisonPlot(c.title, ran)) } : {}),
+    };
   }).filter((c) => c.figure !== undefined || c.missing !== '');
-  const parts = record.parts ? Object.entries(record.parts).filter(([, p]) => p.whose === 'course').map(([name, p]) => ({ name, note: p.note ?? '' })) : [];
+  const parts = record.parts
+    ? Object.entries(record.parts)
+        .filter(([, p]) => p.whose === 'course')
+        .map(([name, p]) => ({ name, note: p.note ?? '' }))
+    : [];
   const name = record.submission ? basename(record.submission) : 'the reference';
   const view = {
     title: `Experiments — ${name}${record.quick ? ' (quick)' : ''}`,
@@ -135,10 +246,19 @@ export function renderExperimentsPage({ record, examples }: ExperimentsPageInput
       { label: 'Submission', value: record.submission ?? '—' },
       { label: 'Command', value: record.command },
       { label: 'Started', value: record.startedAt },
-      { label: 'Backend', value: `${record.backend.name} (${record.backend.package} ${record.backend.version})` },
+      {
+        label: 'Backend',
+        value: `${record.backend.name} (${record.backend.package} ${record.backend.version})`,
+      },
       { label: 'Data', value: `${record.data.source}, ${record.data.samples} images` },
     ],
-    ...(examples ? { examples: figure(examplesPlot(examples, { count: 32, columns: 8, title: 'The first 32 digits of the data set' })) } : {}),
+    ...(examples
+      ? {
+          examples: figure(
+            examplesPlot(examples, { count: 32, columns: 8, title: 'The first 32 digits of the data set' }),
+          ),
+        }
+      : {}),
     cells: views.filter((c) => c.id !== 'tuning'),
     tuning: views.filter((c) => c.id === 'tuning'),
     comparisons,

@@ -34,7 +34,9 @@ export interface ClassReportOptions {
 
 /** The loss curves of a graded reference's training tests, for `reference.trainingLosses`. */
 export function trainingLossesOf(result: SubmissionResult): Record<string, Array<number | null>> {
-  return Object.fromEntries(result.tests.flatMap((t) => (t.diagnostics?.losses ? [[t.id, t.diagnostics.losses]] : [])));
+  return Object.fromEntries(
+    result.tests.flatMap((t) => (t.diagnostics?.losses ? [[t.id, t.diagnostics.losses]] : [])),
+  );
 }
 
 const ORDER: Record<TestResult['status'], number> = { error: 0, failed: 1, passed: 2 };
@@ -45,7 +47,8 @@ const WITHHELD: Record<Exclude<TestResult['visibility'], 'visible'>, string> = {
 };
 
 const anchorOf = (prefix: string, id: string): string => `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-const duration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+const duration = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const isShown = (t: TestResult): boolean => t.visibility === 'visible';
 const isTraining = (t: TestResult): boolean => t.diagnostics?.losses !== undefined;
 
@@ -60,7 +63,15 @@ function finish(plot: Plot): Plot {
     xAxis: { ...plot.xAxis, ticks: plot.xAxis.ticks.map((t) => ({ ...t, at: r(t.at) })) },
     yAxis: { ...plot.yAxis, ticks: plot.yAxis.ticks.map((t) => ({ ...t, at: r(t.at) })) },
     bars: plot.bars.map((b) => ({ ...b, x: r(b.x), y: r(b.y), width: r(b.width), height: r(b.height) })),
-    rules: plot.rules.map((l) => ({ ...l, x1: r(l.x1), x2: r(l.x2), y1: r(l.y1), y2: r(l.y2), labelX: r(l.labelX), labelY: r(l.labelY) })),
+    rules: plot.rules.map((l) => ({
+      ...l,
+      x1: r(l.x1),
+      x2: r(l.x2),
+      y1: r(l.y1),
+      y2: r(l.y2),
+      labelX: r(l.labelX),
+      labelY: r(l.labelY),
+    })),
     points: plot.points.map((p) => ({ ...p, cx: r(p.cx), cy: r(p.cy) })),
     texts: plot.texts.map((t) => ({ ...t, x: r(t.x), y: r(t.y) })),
   };
@@ -68,8 +79,11 @@ function finish(plot: Plot): Plot {
 
 function diagnosticRows(d: Diagnostics): Array<{ label: string; value: string; code?: boolean }> {
   const rows: Array<{ label: string; value: string; code?: boolean }> = [];
-  const add = (label: string, value: string | undefined, code = false): void => { if (value !== undefined) rows.push({ label, value, ...(code ? { code } : {}) }); };
-  const n = (v: number | null | undefined): string | undefined => (v === undefined ? undefined : formatNumber(v, 7));
+  const add = (label: string, value: string | undefined, code = false): void => {
+    if (value !== undefined) rows.push({ label, value, ...(code ? { code } : {}) });
+  };
+  const n = (v: number | null | undefined): string | undefined =>
+    v === undefined ? undefined : formatNumber(v, 7);
   add('Case', d.case, true);
   add('First diverging step', d.step?.toString());
   add('Parameter', d.param, true);
@@ -85,7 +99,10 @@ function diagnosticRows(d: Diagnostics): Array<{ label: string; value: string; c
   return rows;
 }
 
-function referenceLosses(input: SubmissionReportInput, test: TestResult): ReadonlyArray<number | null> | undefined {
+function referenceLosses(
+  input: SubmissionReportInput,
+  test: TestResult,
+): ReadonlyArray<number | null> | undefined {
   return input.reference?.trainingLosses?.[test.id] ?? test.diagnostics?.referenceLosses;
 }
 
@@ -93,11 +110,24 @@ function trainingView(input: SubmissionReportInput, test: TestResult) {
   const d = test.diagnostics!;
   const series: LossSeries[] = [{ label: 'your run', values: d.losses ?? [], role: 'student' }];
   const ref = referenceLosses(input, test);
-  if (ref !== undefined && ref.length > 0) series.push({ label: 'reference', values: ref, role: 'reference' });
+  if (ref !== undefined && ref.length > 0)
+    series.push({ label: 'reference', values: ref, role: 'reference' });
   return {
-    id: test.id, anchor: anchorOf('training', test.id), status: test.status,
-    measured: formatNumber(d.measured, 5), threshold: d.threshold === undefined ? '—' : formatNumber(d.threshold, 5), seed: d.seed,
-    plot: finish(lossCurvesPlot({ title: test.name, series, width: 480, height: 280, ...(d.threshold !== undefined ? { threshold: d.threshold } : {}) })),
+    id: test.id,
+    anchor: anchorOf('training', test.id),
+    status: test.status,
+    measured: formatNumber(d.measured, 5),
+    threshold: d.threshold === undefined ? '—' : formatNumber(d.threshold, 5),
+    seed: d.seed,
+    plot: finish(
+      lossCurvesPlot({
+        title: test.name,
+        series,
+        width: 480,
+        height: 280,
+        ...(d.threshold !== undefined ? { threshold: d.threshold } : {}),
+      }),
+    ),
   };
 }
 
@@ -105,11 +135,26 @@ function failureView(test: TestResult) {
   const d = test.diagnostics;
   const curve = d?.errorCurve;
   return {
-    id: test.id, name: test.name, anchor: anchorOf('test', test.id), status: test.status, message: test.message,
-    points: test.points, maxPoints: test.maxPoints,
+    id: test.id,
+    name: test.name,
+    anchor: anchorOf('test', test.id),
+    status: test.status,
+    message: test.message,
+    points: test.points,
+    maxPoints: test.maxPoints,
     ...(test.mistake ? { mistake: test.mistake } : {}),
     diagnostics: d ? diagnosticRows(d) : [],
-    ...(curve && curve.length > 0 ? { errorPlot: finish(errorCurvePlot({ title: `Error per step${d?.case ? ` (case ${d.case})` : ''}`, errors: curve, ...(d?.step !== undefined ? { firstStep: d.step } : {}) })) } : {}),
+    ...(curve && curve.length > 0
+      ? {
+          errorPlot: finish(
+            errorCurvePlot({
+              title: `Error per step${d?.case ? ` (case ${d.case})` : ''}`,
+              errors: curve,
+              ...(d?.step !== undefined ? { firstStep: d.step } : {}),
+            }),
+          ),
+        }
+      : {}),
     ...(isTraining(test) ? { trainingAnchor: anchorOf('training', test.id) } : {}),
   };
 }
@@ -120,11 +165,19 @@ function experimentsView(record: ExperimentsRecord, max: number | undefined) {
     const series: LossSeries[] = [{ label: 'training loss', values: run.losses, role: 'training' }];
     if (run.valLosses && run.valLosses.length > 0) {
       const every = run.losses.length / run.valLosses.length;
-      series.push({ label: 'validation loss', values: run.valLosses, role: 'validation', steps: run.valLosses.map((_, i) => Math.round((i + 1) * every)) });
+      series.push({
+        label: 'validation loss',
+        values: run.valLosses,
+        role: 'validation',
+        steps: run.valLosses.map((_, i) => Math.round((i + 1) * every)),
+      });
     }
     return {
-      id: run.id, title: run.title,
-      landscapePlot: finish(landscapeContourPlot({ title: 'Landscape and trajectory', landscape: run.landscape! })),
+      id: run.id,
+      title: run.title,
+      landscapePlot: finish(
+        landscapeContourPlot({ title: 'Landscape and trajectory', landscape: run.landscape! }),
+      ),
       lossPlot: finish(lossCurvesPlot({ title: 'Loss per step', series, width: 520, height: 260 })),
     };
   });
@@ -137,35 +190,64 @@ function experimentsView(record: ExperimentsRecord, max: number | undefined) {
 /** The feedback page of one submission, as a self-contained HTML document. */
 export function renderSubmissionReport(input: SubmissionReportInput): string {
   const { result } = input;
-  const tests = result.tests.map((t, i) => ({ t, i })).sort((a, b) => ORDER[a.t.status] - ORDER[b.t.status] || a.i - b.i).map(({ t }) => t);
+  const tests = result.tests
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => ORDER[a.t.status] - ORDER[b.t.status] || a.i - b.i)
+    .map(({ t }) => t);
   const shown = tests.filter(isShown);
   const failures = shown.filter((t) => t.status !== 'passed').map(failureView);
   const training = shown.filter(isTraining).map((t) => trainingView(input, t));
   const rows = tests.map((t) => ({
-    id: t.id, name: t.name, points: t.points, maxPoints: t.maxPoints, status: t.status, shown: isShown(t),
+    id: t.id,
+    name: t.name,
+    points: t.points,
+    maxPoints: t.maxPoints,
+    status: t.status,
+    shown: isShown(t),
     visibilityNote: t.visibility === 'visible' ? '' : WITHHELD[t.visibility],
     duration: duration(t.durationMs),
-    detailsAnchor: isShown(t) ? (t.status !== 'passed' ? anchorOf('test', t.id) : isTraining(t) ? anchorOf('training', t.id) : undefined) : undefined,
+    detailsAnchor: isShown(t)
+      ? t.status !== 'passed'
+        ? anchorOf('test', t.id)
+        : isTraining(t)
+          ? anchorOf('training', t.id)
+          : undefined
+      : undefined,
   }));
   const view = {
     title: `Feedback: ${result.submission.id} — ${result.score}/${result.maxScore}`,
     bodyClass: 'submission-report',
     submission: { id: result.submission.id },
-    score: { points: result.score, max: result.maxScore, percent: result.maxScore > 0 ? Math.round((result.score / result.maxScore) * 100) : 0 },
+    score: {
+      points: result.score,
+      max: result.maxScore,
+      percent: result.maxScore > 0 ? Math.round((result.score / result.maxScore) * 100) : 0,
+    },
     summary: {
       passed: shown.filter((t) => t.status === 'passed').length,
       failed: shown.filter((t) => t.status === 'failed').length,
       errors: result.graderErrors,
       withheld: tests.length - shown.length,
     },
-    rows, failures, training,
+    rows,
+    failures,
+    training,
     hasReferenceLosses: training.some((t) => t.plot.series.length > 1),
     ...(input.experiments ? { experiments: experimentsView(input.experiments, input.maxLandscapes) } : {}),
     meta: [
       { label: 'Total grading time', value: duration(result.timings.totalMs) },
-      { label: 'Backend of your code', value: `${result.backend.name} (${result.backend.package} ${result.backend.version})` },
-      { label: 'Hidden fixtures', value: result.hiddenFixtures ? 'included' : 'not included (public fixtures only)' },
-      { label: 'Seeds', value: `training ${result.seeds.training}; fixtures ${result.seeds.fixtures.join(', ')}` },
+      {
+        label: 'Backend of your code',
+        value: `${result.backend.name} (${result.backend.package} ${result.backend.version})`,
+      },
+      {
+        label: 'Hidden fixtures',
+        value: result.hiddenFixtures ? 'included' : 'not included (public fixtures only)',
+      },
+      {
+        label: 'Seeds',
+        value: `training ${result.seeds.training}; fixtures ${result.seeds.fixtures.join(', ')}`,
+      },
       ...Object.entries(result.versions).map(([k, v]) => ({ label: k, value: v })),
     ],
   };
@@ -173,28 +255,44 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
 }
 
 /** The class overview: score histogram, pass rate per test, common mistakes, slowest, grader errors. */
-export function renderClassReport(results: readonly SubmissionResult[], options: ClassReportOptions = {}): string {
+export function renderClassReport(
+  results: readonly SubmissionResult[],
+  options: ClassReportOptions = {},
+): string {
   const cohort = cohortOf(results);
   const href = options.reportHref ?? ((id: string) => `${encodeURIComponent(id)}/report.html`);
   const maxLinks = options.maxLinksPerMistake ?? 30;
   const view = {
     title: `Class report — ${cohort.submissions} submissions`,
     bodyClass: 'class-report',
-    stats: { submissions: cohort.submissions, mean: cohort.meanScore, median: cohort.medianScore, max: cohort.maxScore },
+    stats: {
+      submissions: cohort.submissions,
+      mean: cohort.meanScore,
+      median: cohort.medianScore,
+      max: cohort.maxScore,
+    },
     histogram: finish(scoreHistogramPlot({ title: 'Score distribution', bins: cohort.histogram })),
     passRate: finish(passRatePlot({ title: 'Pass rate per test', tests: cohort.tests })),
     tests: cohort.tests.map((t) => ({ ...t, percent: Math.round(t.passRate * 100) })),
     mistakes: cohort.mistakes.map((m) => ({
-      id: m.id, hint: m.hint, count: m.count,
+      id: m.id,
+      hint: m.hint,
+      count: m.count,
       submissions: m.submissions.slice(0, maxLinks).map((id) => ({ id, href: href(id) })),
       more: Math.max(0, m.submissions.length - maxLinks),
     })),
     slowest: cohort.slowest.map((s) => ({ ...s, href: href(s.id) })),
     graderErrors: cohort.graderErrors.map((g) => ({ ...g, href: href(g.id) })),
-    submissions: [...results].sort((a, b) => a.submission.id.localeCompare(b.submission.id)).map((r) => ({
-      id: r.submission.id, href: href(r.submission.id), score: r.score, maxScore: r.maxScore,
-      failed: r.tests.filter((t) => t.status === 'failed').length, errors: r.graderErrors,
-    })),
+    submissions: [...results]
+      .sort((a, b) => a.submission.id.localeCompare(b.submission.id))
+      .map((r) => ({
+        id: r.submission.id,
+        href: href(r.submission.id),
+        score: r.score,
+        maxScore: r.maxScore,
+        failed: r.tests.filter((t) => t.status === 'failed').length,
+        errors: r.graderErrors,
+      })),
   };
   return renderTemplate('class-report', view);
 }

@@ -15,7 +15,10 @@ const TEMPLATES = join(here, 'templates');
 
 export type ReportTemplate = 'submission-report' | 'class-report' | 'experiments';
 
-interface Engine { templates: Map<ReportTemplate, Handlebars.TemplateDelegate>; css: string }
+interface Engine {
+  templates: Map<ReportTemplate, Handlebars.TemplateDelegate>;
+  css: string;
+}
 let engine: Engine | undefined;
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
@@ -33,7 +36,13 @@ function createEngine(): Engine {
   }
   const templates = new Map<ReportTemplate, Handlebars.TemplateDelegate>();
   for (const name of ['submission-report', 'class-report', 'experiments'] as const) {
-    templates.set(name, hb.compile(readFileSync(join(TEMPLATES, `${name}.hbs`), 'utf8'), { strict: false, preventIndent: true }));
+    templates.set(
+      name,
+      hb.compile(readFileSync(join(TEMPLATES, `${name}.hbs`), 'utf8'), {
+        strict: false,
+        preventIndent: true,
+      }),
+    );
   }
   return { templates, css: readFileSync(join(here, 'styles.css'), 'utf8') };
 }

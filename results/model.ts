@@ -13,35 +13,47 @@ import type { Manifest } from '../graders/manifest-schema.js';
 import { Visibility } from '../graders/manifest-schema.js';
 import { Diagnostics, Mistake, type Verdict } from '../graders/verdict.js';
 
-export const TestResult = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  points: Type.Number({ minimum: 0 }),
-  maxPoints: Type.Number({ minimum: 0 }),
-  status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('error')]),
-  visibility: Visibility,
-  message: Type.String(),
-  mistake: Type.Optional(Mistake),
-  diagnostics: Type.Optional(Diagnostics),
-  durationMs: Type.Number({ minimum: 0 }),
-}, { additionalProperties: false });
+export const TestResult = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    points: Type.Number({ minimum: 0 }),
+    maxPoints: Type.Number({ minimum: 0 }),
+    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('error')]),
+    visibility: Visibility,
+    message: Type.String(),
+    mistake: Type.Optional(Mistake),
+    diagnostics: Type.Optional(Diagnostics),
+    durationMs: Type.Number({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
 
-export const SubmissionResult = Type.Object({
-  schemaVersion: Type.Literal(1),
-  submission: Type.Object({ id: Type.String(), path: Type.String() }, { additionalProperties: false }),
-  score: Type.Number({ minimum: 0 }),
-  maxScore: Type.Number({ minimum: 0 }),
-  /** Tests that a harness fault kept from being graded (scored 0): never silent. */
-  graderErrors: Type.Integer({ minimum: 0 }),
-  backend: Type.Object({ name: Type.String(), package: Type.String(), version: Type.String() }, { additionalProperties: false }),
-  versions: Type.Record(Type.String(), Type.String()),
-  seeds: Type.Object({ training: Type.Integer(), fixtures: Type.Array(Type.Integer()) }, { additionalProperties: false }),
-  hiddenFixtures: Type.Boolean(),
-  timings: Type.Object({ totalMs: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
-  /** What the batch compares to skip a submission whose results are current. */
-  cacheKey: Type.Optional(Type.String()),
-  tests: Type.Array(TestResult),
-}, { additionalProperties: false });
+export const SubmissionResult = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    submission: Type.Object({ id: Type.String(), path: Type.String() }, { additionalProperties: false }),
+    score: Type.Number({ minimum: 0 }),
+    maxScore: Type.Number({ minimum: 0 }),
+    /** Tests that a harness fault kept from being graded (scored 0): never silent. */
+    graderErrors: Type.Integer({ minimum: 0 }),
+    backend: Type.Object(
+      { name: Type.String(), package: Type.String(), version: Type.String() },
+      { additionalProperties: false },
+    ),
+    versions: Type.Record(Type.String(), Type.String()),
+    seeds: Type.Object(
+      { training: Type.Integer(), fixtures: Type.Array(Type.Integer()) },
+      { additionalProperties: false },
+    ),
+    hiddenFixtures: Type.Boolean(),
+    timings: Type.Object({ totalMs: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+    /** What the batch compares to skip a submission whose results are current. */
+    cacheKey: Type.Optional(Type.String()),
+    tests: Type.Array(TestResult),
+  },
+  { additionalProperties: false },
+);
 
 export type TestResult = Static<typeof TestResult>;
 export type SubmissionResult = Static<typeof SubmissionResult>;
@@ -61,32 +73,60 @@ function neutralDiagnostics(d: Diagnostics): Diagnostics {
   };
 }
 
-export type ResultContext = Omit<SubmissionResult, 'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests'>;
+export type ResultContext = Omit<
+  SubmissionResult,
+  'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests'
+>;
 
 /** Joins verdicts with the manifest's names, points and visibility. A manifest test without a verdict is a grader error. */
-export function buildResult(verdicts: readonly Verdict[], manifest: Manifest, context: ResultContext): SubmissionResult {
+export function buildResult(
+  verdicts: readonly Verdict[],
+  manifest: Manifest,
+  context: ResultContext,
+): SubmissionResult {
   const byId = new Map(verdicts.map((v) => [v.id, v]));
   const tests: TestResult[] = manifest.tests
     .filter((t) => t.requires !== 'hidden-fixtures' || context.hiddenFixtures)
     .map((t) => {
-      const v = byId.get(t.id) ?? { id: t.id, status: 'error' as const, message: 'grader error: this test produced no verdict', durationMs: 0 };
+      const v = byId.get(t.id) ?? {
+        id: t.id,
+        status: 'error' as const,
+        message: 'grader error: this test produced no verdict',
+        durationMs: 0,
+      };
       return {
-        id: t.id, name: t.name, points: pointsOf(v, t.points), maxPoints: t.points, status: v.status, visibility: t.visibility,
+        id: t.id,
+        name: t.name,
+        points: pointsOf(v, t.points),
+        maxPoints: t.points,
+        status: v.status,
+        visibility: t.visibility,
         message: neutralise(v.message),
-        ...(v.mistake ? { mistake: { id: neutralise(v.mistake.id, 200), hint: neutralise(v.mistake.hint) } } : {}),
-        ...(v.diagnostics ? { diagnostics: neutralDiagnostics(v.diagnostics) } : {}), durationMs: v.durationMs,
+        ...(v.mistake
+          ? { mistake: { id: neutralise(v.mistake.id, 200), hint: neutralise(v.mistake.hint) } }
+          : {}),
+        ...(v.diagnostics ? { diagnostics: neutralDiagnostics(v.diagnostics) } : {}),
+        durationMs: v.durationMs,
       };
     });
   const unknown = verdicts.filter((v) => !manifest.tests.some((t) => t.id === v.id));
-  if (unknown.length > 0) throw new Error(`verdicts for tests the manifest does not list: ${unknown.map((v) => v.id).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`verdicts for tests the manifest does not list: ${unknown.map((v) => v.id).join(', ')}`);
   const round = (x: number): number => Math.round(x * 100) / 100;
-  return validateOrThrow(SubmissionResult, {
-    schemaVersion: 1,
-    ...context,
-    submission: { id: neutralise(context.submission.id, 200), path: neutralise(context.submission.path, 1000) },
-    score: round(tests.reduce((s, t) => s + t.points, 0)),
-    maxScore: round(tests.reduce((s, t) => s + t.maxPoints, 0)),
-    graderErrors: tests.filter((t) => t.status === 'error').length,
-    tests,
-  }, `the results of ${context.submission.id}`);
+  return validateOrThrow(
+    SubmissionResult,
+    {
+      schemaVersion: 1,
+      ...context,
+      submission: {
+        id: neutralise(context.submission.id, 200),
+        path: neutralise(context.submission.path, 1000),
+      },
+      score: round(tests.reduce((s, t) => s + t.points, 0)),
+      maxScore: round(tests.reduce((s, t) => s + t.maxPoints, 0)),
+      graderErrors: tests.filter((t) => t.status === 'error').length,
+      tests,
+    },
+    `the results of ${context.submission.id}`,
+  );
 }

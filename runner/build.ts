@@ -13,7 +13,13 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Packages a submission may import; they stay external and load from node_modules at run time. */
-export const ALLOWED_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'];
+export const ALLOWED_PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-backend-cpu',
+];
 
 export class BuildRefused extends Error {
   constructor(message: string) {
@@ -25,13 +31,25 @@ export class BuildRefused extends Error {
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
 function resolveFile(base: string): string | undefined {
-  const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, `${base}.js`, join(base, 'index.ts'), join(base, 'index.js')];
+  const candidates = [
+    base,
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.mjs$/, '.mts'),
+    `${base}.ts`,
+    `${base}.js`,
+    join(base, 'index.ts'),
+    join(base, 'index.js'),
+  ];
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
 function confine(submissionDir: string): Plugin {
   const root = realpathSync(submissionDir);
-  const harness = [join(PROJECT_ROOT, 'course'), join(PROJECT_ROOT, 'contract'), join(PROJECT_ROOT, 'runner')];
+  const harness = [
+    join(PROJECT_ROOT, 'course'),
+    join(PROJECT_ROOT, 'contract'),
+    join(PROJECT_ROOT, 'runner'),
+  ];
   return {
     name: 'optnn-confine',
     setup(b) {
@@ -39,35 +57,51 @@ function confine(submissionDir: string): Plugin {
         if (args.kind === 'entry-point') return undefined;
         if (args.path === 'optnn-submission') {
           const entry = resolveFile(join(root, 'index.ts'));
-          if (entry === undefined) throw new BuildRefused(`the submission has no index.ts (looked in ${root})`);
+          if (entry === undefined)
+            throw new BuildRefused(`the submission has no index.ts (looked in ${root})`);
           return { path: realpathSync(entry) };
         }
         const fromSubmission = within(realpathSync(args.importer), root);
         const spec = args.path;
         if (spec.startsWith('node:')) return { path: spec, external: true };
-        if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`))) return { path: spec, external: true };
+        if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`)))
+          return { path: spec, external: true };
         const course = /^#(course|contract)\/(.+)$/.exec(spec);
         if (course) {
           const base = join(PROJECT_ROOT, course[1]!);
           const file = resolveFile(join(base, course[2]!));
-          if (file === undefined) throw new BuildRefused(`${relative(root, args.importer)} imports ${spec}, which the course does not provide`);
+          if (file === undefined)
+            throw new BuildRefused(
+              `${relative(root, args.importer)} imports ${spec}, which the course does not provide`,
+            );
           const real = realpathSync(file);
-          if (!within(real, realpathSync(base))) throw new BuildRefused(`${relative(root, args.importer)} tried to import ${spec}, a file outside the course helpers (${real})`);
+          if (!within(real, realpathSync(base)))
+            throw new BuildRefused(
+              `${relative(root, args.importer)} tried to import ${spec}, a file outside the course helpers (${real})`,
+            );
           return { path: real };
         }
         if (!spec.startsWith('.') && !isAbsolute(spec)) {
-          if (fromSubmission) throw new BuildRefused(`${relative(root, args.importer)} imports the package '${spec}', which is not allowed (allowed: ${ALLOWED_PACKAGES.join(', ')}, and node: built-ins)`);
+          if (fromSubmission)
+            throw new BuildRefused(
+              `${relative(root, args.importer)} imports the package '${spec}', which is not allowed (allowed: ${ALLOWED_PACKAGES.join(', ')}, and node: built-ins)`,
+            );
           // The harness's own packages load from node_modules at run time.
           return { path: spec, external: true };
         }
         const file = resolveFile(resolve(dirname(args.importer), spec));
         if (file === undefined) {
-          if (fromSubmission) throw new BuildRefused(`${relative(root, args.importer)} imports ${spec}, which does not exist in the submission`);
+          if (fromSubmission)
+            throw new BuildRefused(
+              `${relative(root, args.importer)} imports ${spec}, which does not exist in the submission`,
+            );
           return undefined;
         }
         const real = realpathSync(file);
         if (fromSubmission && !within(real, root)) {
-          throw new BuildRefused(`${relative(root, args.importer)} tried to import ${spec}, a file outside the submission (${real})`);
+          throw new BuildRefused(
+            `${relative(root, args.importer)} tried to import ${spec}, a file outside the submission (${real})`,
+          );
         }
         if (!fromSubmission && !harness.some((h) => within(real, h))) {
           throw new BuildRefused(`the harness imported ${real}, outside course/, contract/ and runner/`);
@@ -92,8 +126,15 @@ export interface BuildResult {
 function bundleOptions(submissionDir: string, outDir: string): BuildOptions {
   return {
     entryPoints: { child: join(PROJECT_ROOT, 'runner', 'child.ts') },
-    bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20',
-    outdir: outDir, outExtension: { '.js': '.mjs' }, logLevel: 'silent', write: true,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'silent',
+    write: true,
     plugins: [confine(submissionDir)],
   };
 }
@@ -103,8 +144,14 @@ function bundleOptions(submissionDir: string, outDir: string): BuildOptions {
  * paths: what a cache key must cover. Throws as `buildSubmission` does when the build fails.
  */
 export async function buildInputs(submissionDir: string): Promise<string[]> {
-  const result = await build({ ...bundleOptions(submissionDir, join(PROJECT_ROOT, '.work', 'inputs')), write: false, metafile: true });
-  return Object.keys(result.metafile.inputs).map((p) => resolve(p)).sort();
+  const result = await build({
+    ...bundleOptions(submissionDir, join(PROJECT_ROOT, '.work', 'inputs')),
+    write: false,
+    metafile: true,
+  });
+  return Object.keys(result.metafile.inputs)
+    .map((p) => resolve(p))
+    .sort();
 }
 
 /** Bundles runner/child.ts with the submission into `outDir` (inside the project, so node_modules resolve). */
@@ -113,11 +160,20 @@ export async function buildSubmission(submissionDir: string, outDir: string): Pr
   try {
     await build(bundleOptions(submissionDir, outDir));
   } catch (error) {
-    const errors = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null; detail?: unknown }> }).errors;
+    const errors = (
+      error as {
+        errors?: Array<{ text: string; location?: { file: string; line: number } | null; detail?: unknown }>;
+      }
+    ).errors;
     if (errors && errors.length > 0) {
       const refused = errors.map((e) => e.detail).find((d): d is BuildRefused => d instanceof BuildRefused);
       if (refused) throw refused;
-      const lines = errors.slice(0, 5).map((e) => `${e.location ? `${relative(submissionDir, e.location.file)}:${e.location.line}: ` : ''}${e.text}`);
+      const lines = errors
+        .slice(0, 5)
+        .map(
+          (e) =>
+            `${e.location ? `${relative(submissionDir, e.location.file)}:${e.location.line}: ` : ''}${e.text}`,
+        );
       throw new BuildRefused(`the submission does not compile:\n  ${lines.join('\n  ')}`);
     }
     throw error;

@@ -7,18 +7,33 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Request } from './protocol.js';
 
-export type ToChild = { type: 'hello'; key: string } | { type: 'load' } | { type: 'request'; id: number; request: Request };
+export type ToChild =
+  { type: 'hello'; key: string } | { type: 'load' } | { type: 'request'; id: number; request: Request };
 
 const Message = Type.String({ maxLength: 10_000 });
 export const FromChild = Type.Union([
-  Type.Object({ type: Type.Literal('ready'), backend: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
-  Type.Object({
-    type: Type.Literal('loaded'),
-    exports: Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 20 }), { maxProperties: 1000 }),
-  }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('ready'), backend: Type.String({ maxLength: 100 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('loaded'),
+      exports: Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 20 }), {
+        maxProperties: 1000,
+      }),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('load-failed'), message: Message }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('response'), id: Type.Integer({ minimum: 1 }), result: Type.Unknown() }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('response'), id: Type.Integer({ minimum: 1 }), error: Message }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('response'), id: Type.Integer({ minimum: 1 }), result: Type.Unknown() },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('response'), id: Type.Integer({ minimum: 1 }), error: Message },
+    { additionalProperties: false },
+  ),
 ]);
 export type FromChild = Static<typeof FromChild>;
 

@@ -23,7 +23,9 @@ let channel: Socket;
 try {
   channel = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
 } catch {
-  console.error('runner/child: started without the grader\'s channel on fd 3; the grading process starts this file');
+  console.error(
+    "runner/child: started without the grader's channel on fd 3; the grading process starts this file",
+  );
   process.exit(70);
 }
 const write = channel.write.bind(channel);
@@ -35,12 +37,22 @@ const reply = (message: FromChild): void => {
   if (key !== undefined) write(frame(seal(key, message), stringify));
 };
 const safeDescribe = (thrown: unknown): string => {
-  try { return String(describeThrown(thrown)); } catch { return 'threw a value that cannot be described'; }
+  try {
+    return String(describeThrown(thrown));
+  } catch {
+    return 'threw a value that cannot be described';
+  }
 };
 
 // Heap introspection would expose the key: close it before student code loads (the module object is shared).
 for (const name of ['getHeapSnapshot', 'writeHeapSnapshot', 'setFlagsFromString'] as const) {
-  Object.defineProperty(v8, name, { value: () => { throw new Error(`v8.${name} is not available while grading`); }, writable: false, configurable: false });
+  Object.defineProperty(v8, name, {
+    value: () => {
+      throw new Error(`v8.${name} is not available while grading`);
+    },
+    writable: false,
+    configurable: false,
+  });
 }
 
 let submission: Submission | undefined;
@@ -63,7 +75,10 @@ async function handle(message: ToChild): Promise<void> {
       // The submission's own module: its top-level code runs here, after the channel is set up.
       submission = (await import('optnn-submission')) as unknown as Submission;
       const module = submission as unknown as Record<string, unknown>;
-      reply({ type: 'loaded', exports: Object.fromEntries(Object.keys(module).map((k) => [k, typeof module[k]])) });
+      reply({
+        type: 'loaded',
+        exports: Object.fromEntries(Object.keys(module).map((k) => [k, typeof module[k]])),
+      });
     } catch (thrown) {
       reply({ type: 'load-failed', message: safeDescribe(thrown).slice(0, 4000) });
     }
@@ -82,7 +97,11 @@ async function handle(message: ToChild): Promise<void> {
       tf.disposeVariables();
     } catch (thrown) {
       // Student code can patch what runs here (e.g. `dispose`): its failure is the submission's.
-      answer = { type: 'response', id: message.id, error: `cleaning up after the request: ${safeDescribe(thrown)}`.slice(0, 4000) };
+      answer = {
+        type: 'response',
+        id: message.id,
+        error: `cleaning up after the request: ${safeDescribe(thrown)}`.slice(0, 4000),
+      };
     }
     reply(answer);
   }
@@ -98,7 +117,11 @@ channel.on('data', (chunk: string) => {
     const line = buffered.slice(0, at);
     buffered = buffered.slice(at + 1);
     let message: ToChild;
-    try { message = JSON.parse(line) as ToChild; } catch { continue; }
+    try {
+      message = JSON.parse(line) as ToChild;
+    } catch {
+      continue;
+    }
     queue = queue.then(() => handle(message)).catch(() => undefined);
   }
 });

@@ -15,13 +15,27 @@ import { HarnessError } from '../course/errors.js';
 import { BuildRefused, buildSubmission, PROJECT_ROOT, type BuildResult } from './build.js';
 import { dispatch } from './dispatch.js';
 import { encode } from './encode.js';
-import { ChildStartFailed, DEFAULT_LIMITS, IsolatedChild, type IsolationLimits, type Prepared } from './isolated.js';
+import {
+  ChildStartFailed,
+  DEFAULT_LIMITS,
+  IsolatedChild,
+  type IsolationLimits,
+  type Prepared,
+} from './isolated.js';
 import type { SandboxCommand } from './sandbox.js';
 import { describeThrown } from './optimizer-case.js';
 import { decode, responseProblems, type Request } from './protocol.js';
-import { bubblewrap, childAccessProblem, childStaging, childrenIsolated, findBubblewrap, unprivileged } from './sandbox.js';
+import {
+  bubblewrap,
+  childAccessProblem,
+  childStaging,
+  childrenIsolated,
+  findBubblewrap,
+  unprivileged,
+} from './sandbox.js';
 
-export type ExecOutcome = { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string };
+export type ExecOutcome =
+  { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string };
 
 export interface Executor {
   /** Builds and loads the submission; a failure here is the submission's (it fails every test). */
@@ -33,12 +47,24 @@ export interface Executor {
 
 /** Time limits per request kind, ms of the child's CPU time (and WALL_FACTOR times that of wall clock). */
 export const REQUEST_TIMEOUTS: Record<Request['kind'], number> = {
-  case: 10_000, 'probe-optimizer': 20_000, nets: 20_000, data: 20_000, step: 10_000, loop: 30_000, training: 60_000, tuning: 120_000,
+  case: 10_000,
+  'probe-optimizer': 20_000,
+  nets: 20_000,
+  data: 20_000,
+  step: 10_000,
+  loop: 30_000,
+  training: 60_000,
+  tuning: 120_000,
 };
 
 function checked(kind: Request['kind'], raw: unknown): ExecOutcome {
   const problems = responseProblems(kind, raw);
-  if (problems.length > 0) return { ok: false, status: 'failed', message: `the submission's process returned a malformed answer: ${problems.slice(0, 3).join('; ')}` };
+  if (problems.length > 0)
+    return {
+      ok: false,
+      status: 'failed',
+      message: `the submission's process returned a malformed answer: ${problems.slice(0, 3).join('; ')}`,
+    };
   return { ok: true, result: decode(raw) };
 }
 
@@ -61,7 +87,10 @@ export class InProcessExecutor implements Executor {
   async run(request: Request): Promise<ExecOutcome> {
     if (this.module === undefined) throw new Error('InProcessExecutor.run before prepare');
     try {
-      return checked(request.kind, encode(await dispatch(this.module, () => (this.data ??= loadMnist().train), request)));
+      return checked(
+        request.kind,
+        encode(await dispatch(this.module, () => (this.data ??= loadMnist().train), request)),
+      );
     } catch (thrown) {
       return { ok: false, status: 'error', message: `grader error: ${describeThrown(thrown)}` };
     }
@@ -85,7 +114,9 @@ export function defaultSandbox(): SandboxCommand {
 }
 
 const live = new Set<IsolatedChild>();
-process.on('exit', () => { for (const child of live) child.close(); });
+process.on('exit', () => {
+  for (const child of live) child.close();
+});
 
 /** The group of requests a child serves when none is named. */
 export const DEFAULT_GROUP = 'visible';
@@ -101,7 +132,10 @@ export class IsolatedExecutor implements Executor {
   private current = '';
   private readonly sandbox: SandboxCommand;
 
-  constructor(private readonly dir: string, private readonly options: IsolatedOptions = {}) {
+  constructor(
+    private readonly dir: string,
+    private readonly options: IsolatedOptions = {},
+  ) {
     this.sandbox = options.sandbox ?? defaultSandbox();
   }
 
@@ -112,7 +146,10 @@ export class IsolatedExecutor implements Executor {
     // The budget is a deadline: at it, the child is killed, even in the middle of a request.
     this.deadline = setTimeout(() => {
       this.expired = `the submission's time budget of ${budget / 1000} s ran out`;
-      this.child?.close({ kind: 'budget', message: `${this.expired} (during ${this.current || 'its start'})` });
+      this.child?.close({
+        kind: 'budget',
+        message: `${this.expired} (during ${this.current || 'its start'})`,
+      });
     }, budget);
     this.deadline.unref();
     try {
@@ -133,14 +170,24 @@ export class IsolatedExecutor implements Executor {
   /** A fresh child for `group`; a child killed by a signal the grader did not send is started once more. */
   private async spawn(group: string, retried = false): Promise<Prepared> {
     if (this.build === undefined) throw new Error('IsolatedExecutor: spawn before build');
-    if (this.child) { this.child.close(); live.delete(this.child); }
+    if (this.child) {
+      this.child.close();
+      live.delete(this.child);
+    }
     this.childGroup = group;
     let child: IsolatedChild;
     try {
-      child = await IsolatedChild.start(this.build, this.options.backend ?? 'wasm', this.options.limits ?? DEFAULT_LIMITS, this.sandbox);
+      child = await IsolatedChild.start(
+        this.build,
+        this.options.backend ?? 'wasm',
+        this.options.limits ?? DEFAULT_LIMITS,
+        this.sandbox,
+      );
     } catch (error) {
-      if (error instanceof ChildStartFailed && error.failure?.kind === 'signal' && !retried) return this.spawn(group, true);
-      if (error instanceof ChildStartFailed && error.failure?.kind === 'budget') return this.refuse(error.failure.message);
+      if (error instanceof ChildStartFailed && error.failure?.kind === 'signal' && !retried)
+        return this.spawn(group, true);
+      if (error instanceof ChildStartFailed && error.failure?.kind === 'budget')
+        return this.refuse(error.failure.message);
       throw error;
     }
     live.add(child);
@@ -158,7 +205,8 @@ export class IsolatedExecutor implements Executor {
    */
   async run(request: Request, label: string, group: string = DEFAULT_GROUP): Promise<ExecOutcome> {
     if (this.refused !== undefined) return { ok: false, status: 'failed', message: this.refused };
-    if (this.expired !== undefined) return { ok: false, status: 'failed', message: `not run: ${this.expired}` };
+    if (this.expired !== undefined)
+      return { ok: false, status: 'failed', message: `not run: ${this.expired}` };
     this.current = label;
     const first = await this.attempt(request, label, group);
     if (first.kind !== 'signal') return first.outcome;
@@ -166,16 +214,34 @@ export class IsolatedExecutor implements Executor {
     const second = await this.attempt(request, label, group, true);
     if (second.kind !== 'signal') return second.outcome;
     if (childrenIsolated(this.sandbox)) {
-      return { ok: false, status: 'failed', message: `${second.message}, again on a retry in a fresh process (no other submission can signal it here, so the submission did)` };
+      return {
+        ok: false,
+        status: 'failed',
+        message: `${second.message}, again on a retry in a fresh process (no other submission can signal it here, so the submission did)`,
+      };
     }
-    return { ok: false, status: 'error', message: `grader error: ${second.message}, twice; children are not isolated from each other here, so another process may have sent it` };
+    return {
+      ok: false,
+      status: 'error',
+      message: `grader error: ${second.message}, twice; children are not isolated from each other here, so another process may have sent it`,
+    };
   }
 
-  private async attempt(request: Request, label: string, group: string, fresh = false): Promise<{ kind: string; message: string; outcome: ExecOutcome }> {
+  private async attempt(
+    request: Request,
+    label: string,
+    group: string,
+    fresh = false,
+  ): Promise<{ kind: string; message: string; outcome: ExecOutcome }> {
     if (fresh || this.child === undefined || !this.child.alive || this.childGroup !== group) {
       // An earlier test killed the process, or another group ran in it: a fresh one.
       const respawned = await this.spawn(group, fresh);
-      if (!respawned.ok) return { kind: 'load', message: respawned.message, outcome: { ok: false, status: 'failed', message: respawned.message } };
+      if (!respawned.ok)
+        return {
+          kind: 'load',
+          message: respawned.message,
+          outcome: { ok: false, status: 'failed', message: respawned.message },
+        };
     }
     const outcome = await this.child!.request(request, REQUEST_TIMEOUTS[request.kind], label);
     if (outcome.ok) return { kind: 'ok', message: '', outcome: checked(request.kind, outcome.result) };
@@ -187,7 +253,11 @@ export class IsolatedExecutor implements Executor {
       return { kind: 'error', message, outcome: { ok: false, status: 'failed', message } };
     }
     const failure = outcome.failure;
-    return { kind: failure.kind, message: failure.message, outcome: { ok: false, status: 'failed', message: failure.message } };
+    return {
+      kind: failure.kind,
+      message: failure.message,
+      outcome: { ok: false, status: 'failed', message: failure.message },
+    };
   }
 
   /** What the submission printed in its current process (capped). */
@@ -197,7 +267,10 @@ export class IsolatedExecutor implements Executor {
 
   close(): void {
     if (this.deadline) clearTimeout(this.deadline);
-    if (this.child) { this.child.close(); live.delete(this.child); }
+    if (this.child) {
+      this.child.close();
+      live.delete(this.child);
+    }
     if (this.build) rmSync(this.build.dir, { recursive: true, force: true });
   }
 }

@@ -22,8 +22,11 @@ export class FrameReader {
   private windowBytes = 0;
   private broken = false;
 
-  constructor(private readonly limits: ChannelLimits, private readonly onFrame: (line: string) => void,
-    private readonly onProblem: (problem: string) => void) {}
+  constructor(
+    private readonly limits: ChannelLimits,
+    private readonly onFrame: (line: string) => void,
+    private readonly onProblem: (problem: string) => void,
+  ) {}
 
   /** A new request starts: the per-request count starts again. */
   startWindow(): void {
@@ -34,13 +37,18 @@ export class FrameReader {
     if (this.broken) return;
     this.windowBytes += chunk.length;
     if (this.windowBytes > this.limits.requestBytes) {
-      this.problem(`wrote more than ${MiB(this.limits.requestBytes)} on the grader's channel for one request`);
+      this.problem(
+        `wrote more than ${MiB(this.limits.requestBytes)} on the grader's channel for one request`,
+      );
       return;
     }
     let start = 0;
     for (let at = chunk.indexOf(10); at !== -1 && !this.broken; at = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, at);
-      if (this.partBytes + piece.length > this.limits.frameBytes) { this.tooLong(); return; }
+      if (this.partBytes + piece.length > this.limits.frameBytes) {
+        this.tooLong();
+        return;
+      }
       const line = Buffer.concat([...this.parts, piece]).toString('utf8');
       this.parts = [];
       this.partBytes = 0;
@@ -49,7 +57,10 @@ export class FrameReader {
     }
     if (this.broken || start >= chunk.length) return;
     const rest = chunk.subarray(start);
-    if (this.partBytes + rest.length > this.limits.frameBytes) { this.tooLong(); return; }
+    if (this.partBytes + rest.length > this.limits.frameBytes) {
+      this.tooLong();
+      return;
+    }
     this.parts.push(Buffer.from(rest));
     this.partBytes += rest.length;
   }
@@ -73,15 +84,24 @@ export function parseFrame(key: Buffer, line: string): Parsed {
   try {
     sealed = JSON.parse(line);
   } catch {
-    return { ok: false, problem: `wrote a line that is not JSON on the grader's channel (${line.length} characters)` };
+    return {
+      ok: false,
+      problem: `wrote a line that is not JSON on the grader's channel (${line.length} characters)`,
+    };
   }
   const opened = unseal(key, sealed);
   if (opened === undefined) {
-    return { ok: false, problem: 'sent a forged message on the grader\'s channel (not sealed with the grader\'s key)' };
+    return {
+      ok: false,
+      problem: "sent a forged message on the grader's channel (not sealed with the grader's key)",
+    };
   }
   const problems = problemsWith(FromChild, opened);
   if (problems.length > 0) {
-    return { ok: false, problem: `sent a message on the grader's channel that is not one of the protocol's (${problems.length} problem(s))` };
+    return {
+      ok: false,
+      problem: `sent a message on the grader's channel that is not one of the protocol's (${problems.length} problem(s))`,
+    };
   }
   return { ok: true, message: opened as FromChild };
 }

@@ -36,7 +36,12 @@ export interface IsolationLimits {
   channel?: ChannelLimits;
 }
 
-export const DEFAULT_LIMITS: IsolationLimits = { memoryMiB: 2048, heapMiB: 1024, loadMs: 30_000, outputBytes: 16_384 };
+export const DEFAULT_LIMITS: IsolationLimits = {
+  memoryMiB: 2048,
+  heapMiB: 1024,
+  loadMs: 30_000,
+  outputBytes: 16_384,
+};
 
 /** A time limit in CPU time is also a wall-clock limit this many times longer (for a child that idles). */
 export const WALL_FACTOR = 2;
@@ -48,14 +53,18 @@ export type Prepared = { ok: true; exports: Record<string, string> } | { ok: fal
  * How a child failed. `signal`: it died from a signal the grader did not send (the OOM killer, an
  * administrator, another process): not the submission's doing as far as the grader can show.
  */
-export type Failure = { kind: 'timeout' | 'memory' | 'exit' | 'protocol' | 'signal' | 'budget' | 'closed'; message: string };
-export type ChildOutcome = { ok: true; result: unknown } | { ok: false; error: string } | { ok: false; failure: Failure };
-
+export type Failure = {
+  kind: 'timeout' | 'memory' | 'exit' | 'protocol' | 'signal' | 'budget' | 'closed';
+  message: string;
+};
+export type ChildOutcome =
+  { ok: true; result: unknown } | { ok: false; error: string } | { ok: false; failure: Failure };
 
 /** Signals a process raises on itself when it crashes (V8's abort on heap exhaustion is SIGABRT). */
 const SELF_INFLICTED = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGSYS']);
 
-const SHELL_REPORT = /^(Killed|Terminated|Hangup|Aborted|Segmentation fault|Bus error|Illegal instruction|Floating point exception)( \(core dumped\))?$/;
+const SHELL_REPORT =
+  /^(Killed|Terminated|Hangup|Aborted|Segmentation fault|Bus error|Illegal instruction|Floating point exception)( \(core dumped\))?$/;
 
 interface Waiting {
   label: string;
@@ -69,7 +78,10 @@ interface Waiting {
 
 /** The child did not come up; `failure` says how it ended, when it did. */
 export class ChildStartFailed extends Error {
-  constructor(message: string, readonly failure: Failure | undefined) {
+  constructor(
+    message: string,
+    readonly failure: Failure | undefined,
+  ) {
     super(message);
     this.name = 'ChildStartFailed';
   }
@@ -84,13 +96,24 @@ export class IsolatedChild {
   private readonly reader: FrameReader;
   private cpuMs = 0;
 
-  private constructor(private readonly child: ChildProcess, private readonly channel: Socket,
-    private readonly limits: IsolationLimits, private readonly key: Buffer) {
-    this.reader = new FrameReader(limits.channel ?? CHANNEL_LIMITS, (line) => this.onFrame(line),
-      (problem) => this.fail({ kind: 'protocol', message: `the submission's process ${problem}` }));
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly channel: Socket,
+    private readonly limits: IsolationLimits,
+    private readonly key: Buffer,
+  ) {
+    this.reader = new FrameReader(
+      limits.channel ?? CHANNEL_LIMITS,
+      (line) => this.onFrame(line),
+      (problem) => this.fail({ kind: 'protocol', message: `the submission's process ${problem}` }),
+    );
     channel.on('data', (chunk: Buffer) => this.reader.push(chunk));
-    channel.on('error', () => { /* the child went away; 'close' of the process says how */ });
-    child.on('error', (error) => this.fail({ kind: 'exit', message: `could not run the child process: ${error.message}` }));
+    channel.on('error', () => {
+      /* the child went away; 'close' of the process says how */
+    });
+    child.on('error', (error) =>
+      this.fail({ kind: 'exit', message: `could not run the child process: ${error.message}` }),
+    );
     // 'close' comes after the output streams end, so the last words on stderr are there.
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(code, signal));
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -105,28 +128,45 @@ export class IsolatedChild {
   }
 
   /** Starts the child on a built submission and waits until its channel is up. */
-  static async start(build: BuildResult, backend: string, limits: IsolationLimits = DEFAULT_LIMITS, sandbox?: SandboxCommand): Promise<IsolatedChild> {
+  static async start(
+    build: BuildResult,
+    backend: string,
+    limits: IsolationLimits = DEFAULT_LIMITS,
+    sandbox?: SandboxCommand,
+  ): Promise<IsolatedChild> {
     // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path. Where
     // the child's uid cannot reach the project, the sandbox binds it at a staged path (runner/sandbox.ts).
     const modulesReal = realpathSync(join(PROJECT_ROOT, 'node_modules'));
     const modules = childStaging(PROJECT_ROOT)?.modules ?? join(PROJECT_ROOT, 'node_modules');
     const nodeArgs = [
-      '--experimental-permission', `--allow-fs-read=${build.dir}/`, `--allow-fs-read=${modules}/`,
+      '--experimental-permission',
+      `--allow-fs-read=${build.dir}/`,
+      `--allow-fs-read=${modules}/`,
       // (Node 20 aborts when the same path is allowed twice.)
       ...(modulesReal === modules ? [] : [`--allow-fs-read=${modulesReal}/`]),
-      `--max-old-space-size=${limits.heapMiB}`, '--no-warnings', build.entry, backend,
+      `--max-old-space-size=${limits.heapMiB}`,
+      '--no-warnings',
+      build.entry,
+      backend,
     ];
     const prefix = sandbox?.({ build: build.dir, modules, modulesReal }) ?? [];
     const [file, ...args] = [...prefix, process.execPath, ...nodeArgs];
     const child = spawn(file!, args, {
-      env: {}, detached: true, cwd: build.dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: {},
+      detached: true,
+      cwd: build.dir,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     const channel = child.stdio[3] as Socket;
     const key = newKey();
     const isolated = new IsolatedChild(child, channel, limits, Buffer.from(key, 'hex'));
     isolated.send({ type: 'hello', key });
     const ready = await isolated.wait(limits.loadMs, 'starting the child process');
-    if (ready.type !== 'ready') throw new ChildStartFailed(`the child process did not start: ${isolated.describe(ready)}`, ready.type === 'failure' ? ready.failure : undefined);
+    if (ready.type !== 'ready')
+      throw new ChildStartFailed(
+        `the child process did not start: ${isolated.describe(ready)}`,
+        ready.type === 'failure' ? ready.failure : undefined,
+      );
     return isolated;
   }
 
@@ -136,7 +176,8 @@ export class IsolatedChild {
     this.send({ type: 'load' });
     const message = await this.wait(this.limits.loadMs, 'loading the submission (its top-level code)');
     if (message.type === 'loaded') return { ok: true, exports: message.exports };
-    if (message.type === 'load-failed') return { ok: false, message: `the submission failed to load: ${message.message}` };
+    if (message.type === 'load-failed')
+      return { ok: false, message: `the submission failed to load: ${message.message}` };
     return { ok: false, message: this.describe(message) };
   }
 
@@ -147,7 +188,8 @@ export class IsolatedChild {
     this.send({ type: 'request', id, request });
     const message = await this.wait(limitMs, `in ${label}`, id);
     if (message.type === 'failure') return { ok: false, failure: message.failure };
-    if (message.type === 'response') return 'error' in message ? { ok: false, error: message.error } : { ok: true, result: message.result };
+    if (message.type === 'response')
+      return 'error' in message ? { ok: false, error: message.error } : { ok: true, result: message.result };
     return { ok: false, failure: { kind: 'protocol', message: this.describe(message) } };
   }
 
@@ -179,19 +221,31 @@ export class IsolatedChild {
   }
 
   private describe(message: FromChild | { type: 'failure'; failure: Failure }): string {
-    return message.type === 'failure' ? message.failure.message : `the submission's process sent an unexpected '${message.type}' message on the grader's channel`;
+    return message.type === 'failure'
+      ? message.failure.message
+      : `the submission's process sent an unexpected '${message.type}' message on the grader's channel`;
   }
 
   /** The next message (or, for a request, its answer), within `limitMs` of CPU time and WALL_FACTOR times that of wall clock. */
-  private wait(limitMs: number, label: string, id?: number): Promise<FromChild | { type: 'failure'; failure: Failure }> {
+  private wait(
+    limitMs: number,
+    label: string,
+    id?: number,
+  ): Promise<FromChild | { type: 'failure'; failure: Failure }> {
     return new Promise((resolve) => {
-      if (this.dead) { resolve({ type: 'failure', failure: this.dead }); return; }
+      if (this.dead) {
+        resolve({ type: 'failure', failure: this.dead });
+        return;
+      }
       this.reader.startWindow();
       const cpuAtStart = this.cpuMs;
       const wallMs = limitMs * WALL_FACTOR;
       const timer = setTimeout(() => {
         const used = ((this.readCpu() - cpuAtStart) / 1000).toFixed(1);
-        this.fail({ kind: 'timeout', message: `timed out after ${wallMs / 1000} s ${label} (wall clock; it used ${used} s of CPU time)` });
+        this.fail({
+          kind: 'timeout',
+          message: `timed out after ${wallMs / 1000} s ${label} (wall clock; it used ${used} s of CPU time)`,
+        });
       }, wallMs);
       this.waiting = { label, limitMs, cpuAtStart, timer, resolve, ...(id === undefined ? {} : { id }) };
     });
@@ -208,19 +262,28 @@ export class IsolatedChild {
     if (pid === undefined || this.dead) return;
     const rss = treeRss(pid);
     if (rss > this.limits.memoryMiB * 1024 * 1024) {
-      this.fail({ kind: 'memory', message: `memory limit ${this.limits.memoryMiB} MiB exceeded (the process tree used ${Math.round(rss / 1048576)} MiB)` });
+      this.fail({
+        kind: 'memory',
+        message: `memory limit ${this.limits.memoryMiB} MiB exceeded (the process tree used ${Math.round(rss / 1048576)} MiB)`,
+      });
       return;
     }
     const waiting = this.waiting;
     if (waiting !== undefined && this.readCpu() - waiting.cpuAtStart > waiting.limitMs) {
-      this.fail({ kind: 'timeout', message: `timed out after ${waiting.limitMs / 1000} s of CPU time ${waiting.label}` });
+      this.fail({
+        kind: 'timeout',
+        message: `timed out after ${waiting.limitMs / 1000} s of CPU time ${waiting.label}`,
+      });
     }
   }
 
   private onFrame(line: string): void {
     if (this.dead) return;
     const parsed = parseFrame(this.key, line);
-    if (!parsed.ok) { this.fail({ kind: 'protocol', message: `the submission's process ${parsed.problem}` }); return; }
+    if (!parsed.ok) {
+      this.fail({ kind: 'protocol', message: `the submission's process ${parsed.problem}` });
+      return;
+    }
     const message = parsed.message;
     const waiting = this.waiting;
     // An answer to nothing asked (an old id, or nothing pending) is dropped.
@@ -234,15 +297,24 @@ export class IsolatedChild {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.dead) return;
     // Through a sandbox (bubblewrap, a shell as the namespace's init) a killed child shows as an exit code of 128 + the signal's number.
-    const signalName = signal ?? (code !== null && code > 128 ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0] : undefined);
+    const signalName =
+      signal ??
+      (code !== null && code > 128
+        ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0]
+        : undefined);
     // The init shell of the Node-only layers reports its child's death ("Killed"): not the submission's words.
     const lines = this.output.stderr.trim().split('\n');
     if (signalName !== undefined && SHELL_REPORT.test(lines.at(-1) ?? '')) lines.pop();
     const printed = lines.slice(-3).join(' / ');
     const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
-    const heap = /heap out of memory|Allocation failed/.test(this.output.stderr) ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)` : '';
+    const heap = /heap out of memory|Allocation failed/.test(this.output.stderr)
+      ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)`
+      : '';
     const kind = signalName !== undefined && !SELF_INFLICTED.has(signalName) && !heap ? 'signal' : 'exit';
-    this.fail({ kind, message: `the submission's process ${how}${heap}${printed && !heap ? `; it printed: ${printed.slice(0, 300)}` : ''}` });
+    this.fail({
+      kind,
+      message: `the submission's process ${how}${heap}${printed && !heap ? `; it printed: ${printed.slice(0, 300)}` : ''}`,
+    });
   }
 
   private fail(failure: Failure): void {
@@ -253,6 +325,9 @@ export class IsolatedChild {
     this.channel.destroy();
     const waiting = this.waiting;
     this.waiting = undefined;
-    if (waiting !== undefined) { clearTimeout(waiting.timer); waiting.resolve({ type: 'failure', failure }); }
+    if (waiting !== undefined) {
+      clearTimeout(waiting.timer);
+      waiting.resolve({ type: 'failure', failure });
+    }
   }
 }

@@ -26,7 +26,12 @@ export interface Trajectory {
 export function describeThrown(thrown: unknown): string {
   const permission = thrown as { code?: unknown; permission?: unknown; resource?: unknown } | null;
   if (permission !== null && typeof permission === 'object' && permission.code === 'ERR_ACCESS_DENIED') {
-    const what = permission.permission === 'FileSystemWrite' ? 'write' : permission.permission === 'FileSystemRead' ? 'read' : 'use';
+    const what =
+      permission.permission === 'FileSystemWrite'
+        ? 'write'
+        : permission.permission === 'FileSystemRead'
+          ? 'read'
+          : 'use';
     const resource = typeof permission.resource === 'string' ? ` (${permission.resource})` : '';
     return what === 'use'
       ? `tried something the grader does not allow: ${String(permission.permission ?? 'a restricted API')}${resource}`
@@ -35,7 +40,11 @@ export function describeThrown(thrown: unknown): string {
   if (thrown instanceof Error) return `${thrown.name === 'Error' ? '' : `${thrown.name}: `}${thrown.message}`;
   if (typeof thrown === 'string') return `threw a string: ${JSON.stringify(thrown)}`;
   if (thrown === undefined) return 'threw undefined';
-  try { return `threw ${JSON.stringify(thrown)}`; } catch { return `threw a value of type ${typeof thrown}`; }
+  try {
+    return `threw ${JSON.stringify(thrown)}`;
+  } catch {
+    return `threw a value of type ${typeof thrown}`;
+  }
 }
 
 let runId = 0;
@@ -52,7 +61,12 @@ function construct(classes: OptimizerClasses, input: CaseInput): tf.Optimizer {
 /** Runs `input` with the submission's optimizer (any object with the contract's classes). */
 export function runOptimizerCase(classes: OptimizerClasses, input: CaseInput): Trajectory {
   const prefix = `case${runId++}`;
-  const vars = Object.fromEntries(input.params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.tensor(p.initial, p.shape, 'float32'), true, `${prefix}/${p.name}`))]));
+  const vars = Object.fromEntries(
+    input.params.map((p) => [
+      p.name,
+      tf.tidy(() => tf.variable(tf.tensor(p.initial, p.shape, 'float32'), true, `${prefix}/${p.name}`)),
+    ]),
+  );
   const trajectory: Trajectory = { steps: [], tensorCounts: [] };
   let optimizer: tf.Optimizer | undefined;
   try {
@@ -63,7 +77,10 @@ export function runOptimizerCase(classes: OptimizerClasses, input: CaseInput): T
       return trajectory;
     }
     const stepCount = input.kind === 'teacher-forced' ? input.grads.length : input.steps;
-    const step = input.kind === 'teacher-forced' ? teacherForcedStep(input, vars, optimizer) : closedLoopStep(input, vars, optimizer);
+    const step =
+      input.kind === 'teacher-forced'
+        ? teacherForcedStep(input, vars, optimizer)
+        : closedLoopStep(input, vars, optimizer);
     for (let k = 0; k < stepCount; k++) {
       try {
         step(k);
@@ -76,12 +93,20 @@ export function runOptimizerCase(classes: OptimizerClasses, input: CaseInput): T
     }
     return trajectory;
   } finally {
-    try { optimizer?.dispose(); } catch { /* a student's dispose may throw; the variables still go */ }
+    try {
+      optimizer?.dispose();
+    } catch {
+      /* a student's dispose may throw; the variables still go */
+    }
     tf.dispose(Object.values(vars));
   }
 }
 
-function teacherForcedStep(input: TeacherForcedInput, vars: Record<string, tf.Variable>, optimizer: tf.Optimizer): (k: number) => void {
+function teacherForcedStep(
+  input: TeacherForcedInput,
+  vars: Record<string, tf.Variable>,
+  optimizer: tf.Optimizer,
+): (k: number) => void {
   return (k) => {
     const grads: tf.NamedTensorMap = {};
     for (const p of input.params) {
@@ -96,13 +121,21 @@ function teacherForcedStep(input: TeacherForcedInput, vars: Record<string, tf.Va
   };
 }
 
-function closedLoopStep(input: ClosedLoopInput, vars: Record<string, tf.Variable>, optimizer: tf.Optimizer): (k: number) => void {
+function closedLoopStep(
+  input: ClosedLoopInput,
+  vars: Record<string, tf.Variable>,
+  optimizer: tf.Optimizer,
+): (k: number) => void {
   const [kernel, bias] = input.params.map((p) => vars[p.name]!) as [tf.Variable, tf.Variable];
   return () => {
     const x = tf.tensor2d(input.images, [input.labels.length, input.features]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(input.labels, 'int32'), 10));
     try {
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, kernel), bias)) as tf.Scalar, false, [kernel, bias]);
+      optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, kernel), bias)) as tf.Scalar,
+        false,
+        [kernel, bias],
+      );
     } finally {
       tf.dispose([x, y]);
     }

@@ -28,12 +28,16 @@ export interface OptimizerProbes {
 }
 
 function faultOf(trajectory: Trajectory): string | undefined {
-  return trajectory.fault === undefined ? undefined
+  return trajectory.fault === undefined
+    ? undefined
     : `${trajectory.fault.step === 0 ? 'the constructor' : `step ${trajectory.fault.step}`} threw: ${trajectory.fault.message}`;
 }
 
 /** `input` is a teacher-forced case of this optimizer (its first two parameters are used). */
-export async function probeOptimizer(classes: OptimizerClasses, input: TeacherForcedInput): Promise<OptimizerProbes> {
+export async function probeOptimizer(
+  classes: OptimizerClasses,
+  input: TeacherForcedInput,
+): Promise<OptimizerProbes> {
   const [first, second] = input.params as [TeacherForcedInput['params'][0], TeacherForcedInput['params'][0]];
   const only = (names: string[]): TeacherForcedInput => ({
     ...input,
@@ -50,11 +54,15 @@ export async function probeOptimizer(classes: OptimizerClasses, input: TeacherFo
   const aloneA = runOptimizerCase(classes, only([first.name]));
   const aloneB = runOptimizerCase(classes, only([second.name]));
   const separateFault = faultOf(together) ?? faultOf(aloneA) ?? faultOf(aloneB);
-  probes.separateState = separateFault ? { ok: false, fault: separateFault }
+  probes.separateState = separateFault
+    ? { ok: false, fault: separateFault }
     : { ok: true, together: together.steps, aloneFirst: aloneA.steps, aloneSecond: aloneB.steps };
 
   const steady = only([first.name]);
-  const repeated: TeacherForcedInput = { ...steady, grads: Array.from({ length: 10 }, (_, k) => steady.grads[k % steady.grads.length]!) };
+  const repeated: TeacherForcedInput = {
+    ...steady,
+    grads: Array.from({ length: 10 }, (_, k) => steady.grads[k % steady.grads.length]!),
+  };
   const leak = runOptimizerCase(classes, repeated);
   const leakFault = faultOf(leak);
   probes.leak = leakFault ? { ok: false, fault: leakFault } : { ok: true, counts: leak.tensorCounts };
@@ -63,10 +71,22 @@ export async function probeOptimizer(classes: OptimizerClasses, input: TeacherFo
   return probes;
 }
 
-async function probeFit(classes: OptimizerClasses, input: TeacherForcedInput): Promise<OptimizerProbes['fit']> {
+async function probeFit(
+  classes: OptimizerClasses,
+  input: TeacherForcedInput,
+): Promise<OptimizerProbes['fit']> {
   const Optimizer = classes[input.optimizer] as unknown as new (...args: number[]) => tf.Optimizer;
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'zeros', biasInitializer: 'zeros' })] });
-  const x = tf.tensor2d([[1, 2], [2, 1], [0, 1], [1, 0]]);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'zeros', biasInitializer: 'zeros' }),
+    ],
+  });
+  const x = tf.tensor2d([
+    [1, 2],
+    [2, 1],
+    [0, 1],
+    [1, 0],
+  ]);
   const y = tf.tensor2d([[3], [3], [1], [1]]);
   let optimizer: tf.Optimizer | undefined;
   try {
@@ -79,7 +99,11 @@ async function probeFit(classes: OptimizerClasses, input: TeacherForcedInput): P
   } catch (thrown) {
     return { ok: false, fault: `model.fit threw: ${describeThrown(thrown)}` };
   } finally {
-    try { optimizer?.dispose(); } catch { /* the student's dispose */ }
+    try {
+      optimizer?.dispose();
+    } catch {
+      /* the student's dispose */
+    }
     tf.dispose([x, y]);
     model.dispose();
   }

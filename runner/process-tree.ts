@@ -39,7 +39,9 @@ export function treeCpuMs(pid: number): number {
 export function processTree(pid: number): number[] {
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
   } catch {
     return [pid];
   }
@@ -75,8 +77,16 @@ export function treeRss(pid: number): number {
 /** SIGKILL to the process group and to every descendant found. */
 export function killTree(pid: number): void {
   const tree = processTree(pid);
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* no such group */ }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* no such group */
+  }
   for (const p of tree.reverse()) {
-    try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }

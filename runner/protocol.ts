@@ -9,77 +9,150 @@ import { CaseInput, TeacherForcedInput } from '../contract/fixture-schema.js';
 import { OPTIMIZER_NAMES, TUNABLE_OPTIMIZERS } from '../contract/index.js';
 import { problemsWith } from '../contract/validate.js';
 
-const NetInputs = Type.Object({
-  weights: Type.Array(Type.Array(Type.Array(Type.Number())), { maxItems: 4 }),
-  images: Type.Array(Type.Array(Type.Number()), { maxItems: 4 }),
-}, { additionalProperties: false });
+const NetInputs = Type.Object(
+  {
+    weights: Type.Array(Type.Array(Type.Array(Type.Number())), { maxItems: 4 }),
+    images: Type.Array(Type.Array(Type.Number()), { maxItems: 4 }),
+  },
+  { additionalProperties: false },
+);
 
 export const Request = Type.Union([
   Type.Object({ kind: Type.Literal('case'), input: CaseInput }),
   Type.Object({ kind: Type.Literal('probe-optimizer'), input: TeacherForcedInput }),
-  Type.Object({ kind: Type.Literal('nets'), inputs: Type.Object({ OneFCNet: NetInputs, GarmentClassifier: NetInputs }) }),
+  Type.Object({
+    kind: Type.Literal('nets'),
+    inputs: Type.Object({ OneFCNet: NetInputs, GarmentClassifier: NetInputs }),
+  }),
   Type.Object({ kind: Type.Literal('data') }),
   Type.Object({ kind: Type.Literal('step') }),
   Type.Object({ kind: Type.Literal('loop') }),
-  Type.Object({ kind: Type.Literal('training'), optimizer: Type.Union(OPTIMIZER_NAMES.map((n) => Type.Literal(n))), args: Type.Array(Type.Number()), seed: Type.Integer() }),
   Type.Object({
-    kind: Type.Literal('tuning'), optimizer: Type.Union(TUNABLE_OPTIMIZERS.map((n) => Type.Literal(n))),
-    args: Type.Array(Type.Number()), batchSize: Type.Integer({ minimum: 1 }), seed: Type.Integer(),
+    kind: Type.Literal('training'),
+    optimizer: Type.Union(OPTIMIZER_NAMES.map((n) => Type.Literal(n))),
+    args: Type.Array(Type.Number()),
+    seed: Type.Integer(),
+  }),
+  Type.Object({
+    kind: Type.Literal('tuning'),
+    optimizer: Type.Union(TUNABLE_OPTIMIZERS.map((n) => Type.Literal(n))),
+    args: Type.Array(Type.Number()),
+    batchSize: Type.Integer({ minimum: 1 }),
+    seed: Type.Integer(),
   }),
 ]);
 export type Request = Static<typeof Request>;
 
-const Num = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity')]);
+const Num = Type.Union([
+  Type.Number(),
+  Type.Literal('NaN'),
+  Type.Literal('Infinity'),
+  Type.Literal('-Infinity'),
+]);
 const Nums = Type.Array(Num);
 const Message = Type.String({ maxLength: 4000 });
-const probe = <T extends Record<string, TSchema>>(fields: T) => Type.Union([
-  Type.Object({ ok: Type.Literal(true), ...fields }, { additionalProperties: false }),
-  Type.Object({ ok: Type.Literal(false), fault: Message }, { additionalProperties: false }),
-]);
+const probe = <T extends Record<string, TSchema>>(fields: T) =>
+  Type.Union([
+    Type.Object({ ok: Type.Literal(true), ...fields }, { additionalProperties: false }),
+    Type.Object({ ok: Type.Literal(false), fault: Message }, { additionalProperties: false }),
+  ]);
 
-export const TrajectoryResult = Type.Object({
-  steps: Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 }),
-  fault: Type.Optional(Type.Object({ step: Type.Integer({ minimum: 0 }), message: Message }, { additionalProperties: false })),
-  tensorCounts: Type.Array(Type.Integer({ minimum: 0 })),
-}, { additionalProperties: false });
+export const TrajectoryResult = Type.Object(
+  {
+    steps: Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 }),
+    fault: Type.Optional(
+      Type.Object({ step: Type.Integer({ minimum: 0 }), message: Message }, { additionalProperties: false }),
+    ),
+    tensorCounts: Type.Array(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
 
 const Steps = Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 });
-export const OptimizerProbesResult = Type.Object({
-  lrZero: probe({ steps: Steps }),
-  separateState: probe({ together: Steps, aloneFirst: Steps, aloneSecond: Steps }),
-  leak: probe({ counts: Type.Array(Type.Integer({ minimum: 0 })) }),
-  fit: probe({ losses: Nums, before: Nums, after: Nums }),
-}, { additionalProperties: false });
+export const OptimizerProbesResult = Type.Object(
+  {
+    lrZero: probe({ steps: Steps }),
+    separateState: probe({ together: Steps, aloneFirst: Steps, aloneSecond: Steps }),
+    leak: probe({ counts: Type.Array(Type.Integer({ minimum: 0 })) }),
+    fit: probe({ losses: Nums, before: Nums, after: Nums }),
+  },
+  { additionalProperties: false },
+);
 
-const NetProbe = Type.Object({
-  paramCount: Type.Integer({ minimum: 0 }), weightShapes: Type.Array(Type.Array(Type.Integer()), { maxItems: 1000 }),
-  outputShape: Type.Array(Type.Integer()), logits: Type.Array(Nums, { maxItems: 4 }),
-}, { additionalProperties: false });
-export const NetsResult = Type.Object({ OneFCNet: probe({ value: NetProbe }), GarmentClassifier: probe({ value: NetProbe }) }, { additionalProperties: false });
+const NetProbe = Type.Object(
+  {
+    paramCount: Type.Integer({ minimum: 0 }),
+    weightShapes: Type.Array(Type.Array(Type.Integer()), { maxItems: 1000 }),
+    outputShape: Type.Array(Type.Integer()),
+    logits: Type.Array(Nums, { maxItems: 4 }),
+  },
+  { additionalProperties: false },
+);
+export const NetsResult = Type.Object(
+  { OneFCNet: probe({ value: NetProbe }), GarmentClassifier: probe({ value: NetProbe }) },
+  { additionalProperties: false },
+);
 
 const Ints = (max: number) => Type.Array(Type.Integer(), { maxItems: max });
-const LoaderEpochs = Type.Object({
-  epochs: Type.Array(Type.Object({
-    shapes: Type.Array(Type.Array(Type.Integer(), { maxItems: 8 }), { maxItems: 100_000 }), samples: Ints(100_000),
-  }, { additionalProperties: false }), { maxItems: 3 }),
-}, { additionalProperties: false });
-export const DataResult = probe({ value: Type.Object({
-  subsetLength: Type.Integer(), subset: Ints(100_000), gd: LoaderEpochs, batched: LoaderEpochs,
-  labelDtype: Type.String({ maxLength: 20 }), min: Num, max: Num,
-}, { additionalProperties: false }) });
+const LoaderEpochs = Type.Object(
+  {
+    epochs: Type.Array(
+      Type.Object(
+        {
+          shapes: Type.Array(Type.Array(Type.Integer(), { maxItems: 8 }), { maxItems: 100_000 }),
+          samples: Ints(100_000),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 3 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export const DataResult = probe({
+  value: Type.Object(
+    {
+      subsetLength: Type.Integer(),
+      subset: Ints(100_000),
+      gd: LoaderEpochs,
+      batched: LoaderEpochs,
+      labelDtype: Type.String({ maxLength: 20 }),
+      min: Num,
+      max: Num,
+    },
+    { additionalProperties: false },
+  ),
+});
 
-export const StepResult = probe({ value: Type.Object({ loss: Num, lossFnValue: Num, params: Nums }, { additionalProperties: false }) });
+export const StepResult = probe({
+  value: Type.Object({ loss: Num, lossFnValue: Num, params: Nums }, { additionalProperties: false }),
+});
 
-export const LoopResultSchema = probe({ value: Type.Object({
-  losses: Nums, states: Type.Array(Type.Array(Nums, { maxItems: 100 }), { maxItems: 1000 }), statesUnreadable: Message,
-  initialParams: Nums, valLosses: Type.Union([Nums, Type.Null()]), swaAveraged: Type.Integer({ minimum: 0 }),
-  swaState: Type.Union([Nums, Type.Null()]), finalParams: Nums, withoutEpochs: Message,
-}, { additionalProperties: false }) });
+export const LoopResultSchema = probe({
+  value: Type.Object(
+    {
+      losses: Nums,
+      states: Type.Array(Type.Array(Nums, { maxItems: 100 }), { maxItems: 1000 }),
+      statesUnreadable: Message,
+      initialParams: Nums,
+      valLosses: Type.Union([Nums, Type.Null()]),
+      swaAveraged: Type.Integer({ minimum: 0 }),
+      swaState: Type.Union([Nums, Type.Null()]),
+      finalParams: Nums,
+      withoutEpochs: Message,
+    },
+    { additionalProperties: false },
+  ),
+});
 
 const Tensors = Type.Array(Type.Array(Num, { maxItems: 100_000 }), { maxItems: 100 });
-export const TrainingResult = probe({ value: Type.Object({ losses: Nums, initial: Tensors, final: Tensors }, { additionalProperties: false }) });
+export const TrainingResult = probe({
+  value: Type.Object({ losses: Nums, initial: Tensors, final: Tensors }, { additionalProperties: false }),
+});
 
-export const TuningResult = probe({ value: Type.Object({ final: Tensors, seed: Type.Integer() }, { additionalProperties: false }) });
+export const TuningResult = probe({
+  value: Type.Object({ final: Tensors, seed: Type.Integer() }, { additionalProperties: false }),
+});
 
 export const RESULT_SCHEMAS: Record<Request['kind'], TSchema> = {
   tuning: TuningResult,
@@ -99,7 +172,8 @@ export function decode<T>(value: unknown): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v];
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;

@@ -23,10 +23,15 @@ export function findBubblewrap(): string | undefined {
     probed = null;
     for (const path of ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap']) {
       try {
-        execFileSync(path, ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', 'true'], { stdio: 'ignore', timeout: 5000 });
+        execFileSync(path, ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', 'true'], {
+          stdio: 'ignore',
+          timeout: 5000,
+        });
         probed = path;
         break;
-      } catch { /* not there or not usable */ }
+      } catch {
+        /* not there or not usable */
+      }
     }
   }
   return probed ?? undefined;
@@ -36,7 +41,16 @@ const isRoot = (): boolean => typeof process.getuid === 'function' && process.ge
 
 /** Under root: become an unprivileged uid (setpriv, from util-linux); this also drops every capability. */
 export function privilegeDrop(): string[] {
-  return isRoot() ? ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--'] : [];
+  return isRoot()
+    ? [
+        '/usr/bin/setpriv',
+        `--reuid=${SANDBOX_UID}`,
+        `--regid=${SANDBOX_UID}`,
+        '--clear-groups',
+        '--no-new-privs',
+        '--',
+      ]
+    : [];
 }
 
 const UNSHARE = '/usr/bin/unshare';
@@ -47,7 +61,13 @@ let namespaces: boolean | undefined;
 function unshareFlags(): string[] {
   return [
     ...(isRoot() ? [] : ['--user', '--map-root-user']),
-    '--pid', '--fork', '--kill-child', '--mount', '--mount-proc', '--propagation', 'private',
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount',
+    '--mount-proc',
+    '--propagation',
+    'private',
   ];
 }
 
@@ -55,7 +75,10 @@ function unshareFlags(): string[] {
 export function pidNamespaces(): boolean {
   if (namespaces === undefined) {
     try {
-      execFileSync(UNSHARE, [...unshareFlags(), SH, '-c', 'test "$$" = 1'], { stdio: 'ignore', timeout: 5000 });
+      execFileSync(UNSHARE, [...unshareFlags(), SH, '-c', 'test "$$" = 1'], {
+        stdio: 'ignore',
+        timeout: 5000,
+      });
       namespaces = true;
     } catch {
       namespaces = false;
@@ -77,8 +100,10 @@ export type SandboxCommand = (paths: { build: string; modules: string; modulesRe
 
 export const unprivileged: SandboxCommand = ({ modules, modulesReal }) => {
   if (!pidNamespaces()) return privilegeDrop();
-  const bind = modules !== staging?.modules ? ''
-    : `mount --rbind ${quote(modulesReal)} ${quote(modules)} && mount -o remount,bind,ro ${quote(modules)} || exit 125\n`;
+  const bind =
+    modules !== staging?.modules
+      ? ''
+      : `mount --rbind ${quote(modulesReal)} ${quote(modules)} && mount -o remount,bind,ro ${quote(modules)} || exit 125\n`;
   const script = `${bind}${privilegeDrop().map(quote).join(' ')} "$@"\nexit $?\n`;
   return [UNSHARE, ...unshareFlags(), SH, '-c', script, 'optnn-init'];
 };
@@ -119,7 +144,10 @@ export function childStaging(projectRoot: string): { base: string; modules: stri
   if (staging === undefined) {
     staging = null;
     const modules = realpathSync(join(projectRoot, 'node_modules'));
-    if (isRoot() && !(traversableByOthers(join(projectRoot, '.work')) && traversableByOthers(join(modules, 'x')))) {
+    if (
+      isRoot() &&
+      !(traversableByOthers(join(projectRoot, '.work')) && traversableByOthers(join(modules, 'x')))
+    ) {
       const base = mkdtempSync(join(tmpdir(), 'optnn-child-'));
       chmodSync(base, 0o755);
       mkdirSync(join(base, 'node_modules'));
@@ -134,12 +162,18 @@ export function childStaging(projectRoot: string): { base: string; modules: stri
  * Why a child started with `sandbox` could not read its bundle or node_modules, or undefined when
  * it can: said once, before grading, instead of a grader error on every test.
  */
-export function childAccessProblem(projectRoot: string, sandbox: SandboxCommand | undefined): string | undefined {
+export function childAccessProblem(
+  projectRoot: string,
+  sandbox: SandboxCommand | undefined,
+): string | undefined {
   if (childStaging(projectRoot) === undefined) return undefined;
-  if (sandbox !== undefined && commands.has(sandbox) && (sandbox !== unprivileged || pidNamespaces())) return undefined;
-  return `the project sits below a directory that uid ${SANDBOX_UID} (which runs the submission) cannot enter `
-    + `(${projectRoot}), and neither bubblewrap nor \`unshare\` (a mount namespace to bind node_modules) works here; `
-    + 'clone the project under a directory every user may enter (mode 755, e.g. /srv or /opt), or install bubblewrap';
+  if (sandbox !== undefined && commands.has(sandbox) && (sandbox !== unprivileged || pidNamespaces()))
+    return undefined;
+  return (
+    `the project sits below a directory that uid ${SANDBOX_UID} (which runs the submission) cannot enter ` +
+    `(${projectRoot}), and neither bubblewrap nor \`unshare\` (a mount namespace to bind node_modules) works here; ` +
+    'clone the project under a directory every user may enter (mode 755, e.g. /srv or /opt), or install bubblewrap'
+  );
 }
 
 /**
@@ -154,7 +188,9 @@ function traversable(paths: string[]): string[] {
     const parts = path.split('/').filter(Boolean);
     for (let i = 1; i < parts.length; i++) dirs.add(`/${parts.slice(0, i).join('/')}`);
   }
-  return [...dirs].filter((d) => !['/usr', '/tmp', '/proc', '/dev'].includes(d)).sort((a, b) => a.length - b.length)
+  return [...dirs]
+    .filter((d) => !['/usr', '/tmp', '/proc', '/dev'].includes(d))
+    .sort((a, b) => a.length - b.length)
     .flatMap((d) => ['--perms', '0755', '--dir', d]);
 }
 
@@ -162,14 +198,40 @@ export function bubblewrap(bwrap: string): SandboxCommand {
   const root = isRoot();
   const command: SandboxCommand = ({ build, modules, modulesReal }) => [
     bwrap,
-    ...(root ? ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try'] : ['--unshare-all', '--cap-drop', 'ALL']),
-    '--die-with-parent', '--new-session',
-    '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
-    '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+    ...(root
+      ? ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try']
+      : ['--unshare-all', '--cap-drop', 'ALL']),
+    '--die-with-parent',
+    '--new-session',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+    '--symlink',
+    'usr/lib',
+    '/lib',
+    '--symlink',
+    'usr/lib64',
+    '/lib64',
+    '--symlink',
+    'usr/bin',
+    '/bin',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
     ...(root ? traversable([build, modules, modulesReal]) : []),
-    '--ro-bind', build, build, '--ro-bind', modulesReal, modules,
+    '--ro-bind',
+    build,
+    build,
+    '--ro-bind',
+    modulesReal,
+    modules,
     ...(modulesReal === modules ? [] : ['--ro-bind', modulesReal, modulesReal]),
-    '--chdir', build, '--',
+    '--chdir',
+    build,
+    '--',
     ...privilegeDrop(),
   ];
   commands.set(command, () => true);

@@ -37,24 +37,42 @@ export interface NetInputs {
   images: number[][];
 }
 
-export function probeNets(sub: Pick<Submission, 'getOneFCNet' | 'getGarmentClassifier'>, inputs: Record<'OneFCNet' | 'GarmentClassifier', NetInputs>): Record<'OneFCNet' | 'GarmentClassifier', Probe<{ value: NetProbe }>> {
-  const probe = (make: () => Net, given: NetInputs): Probe<{ value: NetProbe }> => attempt(() => {
-    const net = make();
-    try {
-      const outputShape = tf.tidy(() => (net.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).shape);
-      const weightShapes = net.trainableWeights.map((w) => w.shape as number[]);
-      const fits = given.weights.every((set) => set.length === weightShapes.length
-        && set.every((values, i) => values.length === weightShapes[i]!.reduce((a, b) => a * b, 1)));
-      const logits = fits ? given.weights.map((set, k) => {
-        writeState(net, set.map((values) => Float32Array.from(values)));
-        const images = given.images[k]!;
-        return tf.tidy(() => Array.from((net.predict(tf.tensor4d(images, [images.length / 784, 28, 28, 1])) as tf.Tensor).dataSync()));
-      }) : [];
-      return { paramCount: net.countParams(), weightShapes, outputShape, logits };
-    } finally {
-      net.dispose();
-    }
-  });
+export function probeNets(
+  sub: Pick<Submission, 'getOneFCNet' | 'getGarmentClassifier'>,
+  inputs: Record<'OneFCNet' | 'GarmentClassifier', NetInputs>,
+): Record<'OneFCNet' | 'GarmentClassifier', Probe<{ value: NetProbe }>> {
+  const probe = (make: () => Net, given: NetInputs): Probe<{ value: NetProbe }> =>
+    attempt(() => {
+      const net = make();
+      try {
+        const outputShape = tf.tidy(() => (net.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).shape);
+        const weightShapes = net.trainableWeights.map((w) => w.shape as number[]);
+        const fits = given.weights.every(
+          (set) =>
+            set.length === weightShapes.length &&
+            set.every((values, i) => values.length === weightShapes[i]!.reduce((a, b) => a * b, 1)),
+        );
+        const logits = fits
+          ? given.weights.map((set, k) => {
+              writeState(
+                net,
+                set.map((values) => Float32Array.from(values)),
+              );
+              const images = given.images[k]!;
+              return tf.tidy(() =>
+                Array.from(
+                  (
+                    net.predict(tf.tensor4d(images, [images.length / 784, 28, 28, 1])) as tf.Tensor
+                  ).dataSync(),
+                ),
+              );
+            })
+          : [];
+        return { paramCount: net.countParams(), weightShapes, outputShape, logits };
+      } finally {
+        net.dispose();
+      }
+    });
   return {
     OneFCNet: probe(() => sub.getOneFCNet({ seed: 3 }), inputs.OneFCNet),
     GarmentClassifier: probe(() => sub.getGarmentClassifier({ seed: 3 }), inputs.GarmentClassifier),
@@ -85,15 +103,24 @@ function sampleHash(values: Float32Array, offset: number, size: number, label: n
   return h;
 }
 
-export function probeData(sub: Pick<Submission, 'makeLoaders'>, data: ImageDataset): Probe<{ value: LoaderProbe }> {
+export function probeData(
+  sub: Pick<Submission, 'makeLoaders'>,
+  data: ImageDataset,
+): Probe<{ value: LoaderProbe }> {
   return attempt(() => {
     const { subset: part, gdDataLoader, dataLoader } = sub.makeLoaders(data, { seed: 5 });
     const image = new Float32Array(28 * 28);
-    const subsetHashes = Array.from({ length: part.length }, (_, i) => { part.copyImage(i, image, 0); return sampleHash(image, 0, 784, part.label(i)); });
+    const subsetHashes = Array.from({ length: part.length }, (_, i) => {
+      part.copyImage(i, image, 0);
+      return sampleHash(image, 0, 784, part.label(i));
+    });
     let labelDtype = '';
     let min = Infinity;
     let max = -Infinity;
-    const epochs = (loader: Iterable<{ images: tf.Tensor; labels: tf.Tensor }>, count: number): LoaderEpochs => ({
+    const epochs = (
+      loader: Iterable<{ images: tf.Tensor; labels: tf.Tensor }>,
+      count: number,
+    ): LoaderEpochs => ({
       epochs: Array.from({ length: count }, () => {
         const shapes: number[][] = [];
         const samples: number[] = [];
@@ -105,7 +132,10 @@ export function probeData(sub: Pick<Submission, 'makeLoaders'>, data: ImageDatas
           const n = batch.images.shape[0] ?? 0;
           const size = values.length / Math.max(n, 1);
           for (let i = 0; i < n; i++) samples.push(sampleHash(values, i * size, size, labels[i] ?? -1));
-          for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
+          for (const v of values) {
+            if (v < min) min = v;
+            if (v > max) max = v;
+          }
           tf.dispose([batch.images, batch.labels]);
         }
         return { shapes, samples };
@@ -118,8 +148,18 @@ export function probeData(sub: Pick<Submission, 'makeLoaders'>, data: ImageDatas
 }
 
 /** A fixed batch of `n` images of the data set starting at `start`. */
-export function fixedBatch(data: ImageDataset, start: number, n: number): { images: tf.Tensor4D; labels: tf.Tensor1D } {
-  const loader = new DataLoader(subset(data, Array.from({ length: n }, (_, i) => start + i)), { batchSize: n });
+export function fixedBatch(
+  data: ImageDataset,
+  start: number,
+  n: number,
+): { images: tf.Tensor4D; labels: tf.Tensor1D } {
+  const loader = new DataLoader(
+    subset(
+      data,
+      Array.from({ length: n }, (_, i) => start + i),
+    ),
+    { batchSize: n },
+  );
   const [batch] = [...loader];
   return batch!;
 }
@@ -131,12 +171,26 @@ export interface StepProbe {
 }
 
 /** The submission's lossFn on fixed logits, and its trainingStep with the harness's net and plain SGD. */
-export function probeTrainingStep(sub: Pick<Submission, 'trainingStep' | 'lossFn'>, data: ImageDataset): Probe<{ value: StepProbe }> {
+export function probeTrainingStep(
+  sub: Pick<Submission, 'trainingStep' | 'lossFn'>,
+  data: ImageDataset,
+): Probe<{ value: StepProbe }> {
   return attempt(() => {
     const net = harnessNet('OneFCNet', 7);
     const batch = fixedBatch(data, 100, 16);
     try {
-      const lossFnValue = tf.tidy(() => sub.lossFn(tf.tensor2d([[2, 1, 0, -1, 0.5, 0, 0, 0, 3, -2], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]), tf.tensor1d([8, 3], 'int32')).dataSync()[0]!);
+      const lossFnValue = tf.tidy(
+        () =>
+          sub
+            .lossFn(
+              tf.tensor2d([
+                [2, 1, 0, -1, 0.5, 0, 0, 0, 3, -2],
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+              ]),
+              tf.tensor1d([8, 3], 'int32'),
+            )
+            .dataSync()[0]!,
+      );
       const loss = sub.trainingStep(net, tf.train.sgd(0.1), harnessLoss, batch);
       return { loss, lossFnValue, params: flat(readState(net)) };
     } finally {
@@ -164,11 +218,17 @@ export interface LoopProbe {
 
 /** One recorded state as numbers per tensor: Float32Arrays, plain arrays or tfjs tensors. */
 function readRecorded(state: unknown): number[][] {
-  if (!Array.isArray(state)) throw new Error(`a state is ${state === null ? 'null' : typeof state}, not an array with one entry per parameter tensor`);
+  if (!Array.isArray(state))
+    throw new Error(
+      `a state is ${state === null ? 'null' : typeof state}, not an array with one entry per parameter tensor`,
+    );
   return state.map((entry: unknown) => {
     if (entry instanceof tf.Tensor) return Array.from(entry.dataSync());
-    if (ArrayBuffer.isView(entry) || Array.isArray(entry)) return Array.from(entry as ArrayLike<number>, Number);
-    throw new Error(`a state holds ${entry === null ? 'null' : typeof entry}, not the values of a parameter tensor`);
+    if (ArrayBuffer.isView(entry) || Array.isArray(entry))
+      return Array.from(entry as ArrayLike<number>, Number);
+    throw new Error(
+      `a state holds ${entry === null ? 'null' : typeof entry}, not the values of a parameter tensor`,
+    );
   });
 }
 
@@ -176,17 +236,44 @@ function readRecorded(state: unknown): number[][] {
 export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset): Probe<{ value: LoopProbe }> {
   return attempt(() => {
     const net = harnessNet('OneFCNet', 9);
-    const train = new DataLoader(subset(data, Array.from({ length: 24 }, (_, i) => 200 + i)), { batchSize: 8 });
-    const val = new DataLoader(subset(data, Array.from({ length: 10 }, (_, i) => 400 + i)), { batchSize: 4 });
+    const train = new DataLoader(
+      subset(
+        data,
+        Array.from({ length: 24 }, (_, i) => 200 + i),
+      ),
+      { batchSize: 8 },
+    );
+    const val = new DataLoader(
+      subset(
+        data,
+        Array.from({ length: 10 }, (_, i) => 400 + i),
+      ),
+      { batchSize: 4 },
+    );
     const swa = new AveragedModel(net);
     let withoutEpochs = 'no error';
     try {
       const initialParams = flat(readState(net));
-      try { sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false }); } catch (thrown) { withoutEpochs = describeThrown(thrown); }
-      const result = sub.theLoop(net, tf.train.sgd(0.05), train, { epochs: 3, valLoader: val, swaModel: swa, swaStart: 0, progress: false, lossFn: harnessLoss });
+      try {
+        sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false });
+      } catch (thrown) {
+        withoutEpochs = describeThrown(thrown);
+      }
+      const result = sub.theLoop(net, tf.train.sgd(0.05), train, {
+        epochs: 3,
+        valLoader: val,
+        swaModel: swa,
+        swaStart: 0,
+        progress: false,
+        lossFn: harnessLoss,
+      });
       let states: number[][][] = [];
       let statesUnreadable = '';
-      try { states = Array.from(result.states as unknown[], readRecorded); } catch (thrown) { statesUnreadable = describeThrown(thrown); }
+      try {
+        states = Array.from(result.states as unknown[], readRecorded);
+      } catch (thrown) {
+        statesUnreadable = describeThrown(thrown);
+      }
       return {
         losses: result.losses,
         states,
@@ -218,9 +305,21 @@ export const TRAINING_SUBSET = 3200;
  * One epoch of GarmentClassifier training (the harness's net and loop, the notebook's 3,200-sample
  * subset in shuffled batches of 64) with the submission's optimizer and the given arguments.
  */
-export function probeTraining(classes: OptimizerClasses, name: OptimizerName, args: number[], data: ImageDataset, seed: number): Probe<{ value: TrainingProbe }> {
+export function probeTraining(
+  classes: OptimizerClasses,
+  name: OptimizerName,
+  args: number[],
+  data: ImageDataset,
+  seed: number,
+): Probe<{ value: TrainingProbe }> {
   return attempt(() => {
-    const dataLoader = new DataLoader(subset(data, Array.from({ length: TRAINING_SUBSET }, (_, i) => i)), { batchSize: 64, shuffle: true, seed });
+    const dataLoader = new DataLoader(
+      subset(
+        data,
+        Array.from({ length: TRAINING_SUBSET }, (_, i) => i),
+      ),
+      { batchSize: 64, shuffle: true, seed },
+    );
     const net = harnessNet('GarmentClassifier', seed);
     const Optimizer = classes[name] as unknown as new (...a: number[]) => tf.Optimizer;
     const optimizer = new Optimizer(...args);
@@ -229,7 +328,11 @@ export function probeTraining(classes: OptimizerClasses, name: OptimizerName, ar
       const losses = harnessTrain(net, optimizer, dataLoader, 1);
       return { losses, initial, final: readState(net).map((a) => Array.from(a)) };
     } finally {
-      try { optimizer.dispose(); } catch { /* the student's dispose */ }
+      try {
+        optimizer.dispose();
+      } catch {
+        /* the student's dispose */
+      }
       net.dispose();
     }
   });
@@ -245,7 +348,13 @@ export interface TuningRun {
  * The tuning section: one epoch of GarmentClassifier training with the given optimizer class and
  * arguments on the 90 % / 5 % / 5 % split of `data` (seeded); returns the trained parameters.
  */
-export function measureTuning(Optimizer: new (...a: number[]) => tf.Optimizer, args: number[], batchSize: number, data: ImageDataset, seed: number): Probe<{ value: TuningRun }> {
+export function measureTuning(
+  Optimizer: new (...a: number[]) => tf.Optimizer,
+  args: number[],
+  batchSize: number,
+  data: ImageDataset,
+  seed: number,
+): Probe<{ value: TuningRun }> {
   return attempt(() => {
     const [train] = randomSplit(data, [0.9, 0.05, 0.05], seed);
     const net = harnessNet('GarmentClassifier', seed);

@@ -25,30 +25,59 @@ const TARGETS = {
 type Target = keyof typeof TARGETS;
 
 function hiddenDir(root: string, target: Target): string | undefined {
-  const candidates = [join(PROJECT_ROOT, 'hidden'), ...(target === 'prairielearn' ? [join(root, 'tests', 'hidden')] : [])];
+  const candidates = [
+    join(PROJECT_ROOT, 'hidden'),
+    ...(target === 'prairielearn' ? [join(root, 'tests', 'hidden')] : []),
+  ];
   return candidates.find((d) => existsSync(join(d)));
 }
 
-interface Graded { result?: SubmissionResult; notes: string[]; found: boolean; fault?: string }
+interface Graded {
+  result?: SubmissionResult;
+  notes: string[];
+  found: boolean;
+  fault?: string;
+}
 
 async function gradeUpload(target: Target, root: string): Promise<Graded> {
   const work = mkdtempSync(join(PROJECT_ROOT, '.work', `${target}-`));
   const mapped = mapUpload(join(root, TARGETS[target].upload), join(PROJECT_ROOT, 'student-template'), work);
   if (!mapped.found) return { notes: mapped.notes, found: false };
   const hidden = hiddenDir(root, target);
-  const run = await execa(process.execPath, [
-    '--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'grade.ts'), mapped.dir, '--out', join(work, 'out'),
-    ...(hidden ? ['--hidden', hidden] : []),
-  ], {
-    cwd: PROJECT_ROOT, reject: false, all: true, stdin: 'ignore', extendEnv: false,
-    env: { OPTNN_PROGRESS: '0', PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
-  });
+  const run = await execa(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(PROJECT_ROOT, 'scripts', 'grade.ts'),
+      mapped.dir,
+      '--out',
+      join(work, 'out'),
+      ...(hidden ? ['--hidden', hidden] : []),
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      extendEnv: false,
+      env: { OPTNN_PROGRESS: '0', PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    },
+  );
   const path = join(work, 'out', 'submission', 'results.json');
   if (!existsSync(path)) {
     console.error(run.all);
-    return { notes: mapped.notes, found: true, fault: `the grader ended (exit code ${run.exitCode ?? run.signal}) without results` };
+    return {
+      notes: mapped.notes,
+      found: true,
+      fault: `the grader ended (exit code ${run.exitCode ?? run.signal}) without results`,
+    };
   }
-  return { result: validateOrThrow(SubmissionResult, JSON.parse(readFileSync(path, 'utf8')), path), notes: mapped.notes, found: true };
+  return {
+    result: validateOrThrow(SubmissionResult, JSON.parse(readFileSync(path, 'utf8')), path),
+    notes: mapped.notes,
+    found: true,
+  };
 }
 
 function write(path: string, value: unknown): void {
@@ -63,13 +92,19 @@ function gradescopeResults(graded: Graded, problem: string | undefined): Gradesc
     return { ...results, output: [...graded.notes, results.output ?? ''].join('\n') };
   }
   const output = [...graded.notes, problem ?? 'Nothing was graded.'].join('\n');
-  return validateOrThrow(GradescopeResults, { score: 0, output, output_format: 'text', visibility: 'visible', tests: [] }, 'the Gradescope results');
+  return validateOrThrow(
+    GradescopeResults,
+    { score: 0, output, output_format: 'text', visibility: 'visible', tests: [] },
+    'the Gradescope results',
+  );
 }
 
 async function main(): Promise<void> {
   const target = process.argv[2];
   if (target !== 'gradescope' && target !== 'prairielearn') {
-    console.error('Usage: node --import tsx scripts/autograde.ts gradescope|prairielearn  (root from $OPTNN_AUTOGRADER_ROOT or $OPTNN_GRADE_ROOT)');
+    console.error(
+      'Usage: node --import tsx scripts/autograde.ts gradescope|prairielearn  (root from $OPTNN_AUTOGRADER_ROOT or $OPTNN_GRADE_ROOT)',
+    );
     process.exitCode = 2;
     return;
   }
@@ -81,14 +116,24 @@ async function main(): Promise<void> {
     graded = await gradeUpload(target, root);
   } catch (error) {
     console.error(error);
-    graded = { notes: [], found: true, fault: `the grader failed: ${error instanceof Error ? error.message : String(error)}` };
+    graded = {
+      notes: [],
+      found: true,
+      fault: `the grader failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const staff = 'This is a fault of the autograder, not of your code: please tell the course staff.';
   const problem = graded.found ? `Autograder error: ${graded.fault}. ${staff}` : undefined;
   if (target === 'gradescope') write(out, gradescopeResults(graded, problem));
   else if (graded.result) write(out, toPrairieLearn(graded.result, graded.notes));
-  else write(out, notGradable(problem ?? 'Nothing to grade: your files hold no part of the submission.', graded.notes));
-  console.log(`autograde (${target}): wrote ${out}${graded.result ? `: ${graded.result.score}/${graded.result.maxScore} points` : ''}`);
+  else
+    write(
+      out,
+      notGradable(problem ?? 'Nothing to grade: your files hold no part of the submission.', graded.notes),
+    );
+  console.log(
+    `autograde (${target}): wrote ${out}${graded.result ? `: ${graded.result.score}/${graded.result.maxScore} points` : ''}`,
+  );
 }
 
 void main();

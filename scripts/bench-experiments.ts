@@ -16,31 +16,72 @@ const FLAGS: Record<string, FlagSpec> = {
   full: { type: 'boolean', description: 'also time the full notebook (about 10 minutes)' },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run bench:experiments -- [--full]', 'Times experiments --quick, tune for one choice, and (--full) the whole notebook.', FLAGS);
+const USAGE = usage(
+  'npm run bench:experiments -- [--full]',
+  'Times experiments --quick, tune for one choice, and (--full) the whole notebook.',
+  FLAGS,
+);
 
 async function timed(label: string, target: number, script: string, args: string[]): Promise<void> {
   const started = performance.now();
-  const run = await execa(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', script), ...args], {
-    cwd: PROJECT_ROOT, reject: false, all: true, env: { OPTNN_PROGRESS: '0' },
-  });
+  const run = await execa(
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', script), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      reject: false,
+      all: true,
+      env: { OPTNN_PROGRESS: '0' },
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   if (run.exitCode !== 0) throw new Error(`${label} failed (exit ${run.exitCode}):\n${run.all}`);
-  console.log(`${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s   (target ≤ ${target} s: ${seconds <= target ? 'met' : 'MISSED'})`);
+  console.log(
+    `${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s   (target ≤ ${target} s: ${seconds <= target ? 'met' : 'MISSED'})`,
+  );
 }
 
 async function main(): Promise<void> {
   const { flags } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
   const out = mkdtempSync(join(tmpdir(), 'bench-experiments-'));
-  console.log(`${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
+  console.log(
+    `${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the start`,
+  );
   try {
-    await timed('experiments --quick (11 cells)', 60, 'experiments.ts', ['--quick', '--out', join(out, 'quick.json')]);
-    await timed('tune, one choice (AdaGrad, lr 0.03)', 15, 'tune.ts', ['--optimizer', 'AdaGrad', '--lr', '0.03', '--batch-size', '32', '--out', join(out, 'tune.svg')]);
-    if (flags['full']) await timed('experiments (the full notebook)', 600, 'experiments.ts', ['--out', join(out, 'full.json')]);
+    await timed('experiments --quick (11 cells)', 60, 'experiments.ts', [
+      '--quick',
+      '--out',
+      join(out, 'quick.json'),
+    ]);
+    await timed('tune, one choice (AdaGrad, lr 0.03)', 15, 'tune.ts', [
+      '--optimizer',
+      'AdaGrad',
+      '--lr',
+      '0.03',
+      '--batch-size',
+      '32',
+      '--out',
+      join(out, 'tune.svg'),
+    ]);
+    if (flags['full'])
+      await timed('experiments (the full notebook)', 600, 'experiments.ts', [
+        '--out',
+        join(out, 'full.json'),
+      ]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (others' work on this machine slows every figure)`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end (others' work on this machine slows every figure)`,
+  );
 }
 
 runMain(main, USAGE);

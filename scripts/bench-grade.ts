@@ -16,11 +16,18 @@ const FLAGS: Record<string, FlagSpec> = {
   runs: { type: 'integer', min: 1, description: 'how many gradings (default 3)' },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run bench:grade -- [--runs N]', 'Times grading the reference, public and hidden tests.', FLAGS);
+const USAGE = usage(
+  'npm run bench:grade -- [--runs N]',
+  'Times grading the reference, public and hidden tests.',
+  FLAGS,
+);
 /** A hidden seed for the benchmark only (any seed but the public one). */
 const HIDDEN_SEED = 4242;
 
-interface TestTiming { id: string; durationMs: number }
+interface TestTiming {
+  id: string;
+  durationMs: number;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -28,12 +35,20 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const tsx = (script: string, args: string[]) => execa(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', script), ...args],
-  { cwd: PROJECT_ROOT, env: { OPTNN_PROGRESS: '0' }, reject: false, all: true });
+const tsx = (script: string, args: string[]) =>
+  execa(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', script), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { OPTNN_PROGRESS: '0' },
+    reject: false,
+    all: true,
+  });
 
 async function main(): Promise<void> {
   const { flags } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
   const runs = typeof flags['runs'] === 'number' ? flags['runs'] : 3;
   const work = mkdtempSync(join(tmpdir(), 'bench-grade-'));
   try {
@@ -46,25 +61,47 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       const out = join(work, `out-${run}`);
       const started = performance.now();
-      const graded = await tsx('grade.ts', [join(PROJECT_ROOT, 'reference'), '--hidden', hidden, '--out', out]);
+      const graded = await tsx('grade.ts', [
+        join(PROJECT_ROOT, 'reference'),
+        '--hidden',
+        hidden,
+        '--out',
+        out,
+      ]);
       const wall = (performance.now() - started) / 1000;
       if (graded.exitCode !== 0) throw new Error(`grading run ${run} failed:\n${graded.all}`);
       walls.push(wall);
-      const result = JSON.parse(readFileSync(join(out, 'reference', 'results.json'), 'utf8')) as
-        { score: number; maxScore: number; tests: TestTiming[] };
+      const result = JSON.parse(readFileSync(join(out, 'reference', 'results.json'), 'utf8')) as {
+        score: number;
+        maxScore: number;
+        tests: TestTiming[];
+      };
       score = `${result.score}/${result.maxScore}`;
       for (const t of result.tests) perTest.set(t.id, [...(perTest.get(t.id) ?? []), t.durationMs]);
       console.error(`bench:grade: run ${run}/${runs}: ${wall.toFixed(1)} s`);
     }
-    const rows = [...perTest.entries()].map(([id, ms]) => ({ id, ms: median(ms) })).sort((a, b) => b.ms - a.ms);
+    const rows = [...perTest.entries()]
+      .map(([id, ms]) => ({ id, ms: median(ms) }))
+      .sort((a, b) => b.ms - a.ms);
     const testsMs = rows.reduce((sum, r) => sum + r.ms, 0);
     const wall = median(walls);
-    console.log(`grading the reference (public + hidden, ${score}): median wall ${wall.toFixed(1)} s of ${runs} run(s) `
-      + `(${walls.map((w) => w.toFixed(1)).join(' / ')} s); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`tests sum to ${(testsMs / 1000).toFixed(1)} s; the rest (${(wall - testsMs / 1000).toFixed(1)} s) is start-up, bundling, processes and reports\n`);
+    console.log(
+      `grading the reference (public + hidden, ${score}): median wall ${wall.toFixed(1)} s of ${runs} run(s) ` +
+        `(${walls.map((w) => w.toFixed(1)).join(' / ')} s); load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+    );
+    console.log(
+      `tests sum to ${(testsMs / 1000).toFixed(1)} s; the rest (${(wall - testsMs / 1000).toFixed(1)} s) is start-up, bundling, processes and reports\n`,
+    );
     const width = Math.max(...rows.map((r) => r.id.length));
-    for (const r of rows) console.log(`${r.id.padEnd(width)}  ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${((100 * r.ms) / (wall * 1000)).toFixed(1).padStart(5)} %`);
-    console.log(`\n${JSON.stringify({ runs, wallSeconds: walls, medianWallSeconds: wall, tests: rows.map((r) => ({ id: r.id, medianMs: r.ms })) })}`);
+    for (const r of rows)
+      console.log(
+        `${r.id.padEnd(width)}  ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${((100 * r.ms) / (wall * 1000)).toFixed(1).padStart(5)} %`,
+      );
+    console.log(
+      `\n${JSON.stringify({ runs, wallSeconds: walls, medianWallSeconds: wall, tests: rows.map((r) => ({ id: r.id, medianMs: r.ms })) })}`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

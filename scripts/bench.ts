@@ -23,17 +23,37 @@ const CPU_MAX_STEPS = 5;
 const SEED = 1;
 
 const FLAGS: Record<string, FlagSpec> = {
-  steps: { type: 'integer', min: 1, description: `timed steps per backend (default ${DEFAULT_STEPS}; cpu at most ${CPU_MAX_STEPS})` },
-  backend: { type: 'string', choices: BACKEND_NAMES, description: `only this backend: ${BACKEND_NAMES.join(', ')} (default: each that loads)` },
-  profile: { type: 'boolean', description: 'after timing, print the time per kernel of one step (top-level kernels, mean of 20 steps)' },
-  peer: { type: 'boolean', description: 'also time PyTorch on the same net and batch (needs python3 with torch)' },
-  rounds: { type: 'integer', min: 1, description: 'alternating rounds of every side; medians are printed (default 1, with --peer 3)' },
+  steps: {
+    type: 'integer',
+    min: 1,
+    description: `timed steps per backend (default ${DEFAULT_STEPS}; cpu at most ${CPU_MAX_STEPS})`,
+  },
+  backend: {
+    type: 'string',
+    choices: BACKEND_NAMES,
+    description: `only this backend: ${BACKEND_NAMES.join(', ')} (default: each that loads)`,
+  },
+  profile: {
+    type: 'boolean',
+    description: 'after timing, print the time per kernel of one step (top-level kernels, mean of 20 steps)',
+  },
+  peer: {
+    type: 'boolean',
+    description: 'also time PyTorch on the same net and batch (needs python3 with torch)',
+  },
+  rounds: {
+    type: 'integer',
+    min: 1,
+    description: 'alternating rounds of every side; medians are printed (default 1, with --peer 3)',
+  },
   help: { type: 'boolean', description: 'print this help' },
 };
 
-const USAGE = usage('npm run bench -- [options]',
+const USAGE = usage(
+  'npm run bench -- [options]',
   `Times training steps of the GarmentClassifier (batch ${BATCH_SIZE}, SGD, random data) on each backend; with --peer, PyTorch side by side.`,
-  FLAGS);
+  FLAGS,
+);
 
 interface Measured {
   backend: BackendName;
@@ -75,10 +95,19 @@ function median(values: number[]): number {
 }
 
 /** One SGD step on a fixed batch; reads the loss (asynchronously: webgpu) so the step has finished. */
-function makeStep(net: tf.Sequential, optimizer: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor): () => Promise<void> {
+function makeStep(
+  net: tf.Sequential,
+  optimizer: tf.Optimizer,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+): () => Promise<void> {
   const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
   return async () => {
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, net.apply(xs) as tf.Tensor), true, varList);
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(ys, net.apply(xs) as tf.Tensor),
+      true,
+      varList,
+    );
     await loss?.data();
     loss?.dispose();
   };
@@ -88,7 +117,11 @@ function makeStep(net: tf.Sequential, optimizer: tf.Optimizer, xs: tf.Tensor, ys
  * Mean time per top-level kernel call over `steps` steps (kernels called from inside a kernel count
  * in their caller), by wrapping every kernel registered for the backend; the wrappers are removed after.
  */
-async function profileKernels(backendName: string, step: () => Promise<void>, steps: number): Promise<string> {
+async function profileKernels(
+  backendName: string,
+  step: () => Promise<void>,
+  steps: number,
+): Promise<string> {
   const totals = new Map<string, number>();
   const originals = tf.getKernelsForBackend(backendName);
   let depth = 0;
@@ -104,7 +137,9 @@ async function profileKernels(backendName: string, step: () => Promise<void>, st
         } finally {
           depth--;
           if (depth === 0) {
-            const shapes = Object.values(args.inputs).map((t) => (t === undefined ? '-' : `[${(t as tf.TensorInfo).shape.join(',')}]`));
+            const shapes = Object.values(args.inputs).map((t) =>
+              t === undefined ? '-' : `[${(t as tf.TensorInfo).shape.join(',')}]`,
+            );
             const key = `${config.kernelName} ${shapes.join(' ')}`;
             totals.set(key, (totals.get(key) ?? 0) + performance.now() - started);
           }
@@ -120,8 +155,10 @@ async function profileKernels(backendName: string, step: () => Promise<void>, st
     const stepMs = (performance.now() - started) / steps;
     const rows = [...totals.entries()].sort((a, b) => b[1] - a[1]);
     const kernelMs = rows.reduce((sum, [, ms]) => sum + ms, 0) / steps;
-    return [`per kernel on ${backendName}: step ${stepMs.toFixed(2)} ms, kernels ${kernelMs.toFixed(2)} ms (the rest is the engine and the tape)`,
-      ...rows.slice(0, 25).map(([key, ms]) => `${(ms / steps).toFixed(3).padStart(8)} ms  ${key}`)].join('\n');
+    return [
+      `per kernel on ${backendName}: step ${stepMs.toFixed(2)} ms, kernels ${kernelMs.toFixed(2)} ms (the rest is the engine and the tape)`,
+      ...rows.slice(0, 25).map(([key, ms]) => `${(ms / steps).toFixed(3).padStart(8)} ms  ${key}`),
+    ].join('\n');
   } finally {
     for (const config of originals) {
       tf.unregisterKernel(config.kernelName, backendName);
@@ -136,7 +173,11 @@ async function measure(name: BackendName, steps: number, profile = false): Promi
     info = await selectBackend(name, {}, { asyncReads: true });
   } catch (error) {
     if (error instanceof HarnessError && error.code === 'OPTNN_BACKEND_UNAVAILABLE') {
-      return { backend: name, status: 'skipped', reason: error.message.replace(/^The backend '[^']+' was asked for but cannot start: /, '') };
+      return {
+        backend: name,
+        status: 'skipped',
+        reason: error.message.replace(/^The backend '[^']+' was asked for but cannot start: /, ''),
+      };
     }
     throw error;
   }
@@ -176,22 +217,41 @@ async function measure(name: BackendName, steps: number, profile = false): Promi
 
 function table(results: BenchResult[], peer: Peer | undefined): string {
   const best = peer?.status === 'ok' ? Math.max(...peer.runs.map((r) => r.samplesPerSecond)) : undefined;
-  const ratio = (samplesPerSecond: number): string => (best === undefined ? '-' : `${(samplesPerSecond / best).toFixed(2)}×`);
+  const ratio = (samplesPerSecond: number): string =>
+    best === undefined ? '-' : `${(samplesPerSecond / best).toFixed(2)}×`;
   const header = ['side', 'steps', 'ms/step', 'samples/s', 'vs best PyTorch', 'notes'];
-  const rows = results.map((r) => r.status === 'ok'
-    ? [`tfjs ${r.backend}`, String(r.steps), r.msPerStep.toFixed(2), Math.round(r.samplesPerSecond).toLocaleString('en-US'),
-      ratio(r.samplesPerSecond), `${r.package}; rounds ${r.roundsMs.map((m) => m.toFixed(1)).join('/')} ms; fast kernels: ${r.fastKernels.join(', ') || 'none'}`]
-    : [`tfjs ${r.backend}`, '-', '-', '-', '-', `skipped: ${r.reason}`]);
+  const rows = results.map((r) =>
+    r.status === 'ok'
+      ? [
+          `tfjs ${r.backend}`,
+          String(r.steps),
+          r.msPerStep.toFixed(2),
+          Math.round(r.samplesPerSecond).toLocaleString('en-US'),
+          ratio(r.samplesPerSecond),
+          `${r.package}; rounds ${r.roundsMs.map((m) => m.toFixed(1)).join('/')} ms; fast kernels: ${r.fastKernels.join(', ') || 'none'}`,
+        ]
+      : [`tfjs ${r.backend}`, '-', '-', '-', '-', `skipped: ${r.reason}`],
+  );
   if (peer?.status === 'ok') {
     for (const p of peer.runs) {
-      rows.push([p.side, String(p.steps), p.msPerStep.toFixed(2), Math.round(p.samplesPerSecond).toLocaleString('en-US'), ratio(p.samplesPerSecond),
-        `torch ${p.torch}, ${p.threads} thread${p.threads === 1 ? '' : 's'}; rounds ${p.roundsMs.map((m) => m.toFixed(1)).join('/')} ms`]);
+      rows.push([
+        p.side,
+        String(p.steps),
+        p.msPerStep.toFixed(2),
+        Math.round(p.samplesPerSecond).toLocaleString('en-US'),
+        ratio(p.samplesPerSecond),
+        `torch ${p.torch}, ${p.threads} thread${p.threads === 1 ? '' : 's'}; rounds ${p.roundsMs.map((m) => m.toFixed(1)).join('/')} ms`,
+      ]);
     }
   } else if (peer?.status === 'skipped') {
     rows.push(['pytorch', '-', '-', '-', '-', `skipped: ${peer.reason}`]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i >= 1 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i >= 1 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -200,13 +260,25 @@ function mergeRounds(rounds: BenchResult[]): BenchResult {
   const ok = rounds.filter((r): r is Measured => r.status === 'ok');
   if (ok.length === 0) return rounds[0]!;
   const msPerStep = median(ok.map((r) => r.msPerStep));
-  return { ...ok[0]!, msPerStep, samplesPerSecond: (BATCH_SIZE * 1000) / msPerStep, roundsMs: ok.map((r) => r.msPerStep) };
+  return {
+    ...ok[0]!,
+    msPerStep,
+    samplesPerSecond: (BATCH_SIZE * 1000) / msPerStep,
+    roundsMs: ok.map((r) => r.msPerStep),
+  };
 }
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
+    );
   const steps = typeof flags['steps'] === 'number' ? flags['steps'] : DEFAULT_STEPS;
   const names = typeof flags['backend'] === 'string' ? [flags['backend'] as BackendName] : [...BACKEND_NAMES];
   const withPeer = flags['peer'] === true;
@@ -234,22 +306,36 @@ async function main(): Promise<void> {
   const results = names.map((n) => mergeRounds(perBackend.get(n)!));
   let peer: Peer | undefined;
   if (python !== undefined) {
-    peer = 'python' in python
-      ? {
-        status: 'ok',
-        runs: threadCounts.map((threads) => {
-          const runs = perThreads.get(threads)!;
-          const msPerStep = median(runs.map((r) => r.msPerStep));
-          return { side: `pytorch ${threads}t`, torch: runs[0]!.torch, threads: runs[0]!.threads, steps: runs[0]!.steps, msPerStep,
-            samplesPerSecond: (BATCH_SIZE * 1000) / msPerStep, roundsMs: runs.map((r) => r.msPerStep) };
-        }),
-      }
-      : { status: 'skipped', reason: python.reason };
+    peer =
+      'python' in python
+        ? {
+            status: 'ok',
+            runs: threadCounts.map((threads) => {
+              const runs = perThreads.get(threads)!;
+              const msPerStep = median(runs.map((r) => r.msPerStep));
+              return {
+                side: `pytorch ${threads}t`,
+                torch: runs[0]!.torch,
+                threads: runs[0]!.threads,
+                steps: runs[0]!.steps,
+                msPerStep,
+                samplesPerSecond: (BATCH_SIZE * 1000) / msPerStep,
+                roundsMs: runs.map((r) => r.msPerStep),
+              };
+            }),
+          }
+        : { status: 'skipped', reason: python.reason };
   }
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  console.log(`GarmentClassifier training, batch ${BATCH_SIZE}, SGD, random data (seed ${SEED}); median of ${rounds} round(s); load average ${load}\n`);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  console.log(
+    `GarmentClassifier training, batch ${BATCH_SIZE}, SGD, random data (seed ${SEED}); median of ${rounds} round(s); load average ${load}\n`,
+  );
   console.log(table(results, peer));
-  console.log(`\n${JSON.stringify({ batchSize: BATCH_SIZE, rounds, loadAverage: loadavg(), results, peer })}`);
+  console.log(
+    `\n${JSON.stringify({ batchSize: BATCH_SIZE, rounds, loadAverage: loadavg(), results, peer })}`,
+  );
 }
 
 runMain(main, USAGE);

@@ -15,17 +15,28 @@ const FLAGS: Record<string, FlagSpec> = {
   check: { type: 'boolean', description: 'compare the committed module with a fresh build; change nothing' },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run build:kernels -- [--check]', 'Builds course/kernels/training-kernels-wasm.ts.', FLAGS);
+const USAGE = usage(
+  'npm run build:kernels -- [--check]',
+  'Builds course/kernels/training-kernels-wasm.ts.',
+  FLAGS,
+);
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 
 async function main(): Promise<void> {
   const { flags } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
   const text = renderKernelsModule(await compileTrainingKernels(ROOT));
   const target = join(ROOT, KERNELS_MODULE);
   if (flags['check']) {
     const same = readFileSync(target, 'utf8') === text;
-    console.log(same ? `${KERNELS_MODULE} matches a fresh build` : `${KERNELS_MODULE} differs from a fresh build: run npm run build:kernels`);
+    console.log(
+      same
+        ? `${KERNELS_MODULE} matches a fresh build`
+        : `${KERNELS_MODULE} differs from a fresh build: run npm run build:kernels`,
+    );
     if (!same) process.exitCode = 1;
     return;
   }

@@ -21,7 +21,13 @@ import { writeTextAtomic } from './lib/write-json.js';
 
 /** The notebook's settings for each optimizer on the GarmentClassifier. */
 const NOTEBOOK_ARGS: Record<OptimizerName, number[]> = {
-  GD: [0.02], SGDwM: [0.02], NAGD: [0.02], SGDwMLD: [0.02, 0.9, 0.01], AdaGrad: [], RMSProp: [], Adam: [0.002],
+  GD: [0.02],
+  SGDwM: [0.02],
+  NAGD: [0.02],
+  SGDwMLD: [0.02, 0.9, 0.01],
+  AdaGrad: [],
+  RMSProp: [],
+  Adam: [0.002],
 };
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -29,21 +35,33 @@ const FLAGS: Record<string, FlagSpec> = {
   backend: { type: 'string', description: 'backend to calibrate on (default: auto)' },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run calibrate -- [options]', 'Calibrates the training thresholds from the reference over several seeds.', FLAGS);
-const RULE = 'the training seed is drawn per grading from the calibration seeds; the trained loss must be at most untrained - dropShare * (the reference\'s drop at that seed)';
+const USAGE = usage(
+  'npm run calibrate -- [options]',
+  'Calibrates the training thresholds from the reference over several seeds.',
+  FLAGS,
+);
+const RULE =
+  "the training seed is drawn per grading from the calibration seeds; the trained loss must be at most untrained - dropShare * (the reference's drop at that seed)";
 const DROP_SHARE = 0.5;
 const round = (v: number): number => Number(v.toFixed(5));
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}`);
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}`);
   tf.env().set('PROD', true);
   const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
   console.error(`calibrate: ${describeBackend(backend)}`);
   const started = performance.now();
   const data = gradingData();
-  const seeds = Array.from({ length: typeof flags['seeds'] === 'number' ? flags['seeds'] : 8 }, (_, i) => i + 1);
+  const seeds = Array.from(
+    { length: typeof flags['seeds'] === 'number' ? flags['seeds'] : 8 },
+    (_, i) => i + 1,
+  );
   const bar = createProgress({ total: seeds.length * OPTIMIZER_NAMES.length, label: 'calibrate' });
   const optimizers = {} as Record<OptimizerName, ThresholdEntry>;
   let done = 0;
@@ -53,7 +71,8 @@ async function main(): Promise<void> {
     let referenceLosses: number[] = [];
     const losses = seeds.map((seed) => {
       const probe = probeTraining(reference, name, NOTEBOOK_ARGS[name], data, seed);
-      if (!probe.ok) throw new Error(`The reference ${name} failed to train with seed ${seed}: ${probe.fault}`);
+      if (!probe.ok)
+        throw new Error(`The reference ${name} failed to train with seed ${seed}: ${probe.fault}`);
       bar.update(++done, name);
       if (seed === gradingSeed) referenceLosses = probe.value.losses.map(round);
       return round(evaluateParams(seed, probe.value.final, measuredSubset()).loss);
@@ -64,16 +83,41 @@ async function main(): Promise<void> {
     const min = Math.min(...drops);
     const max = Math.max(...drops);
     optimizers[name] = {
-      args: NOTEBOOK_ARGS[name], epochs: 1, referenceLosses,
-      calibration: { seeds, untrained, losses, drops, mean: round(mean), std: round(std), min, max, backend: backend.name },
+      args: NOTEBOOK_ARGS[name],
+      epochs: 1,
+      referenceLosses,
+      calibration: {
+        seeds,
+        untrained,
+        losses,
+        drops,
+        mean: round(mean),
+        std: round(std),
+        min,
+        max,
+        backend: backend.name,
+      },
     };
   }
   bar.finish();
-  const thresholds = validateOrThrow(Thresholds, { schemaVersion: 1, gradingSeed, dropShare: DROP_SHARE, measuredSamples: MEASURED_SAMPLES, rule: RULE, optimizers }, 'the thresholds');
+  const thresholds = validateOrThrow(
+    Thresholds,
+    {
+      schemaVersion: 1,
+      gradingSeed,
+      dropShare: DROP_SHARE,
+      measuredSamples: MEASURED_SAMPLES,
+      rule: RULE,
+      optimizers,
+    },
+    'the thresholds',
+  );
   writeTextAtomic(THRESHOLDS_PATH, `${JSON.stringify(thresholds, null, 2)}\n`);
   for (const name of OPTIMIZER_NAMES) {
     const e = optimizers[name];
-    console.log(`${name.padEnd(8)} drops ${e.calibration.mean.toFixed(4)} ± ${e.calibration.std.toFixed(4)}  range [${e.calibration.min}, ${e.calibration.max}]`);
+    console.log(
+      `${name.padEnd(8)} drops ${e.calibration.mean.toFixed(4)} ± ${e.calibration.std.toFixed(4)}  range [${e.calibration.min}, ${e.calibration.max}]`,
+    );
   }
   console.log(`wrote ${THRESHOLDS_PATH} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }

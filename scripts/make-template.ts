@@ -23,7 +23,9 @@ const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--check' && a !== '--help');
 if (args.includes('--help') || unknown.length > 0) {
   if (unknown.length > 0) console.error(`Unknown option ${unknown.join(' ')}.`);
-  console.error('Usage: npm run template [-- --check]\n  Writes student-template/ from reference/ (--check: compare only, exit 1 on a difference).');
+  console.error(
+    'Usage: npm run template [-- --check]\n  Writes student-template/ from reference/ (--check: compare only, exit 1 on a difference).',
+  );
   process.exit(unknown.length > 0 ? 2 : 0);
 }
 
@@ -40,7 +42,9 @@ if (args.includes('--check')) {
     if (!expected.has(path)) problems.push(`extra: student-template/${path} (no reference file)`);
   }
   if (problems.length > 0) {
-    console.error(`student-template/ is out of step with reference/ (run \`npm run template\`):\n  ${problems.join('\n  ')}`);
+    console.error(
+      `student-template/ is out of step with reference/ (run \`npm run template\`):\n  ${problems.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`student-template/ matches reference/ (${files.length} files)`);

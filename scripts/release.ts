@@ -14,11 +14,35 @@ import { runMain } from './lib/main.js';
 
 /** What a student repository holds, from this project (directories are copied whole). */
 export const RELEASE_PATHS = [
-  'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures/public',
-  'scripts/grade.ts', 'scripts/student-suite', 'scripts/experiments.ts', 'scripts/tune.ts',
-  'scripts/lib/experiment-parts.ts', 'scripts/lib/notebook-runs.ts', 'scripts/lib/run-experiment.ts',
-  'scripts/lib/submission-module.ts', 'scripts/lib/tune-grid.ts', 'scripts/lib/tune-plot.ts', 'scripts/lib/args.ts', 'scripts/lib/batch-progress.ts', 'scripts/lib/github.ts', 'scripts/lib/isolation.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts', 'scripts/lib/fixture-cases.ts',
-  'scripts/lib/write-json.ts', 'scripts/lib/outputs.ts', 'scripts/lib/batch.ts', 'scripts/lib/cache-key.ts', 'scripts/lib/merge.ts',
+  'course',
+  'contract',
+  'runner',
+  'graders',
+  'results',
+  'reports',
+  'fixtures/public',
+  'scripts/grade.ts',
+  'scripts/student-suite',
+  'scripts/experiments.ts',
+  'scripts/tune.ts',
+  'scripts/lib/experiment-parts.ts',
+  'scripts/lib/notebook-runs.ts',
+  'scripts/lib/run-experiment.ts',
+  'scripts/lib/submission-module.ts',
+  'scripts/lib/tune-grid.ts',
+  'scripts/lib/tune-plot.ts',
+  'scripts/lib/args.ts',
+  'scripts/lib/batch-progress.ts',
+  'scripts/lib/github.ts',
+  'scripts/lib/isolation.ts',
+  'scripts/lib/main.ts',
+  'scripts/lib/grade-one.ts',
+  'scripts/lib/fixture-cases.ts',
+  'scripts/lib/write-json.ts',
+  'scripts/lib/outputs.ts',
+  'scripts/lib/batch.ts',
+  'scripts/lib/cache-key.ts',
+  'scripts/lib/merge.ts',
   'package-lock.json',
 ];
 /** Never in a student repository, even inside a directory above. */
@@ -34,13 +58,21 @@ const FLAGS: Record<string, FlagSpec> = {
 const USAGE = usage('npm run release -- --out DIR', 'Builds the student starter repository.', FLAGS);
 
 export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
-  if (existsSync(out) && readdirSync(out).length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `The release directory ${out} is not empty`);
-  if (!existsSync(specPath)) throw new HarnessError('OPTNN_DATA_MISSING', `The assignment's SPEC.md was not found at ${specPath} (give it with --spec)`);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new HarnessError('OPTNN_BAD_OPTION', `The release directory ${out} is not empty`);
+  if (!existsSync(specPath))
+    throw new HarnessError(
+      'OPTNN_DATA_MISSING',
+      `The assignment's SPEC.md was not found at ${specPath} (give it with --spec)`,
+    );
   mkdirSync(out, { recursive: true });
   const skip = NEVER_RELEASED.map((p) => join(PROJECT_ROOT, p));
   for (const path of RELEASE_PATHS) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
-    cpSync(join(PROJECT_ROOT, path), join(out, path), { recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(`${s}/`)) });
+    cpSync(join(PROJECT_ROOT, path), join(out, path), {
+      recursive: true,
+      filter: (src) => !skip.some((s) => src === s || src.startsWith(`${s}/`)),
+    });
   }
   cpSync(join(PROJECT_ROOT, 'student-template'), join(out, 'submission'), { recursive: true });
   cpSync(specPath, join(out, 'SPEC.md'));
@@ -62,20 +94,48 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
     typecheck: 'tsc --noEmit',
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  const tsconfig = JSON.parse(readFileSync(join(PROJECT_ROOT, 'tsconfig.json'), 'utf8')) as Record<string, unknown>;
-  tsconfig['include'] = ['submission', 'course', 'contract', 'runner', 'graders', 'results', 'reports', 'scripts'];
+  const tsconfig = JSON.parse(readFileSync(join(PROJECT_ROOT, 'tsconfig.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  tsconfig['include'] = [
+    'submission',
+    'course',
+    'contract',
+    'runner',
+    'graders',
+    'results',
+    'reports',
+    'scripts',
+  ];
   tsconfig['exclude'] = ['out', '.work'];
   writeFileSync(join(out, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  return readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(out, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
-  if (typeof flags['out'] !== 'string') throw new HarnessError('OPTNN_BAD_OPTION', 'The option --out is required');
-  const files = buildRelease(resolve(flags['out']), typeof flags['spec'] === 'string' ? resolve(flags['spec']) : undefined);
-  console.log(`wrote the student repository to ${resolve(flags['out'])} (${files.length} files); its students run \`npm ci\` then \`npm test\``);
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
+    );
+  if (typeof flags['out'] !== 'string')
+    throw new HarnessError('OPTNN_BAD_OPTION', 'The option --out is required');
+  const files = buildRelease(
+    resolve(flags['out']),
+    typeof flags['spec'] === 'string' ? resolve(flags['spec']) : undefined,
+  );
+  console.log(
+    `wrote the student repository to ${resolve(flags['out'])} (${files.length} files); its students run \`npm ci\` then \`npm test\``,
+  );
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) runMain(main, USAGE);
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename))
+  runMain(main, USAGE);

@@ -27,35 +27,78 @@ import { tunePlotSvg, type TunedRow } from './lib/tune-plot.js';
 import { writeJsonAtomic } from './lib/write-json.js';
 
 const FLAGS: Record<string, FlagSpec> = {
-  submission: { type: 'string', description: 'the submission directory (default: reference/ here, submission/ in the starter)' },
+  submission: {
+    type: 'string',
+    description: 'the submission directory (default: reference/ here, submission/ in the starter)',
+  },
   ...GRID_FLAGS,
-  write: { type: 'boolean', description: 'put the best choice (lowest validation loss) and its measured figures into tuning.json' },
-  out: { type: 'string', description: 'where to write the plot (default out/tune.svg; the table goes beside it as .json)' },
-  backend: { type: 'string', description: 'the backend to train on (default wasm, as the grader\'s process)' },
+  write: {
+    type: 'boolean',
+    description: 'put the best choice (lowest validation loss) and its measured figures into tuning.json',
+  },
+  out: {
+    type: 'string',
+    description: 'where to write the plot (default out/tune.svg; the table goes beside it as .json)',
+  },
+  backend: { type: 'string', description: "the backend to train on (default wasm, as the grader's process)" },
   help: { type: 'boolean', description: 'print this help' },
 };
-const USAGE = usage('npm run tune -- [--optimizer NAME] [--lr 0.001,0.002] [--batch-size 32,64] [--write]',
-  'Trains tuning choices exactly as the grader retrains tuning.json and prints the validation loss and test accuracy of each.', FLAGS);
+const USAGE = usage(
+  'npm run tune -- [--optimizer NAME] [--lr 0.001,0.002] [--batch-size 32,64] [--write]',
+  'Trains tuning choices exactly as the grader retrains tuning.json and prints the validation loss and test accuracy of each.',
+  FLAGS,
+);
 
-export interface Tuned extends Choice { valLoss: number; testAccuracy: number; seconds: number; seed: number }
+export interface Tuned extends Choice {
+  valLoss: number;
+  testAccuracy: number;
+  seconds: number;
+  seed: number;
+}
 
 function band(accuracy: number): string {
   const b = TUNING_BANDS.find((t) => accuracy >= t.accuracy);
-  return b ? `≥ ${b.accuracy * 100} %: ${b.fraction * 100} % of the points` : `< ${TUNING_BANDS.at(-1)!.accuracy * 100} %: no points`;
+  return b
+    ? `≥ ${b.accuracy * 100} %: ${b.fraction * 100} % of the points`
+    : `< ${TUNING_BANDS.at(-1)!.accuracy * 100} %: no points`;
 }
 
 function table(rows: readonly Tuned[], best: Tuned | undefined): string {
   const head = ['', 'choice', 'val loss', 'test acc', 'band', 'time'];
-  const body = rows.map((r) => [r === best ? '★' : '', describeChoice(r), r.valLoss.toFixed(4), `${(r.testAccuracy * 100).toFixed(2)} %`, band(r.testAccuracy), `${r.seconds.toFixed(1)} s`]);
+  const body = rows.map((r) => [
+    r === best ? '★' : '',
+    describeChoice(r),
+    r.valLoss.toFixed(4),
+    `${(r.testAccuracy * 100).toFixed(2)} %`,
+    band(r.testAccuracy),
+    `${r.seconds.toFixed(1)} s`,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  return [head, ...body].map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...body]
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<void> {
   const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) { console.log(USAGE); return; }
-  if (positional.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}; this command takes only options`);
-  const dir = checkSubmissionDir(typeof flags['submission'] === 'string' ? flags['submission'] : defaultSubmissionDir(), '--submission');
+  if (flags['help']) {
+    console.log(USAGE);
+    return;
+  }
+  if (positional.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
+    );
+  const dir = checkSubmissionDir(
+    typeof flags['submission'] === 'string' ? flags['submission'] : defaultSubmissionDir(),
+    '--submission',
+  );
   const read = readTuningChoice(dir);
   const choices = choicesFrom(flags, read.ok ? read.choice : undefined);
   const plotPath = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/tune.svg');
@@ -64,12 +107,18 @@ async function main(): Promise<void> {
   const seed = loadThresholds().gradingSeed;
   const data = loadMnist().train;
   const module = await loadSubmissionModule(dir);
-  console.error(`tune: ${describeBackend(backend)}; ${data.length} embedded digits split 90/5/5 with the grading seed ${seed}; the code of ${dir}`);
+  console.error(
+    `tune: ${describeBackend(backend)}; ${data.length} embedded digits split 90/5/5 with the grading seed ${seed}; the code of ${dir}`,
+  );
 
   const rows: Tuned[] = [];
   for (const [k, choice] of choices.entries()) {
     const Class = module[choice.optimizer];
-    if (typeof Class !== 'function') throw new HarnessError('OPTNN_NOT_IMPLEMENTED', `The submission in ${dir} does not export ${choice.optimizer}`);
+    if (typeof Class !== 'function')
+      throw new HarnessError(
+        'OPTNN_NOT_IMPLEMENTED',
+        `The submission in ${dir} does not export ${choice.optimizer}`,
+      );
     const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
     const args = names.map((n) => choice.hyperparameters[n]!);
     console.error(`[${k + 1}/${choices.length}] ${describeChoice(choice)}`);
@@ -77,7 +126,10 @@ async function main(): Promise<void> {
     const measured = measureTuning(Class as OptimizerClass, args, choice.batchSize, data, seed);
     if (!measured.ok) {
       const why = measured.fault;
-      throw new HarnessError(/not implemented/.test(why) ? 'OPTNN_NOT_IMPLEMENTED' : 'OPTNN_SCHEMA', `Training with ${describeChoice(choice)} failed: ${why}`);
+      throw new HarnessError(
+        /not implemented/.test(why) ? 'OPTNN_NOT_IMPLEMENTED' : 'OPTNN_SCHEMA',
+        `Training with ${describeChoice(choice)} failed: ${why}`,
+      );
     }
     // Measured as the grader measures the returned parameters: its own net, on the split's validation and test sets.
     const { val, test } = tuningLoaders(seed);
@@ -86,23 +138,55 @@ async function main(): Promise<void> {
     rows.push({ ...choice, valLoss, testAccuracy, seed, seconds: (performance.now() - started) / 1000 });
   }
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));
-  const best = finite.reduce<Tuned | undefined>((a, r) => (a === undefined || r.valLoss < a.valLoss ? r : a), undefined);
+  const best = finite.reduce<Tuned | undefined>(
+    (a, r) => (a === undefined || r.valLoss < a.valLoss ? r : a),
+    undefined,
+  );
   console.log(table(rows, best));
-  console.log(best ? `★ best by validation loss (the test set reports; it does not choose): ${describeChoice(best)}` : 'no choice reached a finite validation loss');
+  console.log(
+    best
+      ? `★ best by validation loss (the test set reports; it does not choose): ${describeChoice(best)}`
+      : 'no choice reached a finite validation loss',
+  );
 
-  const plotRows: TunedRow[] = rows.map((r) => ({ label: describeChoice(r), valLoss: r.valLoss, testAccuracy: r.testAccuracy, best: r === best }));
+  const plotRows: TunedRow[] = rows.map((r) => ({
+    label: describeChoice(r),
+    valLoss: r.valLoss,
+    testAccuracy: r.testAccuracy,
+    best: r === best,
+  }));
   writeTextAtomic(plotPath, tunePlotSvg(plotRows, TUNING_BANDS));
-  writeJsonAtomic(plotPath.replace(/(\.svg)?$/, '.json'), { seed, backend: backend.name, submission: dir, rows });
+  writeJsonAtomic(plotPath.replace(/(\.svg)?$/, '.json'), {
+    seed,
+    backend: backend.name,
+    submission: dir,
+    rows,
+  });
   console.log(`wrote ${plotPath}`);
 
   if (flags['write']) {
-    if (best === undefined) throw new HarnessError('OPTNN_SCHEMA', `No choice to write: none reached a finite validation loss, so ${TUNING_FILE} is left as it was`);
-    const choice = validateOrThrow(TuningChoice, {
-      optimizer: best.optimizer, hyperparameters: best.hyperparameters, batchSize: best.batchSize,
-      claimed: { valLoss: Number(best.valLoss.toFixed(4)), testAccuracy: Number(best.testAccuracy.toFixed(4)) },
-    }, TUNING_FILE);
+    if (best === undefined)
+      throw new HarnessError(
+        'OPTNN_SCHEMA',
+        `No choice to write: none reached a finite validation loss, so ${TUNING_FILE} is left as it was`,
+      );
+    const choice = validateOrThrow(
+      TuningChoice,
+      {
+        optimizer: best.optimizer,
+        hyperparameters: best.hyperparameters,
+        batchSize: best.batchSize,
+        claimed: {
+          valLoss: Number(best.valLoss.toFixed(4)),
+          testAccuracy: Number(best.testAccuracy.toFixed(4)),
+        },
+      },
+      TUNING_FILE,
+    );
     writeTextAtomic(join(dir, TUNING_FILE), `${JSON.stringify(choice, null, 2)}\n`);
-    console.log(`wrote ${join(dir, TUNING_FILE)}: ${describeChoice(best)}, claimed validation loss ${choice.claimed.valLoss}, test accuracy ${choice.claimed.testAccuracy}`);
+    console.log(
+      `wrote ${join(dir, TUNING_FILE)}: ${describeChoice(best)}, claimed validation loss ${choice.claimed.valLoss}, test accuracy ${choice.claimed.testAccuracy}`,
+    );
   }
 }
 

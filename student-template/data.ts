@@ -9,7 +9,10 @@ import { DataLoader, subset } from '#course/data/data-loader.js';
 import type { LoaderOptions, Loaders } from '#contract/index.js';
 import { notImplemented } from '#course/not-implemented.js';
 
-export function makeLoaders(data: ImageDataset, { batches = 50, batchSize = 64, seed = 1 }: LoaderOptions = {}): Loaders {
+export function makeLoaders(
+  data: ImageDataset,
+  { batches = 50, batchSize = 64, seed = 1 }: LoaderOptions = {},
+): Loaders {
   // The subset is the first batches·batchSize samples (the embedded MNIST comes in a fixed,
   // class-mixed order). gdDataLoader: one batch with all of them; dataLoader: batches of
   // batchSize, reshuffled every epoch with the given seed.

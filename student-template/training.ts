@@ -36,13 +36,22 @@ export function trainingStep(net: Net, optimizer: tf.Optimizer, lossFn: LossFn, 
  * model is given and i > swaStart, it is updated; if a validation loader is given, the mean loss
  * over it (the course's `evaluate`) is appended to `valLosses`.
  */
-export function theLoop(net: Net, optimizer: tf.Optimizer, trainLoader: BatchSource, options: LoopOptions): LoopResult {
+export function theLoop(
+  net: Net,
+  optimizer: tf.Optimizer,
+  trainLoader: BatchSource,
+  options: LoopOptions,
+): LoopResult {
   const { valLoader, epochs, swaModel, swaStart = 5, progress = true } = options;
   if (epochs === undefined || epochs === null) {
-    throw new Error('theLoop: a training duration must be given: set the `epochs` option (a positive integer)');
+    throw new Error(
+      'theLoop: a training duration must be given: set the `epochs` option (a positive integer)',
+    );
   }
   if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new Error(`theLoop: expected the \`epochs\` option to be a positive integer, got ${String(epochs)}`);
+    throw new Error(
+      `theLoop: expected the \`epochs\` option to be a positive integer, got ${String(epochs)}`,
+    );
   }
   throw notImplemented('theLoop', 'The loop');
 }

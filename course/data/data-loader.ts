@@ -34,10 +34,15 @@ const LOADER_OPTIONS: ReadonlyArray<keyof DataLoaderOptions> = ['batchSize', 'sh
 
 function checkDataset(dataset: unknown, where: string): asserts dataset is ImageDataset {
   const d = dataset as Partial<ImageDataset> | null | undefined;
-  const ok = d !== null && typeof d === 'object'
-    && Number.isSafeInteger(d.length) && (d.length ?? -1) >= 0
-    && Array.isArray(d.imageShape) && d.imageShape.length === 3
-    && typeof d.copyImage === 'function' && typeof d.label === 'function';
+  const ok =
+    d !== null &&
+    typeof d === 'object' &&
+    Number.isSafeInteger(d.length) &&
+    (d.length ?? -1) >= 0 &&
+    Array.isArray(d.imageShape) &&
+    d.imageShape.length === 3 &&
+    typeof d.copyImage === 'function' &&
+    typeof d.label === 'function';
   if (!ok) {
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
@@ -50,7 +55,10 @@ function checkDataset(dataset: unknown, where: string): asserts dataset is Image
 export class Subset implements ImageDataset {
   readonly indices: Int32Array;
 
-  constructor(readonly dataset: ImageDataset, indices: ArrayLike<number>) {
+  constructor(
+    readonly dataset: ImageDataset,
+    indices: ArrayLike<number>,
+  ) {
     checkDataset(dataset, 'subset');
     if (indices === null || typeof indices !== 'object' || !Number.isSafeInteger(indices.length)) {
       throw badOption('indices', 'an array of indices', describeValue(indices));
@@ -104,8 +112,16 @@ export function subset(dataset: ImageDataset, indices: ArrayLike<number>): Subse
  * lengths must be non-negative integers summing to `n`.
  */
 export function splitLengths(n: number, lengths: readonly number[]): number[] {
-  if (!Array.isArray(lengths) || lengths.length === 0 || !lengths.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) {
-    throw badOption('lengths', 'a non-empty array of non-negative fractions or lengths', describeValue(lengths));
+  if (
+    !Array.isArray(lengths) ||
+    lengths.length === 0 ||
+    !lengths.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)
+  ) {
+    throw badOption(
+      'lengths',
+      'a non-empty array of non-negative fractions or lengths',
+      describeValue(lengths),
+    );
   }
   const sum = lengths.reduce((a, b) => a + b, 0);
   const isFractions = Math.abs(sum - 1) <= 1e-9 * Math.max(1, Math.abs(sum)) && sum <= 1;
@@ -150,12 +166,20 @@ export class DataLoader implements Iterable<Batch> {
   /** How many epochs (iterations over the loader) have started. */
   private epochs = 0;
 
-  constructor(readonly dataset: ImageDataset, options: DataLoaderOptions = {}) {
+  constructor(
+    readonly dataset: ImageDataset,
+    options: DataLoaderOptions = {},
+  ) {
     checkDataset(dataset, 'DataLoader');
     if (options === null || typeof options !== 'object') {
-      throw new HarnessError('OPTNN_BAD_OPTION', `Expected the DataLoader options to be an object, got ${describeValue(options)}`);
+      throw new HarnessError(
+        'OPTNN_BAD_OPTION',
+        `Expected the DataLoader options to be an object, got ${describeValue(options)}`,
+      );
     }
-    const unknown = Object.keys(options).filter((key) => !(LOADER_OPTIONS as readonly string[]).includes(key));
+    const unknown = Object.keys(options).filter(
+      (key) => !(LOADER_OPTIONS as readonly string[]).includes(key),
+    );
     if (unknown.length > 0) {
       throw new HarnessError(
         'OPTNN_BAD_OPTION',
@@ -163,9 +187,11 @@ export class DataLoader implements Iterable<Batch> {
       );
     }
     const { batchSize = 1, shuffle = false, seed = 1, dropLast = false } = options;
-    if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1) throw badOption('batchSize', 'a positive integer', describeValue(batchSize));
+    if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw badOption('batchSize', 'a positive integer', describeValue(batchSize));
     if (typeof shuffle !== 'boolean') throw badOption('shuffle', 'a boolean', describeValue(shuffle));
-    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw badOption('seed', 'an integer', describeValue(seed));
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+      throw badOption('seed', 'an integer', describeValue(seed));
     if (typeof dropLast !== 'boolean') throw badOption('dropLast', 'a boolean', describeValue(dropLast));
     this.batchSize = batchSize;
     this.shuffle = shuffle;

@@ -17,7 +17,11 @@ export class ArrayImageDataset implements ImageDataset {
   readonly imageShape: readonly [number, number, number];
   private readonly imageSize: number;
 
-  constructor(readonly images: Float32Array, readonly labels: Int32Array | Uint8Array, imageShape: readonly [number, number, number]) {
+  constructor(
+    readonly images: Float32Array,
+    readonly labels: Int32Array | Uint8Array,
+    imageShape: readonly [number, number, number],
+  ) {
     this.imageShape = [imageShape[0], imageShape[1], imageShape[2]];
     this.imageSize = imageShape[0] * imageShape[1] * imageShape[2];
     this.length = labels.length;

@@ -46,7 +46,8 @@ function describeMagic(bytes: Uint8Array): string {
   const magic = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
   const known = KINDS[magic];
   if (known !== undefined) return `${hex(magic)} (an IDX file of ${known})`;
-  if (bytes[0] === 0 && bytes[1] === 0) return `${hex(magic)} (an IDX file of type 0x${bytes[2]!.toString(16)} with ${bytes[3]} dimensions)`;
+  if (bytes[0] === 0 && bytes[1] === 0)
+    return `${hex(magic)} (an IDX file of type 0x${bytes[2]!.toString(16)} with ${bytes[3]} dimensions)`;
   return `${hex(magic)} (not an IDX file)`;
 }
 
@@ -57,7 +58,12 @@ function readBytes(file: string): { bytes: Uint8Array; gzipped: boolean } {
     raw = readFileSync(file);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : String((cause as Error).message);
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : String((cause as Error).message);
     throw new HarnessError('OPTNN_DATA_MISSING', `Cannot read the IDX file ${file}: ${why}`, { cause });
   }
   if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { bytes: raw, gzipped: false };
@@ -79,7 +85,10 @@ function readIdx(file: string, expectedMagic: number): { dims: number[]; data: U
   const ndims = expectedMagic & 0xff;
   const what = KINDS[expectedMagic] ?? `${ndims} dimensions`;
   if (bytes.length < 4) {
-    throw new HarnessError('OPTNN_DATA_MALFORMED', `Expected ${file} to hold at least 4 bytes (the IDX magic number), ${found(bytes.length)}: the file is truncated`);
+    throw new HarnessError(
+      'OPTNN_DATA_MALFORMED',
+      `Expected ${file} to hold at least 4 bytes (the IDX magic number), ${found(bytes.length)}: the file is truncated`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
@@ -91,13 +100,19 @@ function readIdx(file: string, expectedMagic: number): { dims: number[]; data: U
   }
   const headerSize = 4 + 4 * ndims;
   if (bytes.length < headerSize) {
-    throw new HarnessError('OPTNN_DATA_MALFORMED', `Expected ${file} to hold at least ${headerSize} bytes (the IDX header), ${found(bytes.length)}: the file is truncated`);
+    throw new HarnessError(
+      'OPTNN_DATA_MALFORMED',
+      `Expected ${file} to hold at least ${headerSize} bytes (the IDX header), ${found(bytes.length)}: the file is truncated`,
+    );
   }
   const dims = Array.from({ length: ndims }, (_, k) => view.getUint32(4 + 4 * k));
   const dataSize = dims.reduce((a, b) => a * b, 1);
   const total = headerSize + dataSize;
   if (bytes.length !== total) {
-    const problem = bytes.length < total ? 'the file is truncated, download it again' : `${bytes.length - total} bytes follow the data`;
+    const problem =
+      bytes.length < total
+        ? 'the file is truncated, download it again'
+        : `${bytes.length - total} bytes follow the data`;
     throw new HarnessError(
       'OPTNN_DATA_MALFORMED',
       `Expected ${file} to hold ${total} bytes (a header of ${headerSize} bytes and data of shape [${dims.join(', ')}]), ${found(bytes.length)}: ${problem}`,
@@ -110,7 +125,10 @@ function readIdx(file: string, expectedMagic: number): { dims: number[]; data: U
 export function readIdxImages(file: string, options: IdxReadOptions = {}): IdxImages {
   const { dims, data } = readIdx(file, IDX_IMAGES_MAGIC);
   const [count, rows, cols] = dims as [number, number, number];
-  if ((options.rows !== undefined && rows !== options.rows) || (options.cols !== undefined && cols !== options.cols)) {
+  if (
+    (options.rows !== undefined && rows !== options.rows) ||
+    (options.cols !== undefined && cols !== options.cols)
+  ) {
     throw new HarnessError(
       'OPTNN_DATA_MALFORMED',
       `Expected the images in ${file} to be ${options.rows ?? rows}×${options.cols ?? cols} pixels, got ${rows}×${cols}`,
@@ -133,7 +151,11 @@ export function readIdxLabels(file: string, { numClasses = 10 }: IdxReadOptions 
 }
 
 /** Reads an images file and its labels file, and checks that they hold the same number of samples. */
-export function readIdxPair(imagesFile: string, labelsFile: string, options: IdxReadOptions = {}): { images: IdxImages; labels: IdxLabels } {
+export function readIdxPair(
+  imagesFile: string,
+  labelsFile: string,
+  options: IdxReadOptions = {},
+): { images: IdxImages; labels: IdxLabels } {
   const images = readIdxImages(imagesFile, options);
   const labels = readIdxLabels(labelsFile, options);
   if (images.count !== labels.count) {

@@ -119,7 +119,9 @@ export function loadEmbeddedMnist(): ArrayImageDataset {
 }
 
 function describeIdxFiles(): string {
-  return Object.values(IDX_FILE_NAMES).map((name) => `${name}[.gz]`).join(', ');
+  return Object.values(IDX_FILE_NAMES)
+    .map((name) => `${name}[.gz]`)
+    .join(', ');
 }
 
 /** Finds each of the four files in `dir`, uncompressed first, then with `.gz`. */
@@ -130,7 +132,12 @@ function locateIdxFiles(dir: string): Record<keyof typeof IDX_FILE_NAMES, string
     entries = readdirSync(dir);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a directory' : `it cannot be read (${(cause as Error).message})`;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'ENOTDIR'
+          ? 'it is not a directory'
+          : `it cannot be read (${(cause as Error).message})`;
     throw new HarnessError(
       'OPTNN_DATA_MISSING',
       `Cannot load MNIST from the directory ${dir}: ${why}. Expected a directory holding ${describeIdxFiles()}`,
@@ -148,7 +155,10 @@ function locateIdxFiles(dir: string): Record<keyof typeof IDX_FILE_NAMES, string
     }),
   ) as Record<keyof typeof IDX_FILE_NAMES, string>;
   if (missing.length > 0) {
-    const listing = entries.length === 0 ? 'it is empty' : `it holds ${entries.slice(0, 10).join(', ')}${entries.length > 10 ? `, … (${entries.length} entries)` : ''}`;
+    const listing =
+      entries.length === 0
+        ? 'it is empty'
+        : `it holds ${entries.slice(0, 10).join(', ')}${entries.length > 10 ? `, … (${entries.length} entries)` : ''}`;
     throw new HarnessError(
       'OPTNN_DATA_MISSING',
       `Cannot load MNIST from the directory ${dir}: it lacks ${missing.join(', ')} (${listing}). Expected ${describeIdxFiles()}`,

@@ -25,7 +25,12 @@ export function batchMatMulConfig(backendName: FastBackendName, previous: tf.Ker
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-    const handled = (transposeA || transposeB) && a.dtype === 'float32' && b.dtype === 'float32' && hasOneBatch(a) && hasOneBatch(b);
+    const handled =
+      (transposeA || transposeB) &&
+      a.dtype === 'float32' &&
+      b.dtype === 'float32' &&
+      hasOneBatch(a) &&
+      hasOneBatch(b);
     if (!handled) return callConfig(previous, backend, inputs, attrs ?? {});
     const aT = transposeA ? transposeLastTwo(a, backendName, backend) : a;
     let bT: tf.TensorInfo | undefined;

@@ -10,8 +10,14 @@ import { callConfig, float32Values, makeFloat32Output, type FastBackendName } fr
 import { addBias as simdAddBias, channelSum as simdChannelSum } from './simd-conv.js';
 
 function isBias(x: tf.TensorInfo, b: tf.TensorInfo): boolean {
-  return x.dtype === 'float32' && b.dtype === 'float32' && x.shape.length >= 2 && b.shape.length === 1
-    && b.shape[0] === x.shape[x.shape.length - 1] && b.shape[0]! > 0;
+  return (
+    x.dtype === 'float32' &&
+    b.dtype === 'float32' &&
+    x.shape.length >= 2 &&
+    b.shape.length === 1 &&
+    b.shape[0] === x.shape[x.shape.length - 1] &&
+    b.shape[0]! > 0
+  );
 }
 
 export function addConfig(backendName: FastBackendName, previous: tf.KernelConfig): tf.KernelConfig {
@@ -42,7 +48,8 @@ export function sumConfig(backendName: FastBackendName, previous: tf.KernelConfi
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
     const shape = channelSum(x, attrs as unknown as tf.SumAttrs);
-    if (shape === undefined || tf.util.sizeFromShape(x.shape) === 0) return callConfig(previous, backend, inputs, attrs ?? {});
+    if (shape === undefined || tf.util.sizeFromShape(x.shape) === 0)
+      return callConfig(previous, backend, inputs, attrs ?? {});
     const out = makeFloat32Output(backend, shape);
     const xv = float32Values(backend, x);
     simdChannelSum(xv, x.shape[x.shape.length - 1]!, out.values);

@@ -10,7 +10,8 @@ export function castConfig(backendName: FastBackendName, previous: tf.KernelConf
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
     const { dtype } = attrs as unknown as tf.CastAttrs;
-    if (dtype !== x.dtype || x.dtype === 'string' || x.dtype === 'complex64') return callConfig(previous, backend, inputs, attrs ?? {});
+    if (dtype !== x.dtype || x.dtype === 'string' || x.dtype === 'complex64')
+      return callConfig(previous, backend, inputs, attrs ?? {});
     return shareData(backend, x);
   };
   return { kernelName: tf.Cast, backendName, kernelFunc };

@@ -12,7 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  callConfig, callKernel, disposeIntermediate, float32Values, makeFloat32Output, relabel, type FastBackendName,
+  callConfig,
+  callKernel,
+  disposeIntermediate,
+  float32Values,
+  makeFloat32Output,
+  relabel,
+  type FastBackendName,
 } from './kernel-calls.js';
 import { filterGrad, handlesConv } from './simd-conv.js';
 
@@ -25,25 +31,45 @@ interface FilterGradGeometry {
   right: number;
 }
 
-function geometry(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBackpropFilterAttrs): FilterGradGeometry | undefined {
+function geometry(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  attrs: tf.Conv2DBackpropFilterAttrs,
+): FilterGradGeometry | undefined {
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4D, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, dataFormat,
+    x.shape as Shape4D,
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
   );
-  const dyShape = dataFormat === 'channelsLast'
-    ? [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
-    : [info.batchSize, info.outChannels, info.outHeight, info.outWidth];
+  const dyShape =
+    dataFormat === 'channelsLast'
+      ? [info.batchSize, info.outHeight, info.outWidth, info.outChannels]
+      : [info.batchSize, info.outChannels, info.outHeight, info.outWidth];
   if (!tf.util.arraysEqual(dy.shape, dyShape)) return undefined;
-  const bottom = info.filterHeight + (info.outHeight - 1) * info.strideHeight - info.inHeight - info.padInfo.top;
+  const bottom =
+    info.filterHeight + (info.outHeight - 1) * info.strideHeight - info.inHeight - info.padInfo.top;
   const right = info.filterWidth + (info.outWidth - 1) * info.strideWidth - info.inWidth - info.padInfo.left;
   return { info, bottom, right };
 }
 
 /** wasm: one XNNPACK conv on transposed tensors. Handles NHWC and NCHW, any stride and padding. */
-function wasmFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBackpropFilterAttrs, backend: object): tf.TensorInfo {
+function wasmFilterGrad(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  attrs: tf.Conv2DBackpropFilterAttrs,
+  backend: object,
+): tf.TensorInfo {
   const shape = geometry(x, dy, attrs);
   if (shape === undefined) {
-    throw new Error(`Conv2DBackpropFilter: dy of shape [${dy.shape.join(', ')}] does not match x [${x.shape.join(', ')}] and filter [${attrs.filterShape.join(', ')}]`);
+    throw new Error(
+      `Conv2DBackpropFilter: dy of shape [${dy.shape.join(', ')}] does not match x [${x.shape.join(', ')}] and filter [${attrs.filterShape.join(', ')}]`,
+    );
   }
   const { info } = shape;
   if (handlesConv(info)) {
@@ -64,18 +90,31 @@ function wasmFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBac
       // Rows and columns the strided windows never reach ('valid' with a remainder): cut them off.
       const rows = info.inHeight + Math.min(0, shape.bottom);
       const cols = info.inWidth + Math.min(0, shape.right);
-      const size = channelsLast ? [info.batchSize, rows, cols, info.inChannels] : [info.batchSize, info.inChannels, rows, cols];
+      const size = channelsLast
+        ? [info.batchSize, rows, cols, info.inChannels]
+        : [info.batchSize, info.inChannels, rows, cols];
       image = run('Slice', { x }, { begin: [0, 0, 0, 0], size });
     }
     const xT = run('Transpose', { x: image }, { perm: channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0] });
     const dyT = run('Transpose', { x: dy }, { perm: channelsLast ? [1, 2, 0, 3] : [2, 3, 0, 1] });
-    const pad = [[0, 0], [info.padInfo.top, Math.max(0, shape.bottom)], [info.padInfo.left, Math.max(0, shape.right)], [0, 0]];
+    const pad = [
+      [0, 0],
+      [info.padInfo.top, Math.max(0, shape.bottom)],
+      [info.padInfo.left, Math.max(0, shape.right)],
+      [0, 0],
+    ];
     const conv = run('Conv2D', { x: xT, filter: dyT }, {
-      strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth], dimRoundingMode: undefined,
+      strides: [1, 1],
+      pad,
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+      dimRoundingMode: undefined,
     } as unknown as tf.NamedAttrMap);
     const [fh, fw, ci, co] = attrs.filterShape;
     if (!tf.util.arraysEqual(conv.shape, [ci, fh, fw, co])) {
-      throw new Error(`Conv2DBackpropFilter: internal conv gave [${conv.shape.join(', ')}], expected [${[ci, fh, fw, co].join(', ')}]`);
+      throw new Error(
+        `Conv2DBackpropFilter: internal conv gave [${conv.shape.join(', ')}], expected [${[ci, fh, fw, co].join(', ')}]`,
+      );
     }
     if (ci === 1) {
       temps.pop();
@@ -88,8 +127,25 @@ function wasmFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, attrs: tf.Conv2DBac
 }
 
 /** cpu: a direct loop over typed arrays, NHWC only. */
-function cpuFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: object): tf.TensorInfo {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+function cpuFilterGrad(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  backend: object,
+): tf.TensorInfo {
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const xv = float32Values(backend, x);
@@ -108,7 +164,7 @@ function cpuFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_uti
       for (let n = 0; n < batchSize; n++) {
         for (let i = iMin; i < iMax; i++) {
           const xRowBase = n * xBatch + (i * strideHeight + a - top) * xRow;
-          const dyRowBase = ((n * outHeight + i) * outWidth) * outChannels;
+          const dyRowBase = (n * outHeight + i) * outWidth * outChannels;
           for (let j = jMin; j < jMax; j++) {
             const xBase = xRowBase + (j * strideWidth + b - left) * inChannels;
             const dyBase = dyRowBase + j * outChannels;
@@ -131,7 +187,10 @@ function cpuFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_uti
  * The kernel config for `backendName`. `previous` is the kernel it replaces (none on wasm); cases
  * this one does not handle go to it.
  */
-export function conv2DBackpropFilterConfig(backendName: FastBackendName, previous: tf.KernelConfig | undefined): tf.KernelConfig {
+export function conv2DBackpropFilterConfig(
+  backendName: FastBackendName,
+  previous: tf.KernelConfig | undefined,
+): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const filterAttrs = attrs as unknown as tf.Conv2DBackpropFilterAttrs;

@@ -11,7 +11,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  callConfig, callKernel, disposeIntermediate, float32Values, makeFloat32Output, type FastBackendName,
+  callConfig,
+  callKernel,
+  disposeIntermediate,
+  float32Values,
+  makeFloat32Output,
+  type FastBackendName,
 } from './kernel-calls.js';
 import { handlesConv, inputGrad } from './simd-conv.js';
 
@@ -26,12 +31,23 @@ interface FlippedConvPadding {
 }
 
 /** The padding of the flipped conv, or undefined when this kernel does not handle the case. */
-function flippedConvPadding(dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DBackpropInputAttrs): FlippedConvPadding | undefined {
+function flippedConvPadding(
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  attrs: tf.Conv2DBackpropInputAttrs,
+): FlippedConvPadding | undefined {
   if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (dataFormat !== 'channelsLast') return undefined;
   const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape, filter.shape as Shape4D, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, dataFormat,
+    attrs.inputShape,
+    filter.shape as Shape4D,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    dataFormat,
   );
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
   if (!tf.util.arraysEqual(dy.shape, info.outShape)) return undefined;
@@ -43,7 +59,10 @@ function flippedConvPadding(dy: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.
   return { top, bottom, left, right, info };
 }
 
-export function conv2DBackpropInputConfig(backendName: FastBackendName, previous: tf.KernelConfig): tf.KernelConfig {
+export function conv2DBackpropInputConfig(
+  backendName: FastBackendName,
+  previous: tf.KernelConfig,
+): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const pad = flippedConvPadding(dy, filter, attrs as unknown as tf.Conv2DBackpropInputAttrs);
@@ -59,7 +78,12 @@ export function conv2DBackpropInputConfig(backendName: FastBackendName, previous
       flipped = callKernel('Transpose', backendName, backend, { x: reversed }, { perm: [0, 1, 3, 2] });
       return callKernel('Conv2D', backendName, backend, { x: dy, filter: flipped }, {
         strides: [1, 1],
-        pad: [[0, 0], [pad.top, pad.bottom], [pad.left, pad.right], [0, 0]],
+        pad: [
+          [0, 0],
+          [pad.top, pad.bottom],
+          [pad.left, pad.right],
+          [0, 0],
+        ],
         dataFormat: 'NHWC',
         dilations: [1, 1],
         dimRoundingMode: undefined,

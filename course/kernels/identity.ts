@@ -10,7 +10,8 @@ import { callConfig, shareData, type FastBackendName } from './kernel-calls.js';
 export function identityConfig(backendName: FastBackendName, previous: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
-    if (x.dtype === 'string' || x.dtype === 'complex64') return callConfig(previous, backend, inputs, attrs ?? {});
+    if (x.dtype === 'string' || x.dtype === 'complex64')
+      return callConfig(previous, backend, inputs, attrs ?? {});
     return shareData(backend, x);
   };
   return { kernelName: tf.Identity, backendName, kernelFunc };

@@ -33,19 +33,25 @@ export interface Float32Output {
 
 /** The backend argument of a kernelFunc is typed `{}`; these guards give it its real shape. */
 function isWasm(backend: object): backend is WasmArrays {
-  return typeof (backend as Partial<WasmArrays>).typedArrayFromHeap === 'function'
-    && typeof (backend as Partial<WasmArrays>).makeOutput === 'function';
+  return (
+    typeof (backend as Partial<WasmArrays>).typedArrayFromHeap === 'function' &&
+    typeof (backend as Partial<WasmArrays>).makeOutput === 'function'
+  );
 }
 
 function isCpu(backend: object): backend is CpuArrays {
-  return typeof (backend as Partial<CpuArrays>).makeTensorInfo === 'function'
-    && typeof (backend as Partial<CpuArrays>).data?.get === 'function';
+  return (
+    typeof (backend as Partial<CpuArrays>).makeTensorInfo === 'function' &&
+    typeof (backend as Partial<CpuArrays>).data?.get === 'function'
+  );
 }
 
 function disposer(backend: object): DisposingBackend {
   const candidate = backend as Partial<DisposingBackend>;
   if (typeof candidate.disposeData !== 'function' || typeof candidate.incRef !== 'function') {
-    throw new Error('fast kernels: the backend has no disposeData() or incRef(); expected a tfjs KernelBackend');
+    throw new Error(
+      'fast kernels: the backend has no disposeData() or incRef(); expected a tfjs KernelBackend',
+    );
   }
   return backend as DisposingBackend;
 }
@@ -60,19 +66,27 @@ export function callKernel(
 ): tf.TensorInfo {
   const config = tf.getKernel(kernelName, backendName) as tf.KernelConfig | undefined;
   if (config === undefined) {
-    throw new Error(`fast kernels: the kernel '${kernelName}' is not registered for backend '${backendName}'`);
+    throw new Error(
+      `fast kernels: the kernel '${kernelName}' is not registered for backend '${backendName}'`,
+    );
   }
   return single(config.kernelFunc({ inputs, backend, attrs }), kernelName);
 }
 
 /** Runs a kernel config saved earlier (the one a fast kernel replaced). */
-export function callConfig(config: tf.KernelConfig, backend: object, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
+export function callConfig(
+  config: tf.KernelConfig,
+  backend: object,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+): tf.TensorInfo {
   return single(config.kernelFunc({ inputs, backend, attrs }), config.kernelName);
 }
 
 function single(out: tf.TensorInfo | tf.TensorInfo[], kernelName: string): tf.TensorInfo {
   if (Array.isArray(out)) {
-    if (out.length !== 1) throw new Error(`fast kernels: expected one output from '${kernelName}', got ${out.length}`);
+    if (out.length !== 1)
+      throw new Error(`fast kernels: expected one output from '${kernelName}', got ${out.length}`);
     return out[0]!;
   }
   return out;

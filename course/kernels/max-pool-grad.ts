@@ -17,7 +17,12 @@ type Shape4D = [number, number, number, number];
  * of index arithmetic, a ≥ b keeping the earlier index, gives the first maximum. A window with a
  * NaN or an infinity, where that shortcut could differ from the scan, takes the scan instead.
  */
-function maxPoolGrad2x2(dx: Float32Array, xv: Float32Array, dyv: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+function maxPoolGrad2x2(
+  dx: Float32Array,
+  xv: Float32Array,
+  dyv: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const xRow = inWidth * channels;
   let o = 0;
@@ -53,19 +58,33 @@ function scanWindow(xv: Float32Array, positions: number[]): number {
   let at = -1;
   for (const k of positions) {
     const v = xv[k]!;
-    if (v > max) { max = v; at = k; }
+    if (v > max) {
+      max = v;
+      at = k;
+    }
   }
   return at;
 }
 
 function isTwoByTwo(info: tf.backend_util.Conv2DInfo): boolean {
-  return info.effectiveFilterHeight === 2 && info.effectiveFilterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2
-    && info.padInfo.top === 0 && info.padInfo.left === 0
-    && 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth;
+  return (
+    info.effectiveFilterHeight === 2 &&
+    info.effectiveFilterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    2 * info.outHeight <= info.inHeight &&
+    2 * info.outWidth <= info.inWidth
+  );
 }
 
 function maxPoolGrad(
-  dy: tf.TensorInfo, input: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, backend: object, simd: boolean,
+  dy: tf.TensorInfo,
+  input: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  backend: object,
+  simd: boolean,
 ): tf.TensorInfo {
   const out = makeFloat32Output(backend, input.shape);
   const dx = out.values;
@@ -79,7 +98,16 @@ function maxPoolGrad(
     maxPoolGrad2x2(dx, xv, dyv, info);
     return out.info;
   }
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const filterHeight = info.effectiveFilterHeight;
   const filterWidth = info.effectiveFilterWidth;
   const top = info.padInfo.top;
@@ -102,7 +130,10 @@ function maxPoolGrad(
           for (let r = rMin; r < rMax; r++) {
             for (let c = cMin, k = xBatch + r * xRow + cMin * channels + d; c < cMax; c++, k += channels) {
               const v = xv[k]!;
-              if (v > max) { max = v; at = k; }
+              if (v > max) {
+                max = v;
+                at = k;
+              }
             }
           }
           if (at >= 0) dx[at]! += dyv[o]!;
@@ -121,9 +152,15 @@ export function maxPoolGradConfig(backendName: FastBackendName, previous: tf.Ker
       return callConfig(previous, backend, inputs, attrs ?? {});
     }
     const info = tf.backend_util.computePool2DInfo(
-      input.shape as Shape4D, poolAttrs.filterSize, poolAttrs.strides, 1, poolAttrs.pad, poolAttrs.dimRoundingMode,
+      input.shape as Shape4D,
+      poolAttrs.filterSize,
+      poolAttrs.strides,
+      1,
+      poolAttrs.pad,
+      poolAttrs.dimRoundingMode,
     );
-    if (!tf.util.arraysEqual(dy.shape, info.outShape)) return callConfig(previous, backend, inputs, attrs ?? {});
+    if (!tf.util.arraysEqual(dy.shape, info.outShape))
+      return callConfig(previous, backend, inputs, attrs ?? {});
     return maxPoolGrad(dy, input, info, backend, backendName === 'wasm');
   };
   return { kernelName: tf.MaxPoolGrad, backendName, kernelFunc };

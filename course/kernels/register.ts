@@ -14,7 +14,10 @@ import type { FastBackendName } from './kernel-calls.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 
-type Maker = (backendName: FastBackendName, previous: tf.KernelConfig | undefined) => tf.KernelConfig | undefined;
+type Maker = (
+  backendName: FastBackendName,
+  previous: tf.KernelConfig | undefined,
+) => tf.KernelConfig | undefined;
 
 /** Kernel name → how to make its fast version (undefined: keep the stock kernel). */
 const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
@@ -56,14 +59,21 @@ export function registerFastKernels(backend: 'wasm' | 'cpu'): string[] {
   const names: string[] = [];
   for (const [kernelName, make] of Object.entries(FAST_KERNELS[backend])) {
     const previous = current(kernelName, backend);
-    if (isFast(previous)) { names.push(kernelName); continue; }
+    if (isFast(previous)) {
+      names.push(kernelName);
+      continue;
+    }
     const config = make(backend, previous);
     if (config === undefined) continue;
     if (previous !== undefined) tf.unregisterKernel(kernelName, backend);
     // The replaced kernel's setup (wasm binds its C++ function there) must still run if the
     // backend is initialised again, since the fast kernel may hand cases to it.
     const fast: FastKernelConfig = {
-      ...config, setupFunc: previous?.setupFunc, disposeFunc: previous?.disposeFunc, replaced: previous, fastKernel: true,
+      ...config,
+      setupFunc: previous?.setupFunc,
+      disposeFunc: previous?.disposeFunc,
+      replaced: previous,
+      fastKernel: true,
     };
     tf.registerKernel(fast);
     names.push(kernelName);

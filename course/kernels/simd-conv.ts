@@ -11,8 +11,15 @@ type Info = tf.backend_util.Conv2DInfo;
 
 /** Stride 1, no dilation, NHWC, at most 16 output channels. */
 export function handlesConv(info: Info): boolean {
-  return info.dataFormat === 'channelsLast' && info.strideHeight === 1 && info.strideWidth === 1
-    && info.dilationHeight === 1 && info.dilationWidth === 1 && info.outChannels <= 16 && info.outChannels >= 1;
+  return (
+    info.dataFormat === 'channelsLast' &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.outChannels <= 16 &&
+    info.outChannels >= 1
+  );
 }
 
 /**
@@ -20,7 +27,15 @@ export function handlesConv(info: Info): boolean {
  * zero padding the windows reach, float32 partial sums over at most ~64 pixels, float64 above.
  */
 export function filterGrad(xv: Float32Array, dyv: Float32Array, info: Info, out: Float32Array): void {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
   const { filterHeight: fh, filterWidth: fw } = info;
   const hp = ho + fh - 1;
   const wp = wo + fw - 1;
@@ -29,8 +44,18 @@ export function filterGrad(xv: Float32Array, dyv: Float32Array, info: Info, out:
   const rowsPerBlock = wide ? 2 : 4;
   const cop = wide ? 16 : 8;
   const blocks = Math.ceil(k / rowsPerBlock);
-  const { wasm, regions } = layout([n * hp * wp * ci * 4, n * ho * wo * co * 4, (k + 1) * cop * 8, blocks * rowsPerBlock * 8]);
-  const [x, dy, dw, table] = regions as [typeof regions[0], typeof regions[0], typeof regions[0], typeof regions[0]];
+  const { wasm, regions } = layout([
+    n * hp * wp * ci * 4,
+    n * ho * wo * co * 4,
+    (k + 1) * cop * 8,
+    blocks * rowsPerBlock * 8,
+  ]);
+  const [x, dy, dw, table] = regions as [
+    (typeof regions)[0],
+    (typeof regions)[0],
+    (typeof regions)[0],
+    (typeof regions)[0],
+  ];
   copyPadded(xv, x.f32, n, h, w, ci, hp, wp, info.padInfo.top, info.padInfo.left);
   dy.f32.set(dyv);
   dw.f64.fill(0, 0, (k + 1) * cop);
@@ -46,21 +71,48 @@ export function filterGrad(xv: Float32Array, dyv: Float32Array, info: Info, out:
   }
   const rowsPerFlush = Math.max(1, Math.floor(64 / wo));
   const run = wide ? wasm.filterGradCo16 : wasm.filterGradCo8;
-  run(x.byteOffset, dy.byteOffset, dw.byteOffset, table.byteOffset, blocks, n, ho, wo, wp, hp, ci, co, rowsPerFlush);
+  run(
+    x.byteOffset,
+    dy.byteOffset,
+    dw.byteOffset,
+    table.byteOffset,
+    blocks,
+    n,
+    ho,
+    wo,
+    wp,
+    hp,
+    ci,
+    co,
+    rowsPerFlush,
+  );
   for (let row = 0; row < k; row++) {
     for (let c = 0; c < co; c++) out[row * co + c] = dw.f64[row * cop + c]!;
   }
 }
 
 /** x [n, h, w, c] into a zeroed [n, hp, wp, c] at (top, left); rows and columns beyond hp, wp are cut. */
-function copyPadded(src: Float32Array, dst: Float32Array, n: number, h: number, w: number, c: number,
-  hp: number, wp: number, top: number, left: number): void {
-  if (top === 0 && left === 0 && hp === h && wp === w) { dst.set(src); return; }
+function copyPadded(
+  src: Float32Array,
+  dst: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  hp: number,
+  wp: number,
+  top: number,
+  left: number,
+): void {
+  if (top === 0 && left === 0 && hp === h && wp === w) {
+    dst.set(src);
+    return;
+  }
   dst.fill(0, 0, n * hp * wp * c);
   const cols = Math.min(w, wp - left);
   for (let img = 0; img < n; img++) {
     for (let r = 0; r < h && r + top < hp; r++) {
-      const from = ((img * h + r) * w) * c;
+      const from = (img * h + r) * w * c;
       dst.set(src.subarray(from, from + cols * c), ((img * hp + r + top) * wp + left) * c);
     }
   }
@@ -71,7 +123,15 @@ function copyPadded(src: Float32Array, dst: Float32Array, n: number, h: number, 
  * dy pixel scatters W·dy over the padded extent, which is then cropped to x.
  */
 export function inputGrad(dyv: Float32Array, filter: Float32Array, info: Info, out: Float32Array): void {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
   const { filterHeight: fh, filterWidth: fw } = info;
   const l = fw * ci;
   const l16 = Math.ceil(l / 16) * 16;
@@ -79,25 +139,29 @@ export function inputGrad(dyv: Float32Array, filter: Float32Array, info: Info, o
   const wq = wo + fw - 1;
   const dxRow = wq * ci;
   const { wasm, regions } = layout([n * ho * wo * co * 4, fh * co * l16 * 4, n * hq * dxRow * 4]);
-  const [dy, wt, dxp] = regions as [typeof regions[0], typeof regions[0], typeof regions[0]];
+  const [dy, wt, dxp] = regions as [(typeof regions)[0], (typeof regions)[0], (typeof regions)[0]];
   dy.f32.set(dyv);
   wt.f32.fill(0, 0, fh * co * l16);
   for (let a = 0; a < fh; a++) {
     for (let b = 0; b < fw; b++) {
       for (let c = 0; c < ci; c++) {
-        for (let o = 0; o < co; o++) wt.f32[(a * co + o) * l16 + b * ci + c] = filter[((a * fw + b) * ci + c) * co + o]!;
+        for (let o = 0; o < co; o++)
+          wt.f32[(a * co + o) * l16 + b * ci + c] = filter[((a * fw + b) * ci + c) * co + o]!;
       }
     }
   }
   dxp.f32.fill(0, 0, n * hq * dxRow + l16);
   wasm.inputGrad(dy.byteOffset, wt.byteOffset, dxp.byteOffset, n, ho, wo, co, fh, ci, l16, dxRow);
   const { top, left } = info.padInfo;
-  if (top === 0 && left === 0 && hq === h && wq === w) { out.set(dxp.f32.subarray(0, n * h * w * ci)); return; }
+  if (top === 0 && left === 0 && hq === h && wq === w) {
+    out.set(dxp.f32.subarray(0, n * h * w * ci));
+    return;
+  }
   const cols = Math.min(w, wq - left);
   for (let img = 0; img < n; img++) {
     for (let r = 0; r < h && r + top < hq; r++) {
       const from = ((img * hq + r + top) * wq + left) * ci;
-      out.set(dxp.f32.subarray(from, from + cols * ci), ((img * h + r) * w) * ci);
+      out.set(dxp.f32.subarray(from, from + cols * ci), (img * h + r) * w * ci);
     }
   }
 }
@@ -106,7 +170,7 @@ export function inputGrad(dyv: Float32Array, filter: Float32Array, info: Info, o
 export function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, info: Info, out: Float32Array): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
   const { wasm, regions } = layout([xv.length * 4, dyv.length * 4, xv.length * 4]);
-  const [x, dy, dx] = regions as [typeof regions[0], typeof regions[0], typeof regions[0]];
+  const [x, dy, dx] = regions as [(typeof regions)[0], (typeof regions)[0], (typeof regions)[0]];
   x.f32.set(xv);
   dy.f32.set(dyv);
   dx.f32.fill(0, 0, xv.length);
@@ -118,7 +182,7 @@ export function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, info: Info, 
 export function addBias(xv: Float32Array, bias: Float32Array, out: Float32Array): void {
   const c = bias.length;
   const { wasm, regions } = layout([xv.length * 4, 4 * c * 4, xv.length * 4]);
-  const [x, tile, y] = regions as [typeof regions[0], typeof regions[0], typeof regions[0]];
+  const [x, tile, y] = regions as [(typeof regions)[0], (typeof regions)[0], (typeof regions)[0]];
   x.f32.set(xv);
   for (let t = 0; t < 4; t++) tile.f32.set(bias, t * c);
   wasm.addBias(x.byteOffset, tile.byteOffset, y.byteOffset, xv.length, c);
@@ -128,7 +192,7 @@ export function addBias(xv: Float32Array, bias: Float32Array, out: Float32Array)
 /** out[k] = Σ xv[r·c + k] over the rows r. */
 export function channelSum(xv: Float32Array, c: number, out: Float32Array): void {
   const { wasm, regions } = layout([xv.length * 4, 4 * c * 4, 4 * c * 8]);
-  const [x, partial, acc] = regions as [typeof regions[0], typeof regions[0], typeof regions[0]];
+  const [x, partial, acc] = regions as [(typeof regions)[0], (typeof regions)[0], (typeof regions)[0]];
   x.f32.set(xv);
   partial.f32.fill(0, 0, 4 * c);
   acc.f64.fill(0, 0, 4 * c);

@@ -9,13 +9,60 @@ import { TRAINING_KERNELS_WASM_BASE64 } from './training-kernels-wasm.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  filterGradCo8(x: number, dy: number, dw64: number, table: number, blocks: number, n: number, ho: number,
-    wo: number, wp: number, hp: number, ci: number, co: number, rowsPerFlush: number): void;
-  filterGradCo16(x: number, dy: number, dw64: number, table: number, blocks: number, n: number, ho: number,
-    wo: number, wp: number, hp: number, ci: number, co: number, rowsPerFlush: number): void;
-  inputGrad(dy: number, wt: number, dxp: number, n: number, ho: number, wo: number, co: number, fh: number,
-    ci: number, l16: number, dxRow: number): void;
-  maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
+  filterGradCo8(
+    x: number,
+    dy: number,
+    dw64: number,
+    table: number,
+    blocks: number,
+    n: number,
+    ho: number,
+    wo: number,
+    wp: number,
+    hp: number,
+    ci: number,
+    co: number,
+    rowsPerFlush: number,
+  ): void;
+  filterGradCo16(
+    x: number,
+    dy: number,
+    dw64: number,
+    table: number,
+    blocks: number,
+    n: number,
+    ho: number,
+    wo: number,
+    wp: number,
+    hp: number,
+    ci: number,
+    co: number,
+    rowsPerFlush: number,
+  ): void;
+  inputGrad(
+    dy: number,
+    wt: number,
+    dxp: number,
+    n: number,
+    ho: number,
+    wo: number,
+    co: number,
+    fh: number,
+    ci: number,
+    l16: number,
+    dxRow: number,
+  ): void;
+  maxPoolGrad2x2(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    ho: number,
+    wo: number,
+  ): void;
   addBias(x: number, tile: number, out: number, total: number, c: number): void;
   tileSum(x: number, partial: number, acc: number, total: number, c: number): void;
 }
@@ -30,8 +77,13 @@ let kernels: KernelExports | undefined;
 function instance(): KernelExports {
   if (kernels === undefined) {
     const module = new WebAssembly.Module(Buffer.from(TRAINING_KERNELS_WASM_BASE64, 'base64'));
-    kernels = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('training kernels: abort'); } } })
-      .exports as unknown as KernelExports;
+    kernels = new WebAssembly.Instance(module, {
+      env: {
+        abort: () => {
+          throw new Error('training kernels: abort');
+        },
+      },
+    }).exports as unknown as KernelExports;
   }
   return kernels;
 }

@@ -46,7 +46,10 @@ export interface GridLike {
 
 export interface LandscapeOptions extends PlotOutput {
   /** What `getStateDirections` returned: the sampled states' ids and coordinates. */
-  trajectory?: { stateIds: readonly number[]; coordinates: readonly [ReadonlyArray<number | null>, ReadonlyArray<number | null>] };
+  trajectory?: {
+    stateIds: readonly number[];
+    coordinates: readonly [ReadonlyArray<number | null>, ReadonlyArray<number | null>];
+  };
   /** The run's losses (one per step), to label each sampled state with its loss. */
   losses?: Losses;
 }
@@ -64,37 +67,72 @@ const numbers = (name: string, values: unknown): Losses => {
   return values as Losses;
 };
 
-const size = (o: PlotOutput) => ({ ...(o.width !== undefined ? { width: o.width } : {}), ...(o.height !== undefined ? { height: o.height } : {}) });
+const size = (o: PlotOutput) => ({
+  ...(o.width !== undefined ? { width: o.width } : {}),
+  ...(o.height !== undefined ? { height: o.height } : {}),
+});
 
 /**
  * The loss per step of one run (with its validation losses), or of several runs on one chart:
  * `plotLosses({ GD: gdLosses, SGDwM: momentumLosses })`.
  */
-export function plotLosses(losses: Losses | Readonly<Record<string, Losses>>, options: LossesOptions = {}): string {
+export function plotLosses(
+  losses: Losses | Readonly<Record<string, Losses>>,
+  options: LossesOptions = {},
+): string {
   const series: LossSeries[] = [];
   if (Array.isArray(losses)) {
     series.push({ label: 'training loss', values: numbers('losses', losses), role: 'training' });
   } else if (typeof losses === 'object' && losses !== null) {
-    Object.entries(losses).forEach(([label, values], i) => series.push({ label, values: numbers(`losses.${label}`, values), role: `series-${i}` }));
+    Object.entries(losses).forEach(([label, values], i) =>
+      series.push({ label, values: numbers(`losses.${label}`, values), role: `series-${i}` }),
+    );
   } else {
-    throw badOption('losses', 'an array of numbers or an object of them by label', describeValue(losses), 'argument');
+    throw badOption(
+      'losses',
+      'an array of numbers or an object of them by label',
+      describeValue(losses),
+      'argument',
+    );
   }
   const val = options.valLosses === undefined ? [] : numbers('valLosses', options.valLosses);
   if (val.length > 0) {
     const steps = series[0]?.values.length ?? val.length;
-    series.push({ label: 'validation loss', values: val, role: 'validation', steps: val.map((_, i) => Math.max(1, Math.round(((i + 1) * steps) / val.length))) });
+    series.push({
+      label: 'validation loss',
+      values: val,
+      role: 'validation',
+      steps: val.map((_, i) => Math.max(1, Math.round(((i + 1) * steps) / val.length))),
+    });
   }
-  return emit(lossCurvesPlot({ title: options.title ?? 'Loss per step', series, ...size(options) }), options.out);
+  return emit(
+    lossCurvesPlot({ title: options.title ?? 'Loss per step', series, ...size(options) }),
+    options.out,
+  );
 }
 
 function landscapeOf(grid: GridLike, options: LandscapeOptions): LandscapeGrid {
-  if (typeof grid !== 'object' || grid === null || !Array.isArray(grid.xs) || !Array.isArray(grid.ys) || !Array.isArray(grid.losses)) {
-    throw badOption('grid', "what getLossGrid returned ({ xs, ys, losses })", describeValue(grid), 'argument');
+  if (
+    typeof grid !== 'object' ||
+    grid === null ||
+    !Array.isArray(grid.xs) ||
+    !Array.isArray(grid.ys) ||
+    !Array.isArray(grid.losses)
+  ) {
+    throw badOption(
+      'grid',
+      'what getLossGrid returned ({ xs, ys, losses })',
+      describeValue(grid),
+      'argument',
+    );
   }
   const t = options.trajectory;
   const stateIds = t?.stateIds ?? [];
   return {
-    xs: grid.xs, ys: grid.ys, losses: grid.losses, stateIds,
+    xs: grid.xs,
+    ys: grid.ys,
+    losses: grid.losses,
+    stateIds,
     coordinates: t?.coordinates ?? [[], []],
     stateLosses: stateIds.map((id) => options.losses?.[id] ?? null),
   };
@@ -102,12 +140,26 @@ function landscapeOf(grid: GridLike, options: LandscapeOptions): LandscapeGrid {
 
 /** The landscape as filled contours, with the trajectory through the sampled states over it. */
 export function plotContour(grid: GridLike, options: LandscapeOptions = {}): string {
-  return emit(landscapeContourPlot({ title: options.title ?? 'Loss landscape', landscape: landscapeOf(grid, options), ...size(options) }), options.out);
+  return emit(
+    landscapeContourPlot({
+      title: options.title ?? 'Loss landscape',
+      landscape: landscapeOf(grid, options),
+      ...size(options),
+    }),
+    options.out,
+  );
 }
 
 /** The landscape as a static 3-D surface, with the sampled states on it at their losses. */
 export function plotSurface(grid: GridLike, options: LandscapeOptions = {}): string {
-  return emit(landscapeSurfacePlot({ title: options.title ?? 'Loss surface', landscape: landscapeOf(grid, options), ...size(options) }), options.out);
+  return emit(
+    landscapeSurfacePlot({
+      title: options.title ?? 'Loss surface',
+      landscape: landscapeOf(grid, options),
+      ...size(options),
+    }),
+    options.out,
+  );
 }
 
 /** A grid of example images with their labels (default: the first 32, 8 per row). */

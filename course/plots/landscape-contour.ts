@@ -6,7 +6,15 @@
 import { contours } from 'd3-contour';
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
-import { emptyPlot, finiteValues, formatNumber, frameOf, linearTicks, type FrameSpec, type Plot } from './plot-model.js';
+import {
+  emptyPlot,
+  finiteValues,
+  formatNumber,
+  frameOf,
+  linearTicks,
+  type FrameSpec,
+  type Plot,
+} from './plot-model.js';
 
 export interface LandscapeGrid {
   xs: readonly number[];
@@ -29,11 +37,21 @@ export const LANDSCAPE_RAMP = ['#1b3a6b', '#2e7d8c', '#7cc49a', '#f2e394'] as co
 const RAMP = LANDSCAPE_RAMP;
 
 export function landscapeContourPlot(input: LandscapeInput): Plot {
-  const frame = frameOf({ width: 520, height: 440, ...input, margin: { left: 72, bottom: 52, right: 16, top: 16, ...input.margin } });
+  const frame = frameOf({
+    width: 520,
+    height: 440,
+    ...input,
+    margin: { left: 72, bottom: 52, right: 16, top: 16, ...input.margin },
+  });
   const { xs, ys, losses } = input.landscape;
   const nx = xs.length;
   const ny = ys.length;
-  const plot = emptyPlot('landscape', input.title, `Loss landscape on a ${nx}×${ny} grid around the final weights, with the trajectory of ${input.landscape.stateIds.length} sampled states.`, frame);
+  const plot = emptyPlot(
+    'landscape',
+    input.title,
+    `Loss landscape on a ${nx}×${ny} grid around the final weights, with the trajectory of ${input.landscape.stateIds.length} sampled states.`,
+    frame,
+  );
   const grid = losses.flatMap((row) => row.slice(0, nx));
   const finite = finiteValues(grid).filter((v) => v > 0);
   if (nx < 2 || ny < 2 || finite.length === 0 || grid.length !== nx * ny) {
@@ -52,43 +70,77 @@ export function landscapeContourPlot(input: LandscapeInput): Plot {
   const dy = (ys[ny - 1]! - ys[0]!) / (ny - 1);
   const [cx0, cy0] = [xs[0]! - dx / 2, ys[0]! - dy / 2];
   const [cx1, cy1] = [xs[nx - 1]! + dx / 2, ys[ny - 1]! + dy / 2];
-  const traj = input.landscape.coordinates[0].map((px, k) => [px, input.landscape.coordinates[1][k] ?? null] as const)
-    .filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null && Number.isFinite(p[0]) && Number.isFinite(p[1]));
+  const traj = input.landscape.coordinates[0]
+    .map((px, k) => [px, input.landscape.coordinates[1][k] ?? null] as const)
+    .filter(
+      (p): p is readonly [number, number] =>
+        p[0] !== null && p[1] !== null && Number.isFinite(p[0]) && Number.isFinite(p[1]),
+    );
   // The plot spans the sampled points (and the trajectory): the half cell d3-contour adds around
   // the grid, with its cut corners, falls outside the clip.
-  const xDomain = [Math.min(xs[0]!, xs[nx - 1]!, ...traj.map((p) => p[0])), Math.max(xs[0]!, xs[nx - 1]!, ...traj.map((p) => p[0]))] as const;
-  const yDomain = [Math.min(ys[0]!, ys[ny - 1]!, ...traj.map((p) => p[1])), Math.max(ys[0]!, ys[ny - 1]!, ...traj.map((p) => p[1]))] as const;
+  const xDomain = [
+    Math.min(xs[0]!, xs[nx - 1]!, ...traj.map((p) => p[0])),
+    Math.max(xs[0]!, xs[nx - 1]!, ...traj.map((p) => p[0])),
+  ] as const;
+  const yDomain = [
+    Math.min(ys[0]!, ys[ny - 1]!, ...traj.map((p) => p[1])),
+    Math.max(ys[0]!, ys[ny - 1]!, ...traj.map((p) => p[1])),
+  ] as const;
   const x = scaleLinear().domain(xDomain).range([frame.left, frame.right]);
   const y = scaleLinear().domain(yDomain).range([frame.bottom, frame.top]);
   // d3-contour puts value i of a row at grid coordinate i + 0.5, so the grid spans [0, n].
-  const gx = scaleLinear().domain([0, nx]).range([x(cx0), x(cx1)]);
-  const gy = scaleLinear().domain([0, ny]).range([y(cy0), y(cy1)]);
-  const color = scaleLinear<string>().domain(RAMP.map((_, i) => l0 + ((l1 - l0) * i) / (RAMP.length - 1))).range([...RAMP]);
+  const gx = scaleLinear()
+    .domain([0, nx])
+    .range([x(cx0), x(cx1)]);
+  const gy = scaleLinear()
+    .domain([0, ny])
+    .range([y(cy0), y(cy1)]);
+  const color = scaleLinear<string>()
+    .domain(RAMP.map((_, i) => l0 + ((l1 - l0) * i) / (RAMP.length - 1)))
+    .range([...RAMP]);
 
-  const ring = line<number[]>().x((p) => gx(p[0] ?? 0)).y((p) => gy(p[1] ?? 0)).digits(1);
+  const ring = line<number[]>()
+    .x((p) => gx(p[0] ?? 0))
+    .y((p) => gy(p[1] ?? 0))
+    .digits(1);
   for (const band of contours().size([nx, ny]).thresholds(thresholds)(logs)) {
     const d = band.coordinates.map((polygon) => polygon.map((r) => `${ring(r) ?? ''}Z`).join('')).join('');
-    if (d !== '') plot.areas.push({ d, fill: color(band.value), title: `loss ≥ ${formatNumber(10 ** band.value, 3)}` });
+    if (d !== '')
+      plot.areas.push({ d, fill: color(band.value), title: `loss ≥ ${formatNumber(10 ** band.value, 3)}` });
   }
 
   const fmt = x.tickFormat(5);
   plot.xAxis = { ticks: linearTicks(x, 5, (v) => fmt(v)), label: 'direction 1' };
   plot.yAxis = { ticks: linearTicks(y, 5, y.tickFormat(5)), label: 'direction 2' };
   if (traj.length > 0) {
-    const path = line<readonly [number, number]>().x((p) => x(p[0])).y((p) => y(p[1])).digits(1)(traj);
+    const path = line<readonly [number, number]>()
+      .x((p) => x(p[0]))
+      .y((p) => y(p[1]))
+      .digits(1)(traj);
     plot.series.push({ label: 'trajectory', d: path ?? '', role: 'trajectory' });
     plot.legend.push({ label: 'trajectory', role: 'trajectory', kind: 'line' });
     traj.forEach((p, k) => {
       const id = input.landscape.stateIds[k];
-      plot.points.push({ cx: x(p[0]), cy: y(p[1]), r: k === traj.length - 1 || k === 0 ? 4.5 : 2.5, role: k === 0 ? 'start' : k === traj.length - 1 ? 'end' : 'state',
-        title: `state ${id ?? k}: loss ${formatNumber(input.landscape.stateLosses[k])}` });
+      plot.points.push({
+        cx: x(p[0]),
+        cy: y(p[1]),
+        r: k === traj.length - 1 || k === 0 ? 4.5 : 2.5,
+        role: k === 0 ? 'start' : k === traj.length - 1 ? 'end' : 'state',
+        title: `state ${id ?? k}: loss ${formatNumber(input.landscape.stateLosses[k])}`,
+      });
     });
     const first = traj[0]!;
     const last = traj[traj.length - 1]!;
     // Labels point into the plot, so that one at the right edge is not cut off.
     const label = (p: readonly [number, number], text: string, dy: number): void => {
       const right = x(p[0]) > (frame.left + frame.right) / 2;
-      plot.texts.push({ x: x(p[0]) + (right ? -7 : 7), y: y(p[1]) + dy, text, anchor: right ? 'end' : 'start', role: 'label' });
+      plot.texts.push({
+        x: x(p[0]) + (right ? -7 : 7),
+        y: y(p[1]) + dy,
+        text,
+        anchor: right ? 'end' : 'start',
+        role: 'label',
+      });
     };
     label(first, 'start', -7);
     if (traj.length > 1) label(last, 'end', 16);
@@ -97,7 +149,12 @@ export function landscapeContourPlot(input: LandscapeInput): Plot {
   }
   for (const k of [0, Math.floor(RAMP.length / 2), RAMP.length - 1]) {
     const v = l0 + ((l1 - l0) * k) / (RAMP.length - 1);
-    plot.legend.push({ label: `loss ${formatNumber(10 ** v, 3)}`, role: 'level', kind: 'swatch', fill: color(v) });
+    plot.legend.push({
+      label: `loss ${formatNumber(10 ** v, 3)}`,
+      role: 'level',
+      kind: 'swatch',
+      fill: color(v),
+    });
   }
   return plot;
 }

@@ -17,7 +17,11 @@ export interface SurfaceInput extends FrameSpec {
   elevation?: number;
 }
 
-interface Projected { sx: number; sy: number; depth: number }
+interface Projected {
+  sx: number;
+  sy: number;
+  depth: number;
+}
 
 function parseRgb(colour: string): [number, number, number] {
   const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(colour);
@@ -32,11 +36,21 @@ const shade = (colour: string, light: number): string => {
 };
 
 export function landscapeSurfacePlot(input: SurfaceInput): Plot {
-  const frame = frameOf({ width: 520, height: 400, ...input, margin: { left: 16, right: 16, top: 12, bottom: 16, ...input.margin } });
+  const frame = frameOf({
+    width: 520,
+    height: 400,
+    ...input,
+    margin: { left: 16, right: 16, top: 12, bottom: 16, ...input.margin },
+  });
   const { xs, ys, losses } = input.landscape;
   const nx = xs.length;
   const ny = ys.length;
-  const plot = emptyPlot('surface', input.title, `The loss landscape on a ${nx}×${ny} grid as a surface (height and colour: the loss on a log scale), with the sampled states on it.`, frame);
+  const plot = emptyPlot(
+    'surface',
+    input.title,
+    `The loss landscape on a ${nx}×${ny} grid as a surface (height and colour: the loss on a log scale), with the sampled states on it.`,
+    frame,
+  );
   const grid = losses.flatMap((row) => row.slice(0, nx));
   const finite = finiteValues(grid).filter((v) => v > 0);
   if (nx < 2 || ny < 2 || finite.length === 0 || grid.length !== nx * ny) {
@@ -47,8 +61,12 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
   const hi = Math.log10(Math.max(...finite));
   const span = hi > lo ? hi - lo : 1;
   // Diverged (NaN/∞) cells stand at the highest loss seen.
-  const height = (v: number | null | undefined): number => ((v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? Math.log10(v) : hi) - lo) / span;
-  const colour = scaleLinear<string>().domain(LANDSCAPE_RAMP.map((_, i) => i / (LANDSCAPE_RAMP.length - 1))).range([...LANDSCAPE_RAMP]).clamp(true);
+  const height = (v: number | null | undefined): number =>
+    ((v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? Math.log10(v) : hi) - lo) / span;
+  const colour = scaleLinear<string>()
+    .domain(LANDSCAPE_RAMP.map((_, i) => i / (LANDSCAPE_RAMP.length - 1)))
+    .range([...LANDSCAPE_RAMP])
+    .clamp(true);
 
   const az = ((input.azimuth ?? -35) * Math.PI) / 180;
   const el = ((input.elevation ?? 35) * Math.PI) / 180;
@@ -63,7 +81,13 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
   };
   const corners = ys.map((y, iy) => xs.map((x, ix) => project(u(x), v(y), height(losses[iy]?.[ix]))));
   const all = corners.flat();
-  for (const [pu, pv] of [[-1, -1], [1, -1], [-1, 1], [1, 1]] as const) all.push(project(pu, pv, 0), project(pu, pv, 1));
+  for (const [pu, pv] of [
+    [-1, -1],
+    [1, -1],
+    [-1, 1],
+    [1, 1],
+  ] as const)
+    all.push(project(pu, pv, 0), project(pu, pv, 1));
   const [sx0, sx1] = [Math.min(...all.map((p) => p.sx)), Math.max(...all.map((p) => p.sx))];
   const [sy0, sy1] = [Math.min(...all.map((p) => p.sy)), Math.max(...all.map((p) => p.sy))];
   const k = Math.min((frame.right - frame.left) / (sx1 - sx0), (frame.bottom - frame.top) / (sy1 - sy0));
@@ -73,54 +97,102 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
   const Y = (p: Projected): number => Math.round((oy + k * p.sy) * 10) / 10;
 
   // A flat base under the surface, so its height reads against something.
-  const base = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([pu, pv]) => project(pu!, pv!, 0));
-  plot.areas.push({ d: `M${base.map((p) => `${X(p)},${Y(p)}`).join('L')}Z`, fill: '#eef1f5', title: 'the plane of the two directions' });
+  const base = [
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
+  ].map(([pu, pv]) => project(pu!, pv!, 0));
+  plot.areas.push({
+    d: `M${base.map((p) => `${X(p)},${Y(p)}`).join('L')}Z`,
+    fill: '#eef1f5',
+    title: 'the plane of the two directions',
+  });
 
   const quads: Array<{ depth: number; d: string; fill: string; title: string }> = [];
   for (let iy = 0; iy < ny - 1; iy++) {
     for (let ix = 0; ix < nx - 1; ix++) {
       const q = [corners[iy]![ix]!, corners[iy]![ix + 1]!, corners[iy + 1]![ix + 1]!, corners[iy + 1]![ix]!];
-      const hs = [height(losses[iy]?.[ix]), height(losses[iy]?.[ix + 1]), height(losses[iy + 1]?.[ix + 1]), height(losses[iy + 1]?.[ix])];
+      const hs = [
+        height(losses[iy]?.[ix]),
+        height(losses[iy]?.[ix + 1]),
+        height(losses[iy + 1]?.[ix + 1]),
+        height(losses[iy + 1]?.[ix]),
+      ];
       const mean = (hs[0]! + hs[1]! + hs[2]! + hs[3]!) / 4;
       // Lambert shading from the slope of the cell (light from the upper left).
-      const du = ((hs[1]! + hs[2]!) - (hs[0]! + hs[3]!)) / 2 / (2 / (nx - 1)) * lift;
-      const dv = ((hs[2]! + hs[3]!) - (hs[0]! + hs[1]!)) / 2 / (2 / (ny - 1)) * lift;
+      const du = ((hs[1]! + hs[2]! - (hs[0]! + hs[3]!)) / 2 / (2 / (nx - 1))) * lift;
+      const dv = ((hs[2]! + hs[3]! - (hs[0]! + hs[1]!)) / 2 / (2 / (ny - 1))) * lift;
       const norm = Math.hypot(du, dv, 1);
       const light = 0.7 + 0.45 * ((-du * -0.5 + -dv * 0.5 + 1 * 0.7) / (norm * Math.hypot(0.5, 0.5, 0.7)));
       const loss = 10 ** (lo + mean * span);
-      quads.push({ depth: (q[0]!.depth + q[2]!.depth) / 2, d: `M${q.map((p) => `${X(p)},${Y(p)}`).join('L')}Z`, fill: shade(colour(mean), light), title: `loss ≈ ${formatNumber(loss, 3)}` });
+      quads.push({
+        depth: (q[0]!.depth + q[2]!.depth) / 2,
+        d: `M${q.map((p) => `${X(p)},${Y(p)}`).join('L')}Z`,
+        fill: shade(colour(mean), light),
+        title: `loss ≈ ${formatNumber(loss, 3)}`,
+      });
     }
   }
   quads.sort((a, b) => b.depth - a.depth);
   for (const { d, fill, title } of quads) plot.areas.push({ d, fill, title });
 
   const { coordinates, stateIds, stateLosses } = input.landscape;
-  const inside = (c: number, a: number, b: number): boolean => c >= Math.min(a, b) - 1e-12 && c <= Math.max(a, b) + 1e-12;
+  const inside = (c: number, a: number, b: number): boolean =>
+    c >= Math.min(a, b) - 1e-12 && c <= Math.max(a, b) + 1e-12;
   const states = coordinates[0].flatMap((cx, i) => {
     const cy = coordinates[1][i];
-    if (cx === null || cy === null || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) return [];
+    if (cx === null || cy === null || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy))
+      return [];
     if (!inside(cx, x0, x1) || !inside(cy, y0, y1)) return [];
-    return [{ p: project(u(cx), v(cy), Math.min(1.15, Math.max(0, height(stateLosses[i])))), id: stateIds[i] ?? i, loss: stateLosses[i] }];
+    return [
+      {
+        p: project(u(cx), v(cy), Math.min(1.15, Math.max(0, height(stateLosses[i])))),
+        id: stateIds[i] ?? i,
+        loss: stateLosses[i],
+      },
+    ];
   });
   const outside = coordinates[0].length - states.length;
   if (states.length > 0) {
     const path = line<Projected>().x(X).y(Y).digits(1)(states.map((s) => s.p));
     plot.series.push({ label: 'trajectory', d: path ?? '', role: 'trajectory' });
-    states.forEach((s, i) => plot.points.push({
-      cx: X(s.p), cy: Y(s.p), r: i === 0 || i === states.length - 1 ? 4.5 : 2.5,
-      role: i === 0 ? 'start' : i === states.length - 1 ? 'end' : 'state', title: `state ${s.id}: loss ${formatNumber(s.loss)}`,
-    }));
-    plot.legend.push({ label: 'trajectory (sampled states at their loss)', role: 'trajectory', kind: 'line' });
+    states.forEach((s, i) =>
+      plot.points.push({
+        cx: X(s.p),
+        cy: Y(s.p),
+        r: i === 0 || i === states.length - 1 ? 4.5 : 2.5,
+        role: i === 0 ? 'start' : i === states.length - 1 ? 'end' : 'state',
+        title: `state ${s.id}: loss ${formatNumber(s.loss)}`,
+      }),
+    );
+    plot.legend.push({
+      label: 'trajectory (sampled states at their loss)',
+      role: 'trajectory',
+      kind: 'line',
+    });
   }
-  if (outside > 0) plot.notes.push(`${outside} of ${coordinates[0].length} sampled states lie outside the grid and are not drawn on the surface.`);
+  if (outside > 0)
+    plot.notes.push(
+      `${outside} of ${coordinates[0].length} sampled states lie outside the grid and are not drawn on the surface.`,
+    );
   const edge = (pu: number, pv: number, text: string): void => {
     const p = project(pu, pv, 0);
     plot.texts.push({ x: X(p), y: Y(p) + 14, text, anchor: 'middle', role: 'axis-name' });
   };
   edge(0, -1.12, 'direction 1');
   edge(1.12, 0, 'direction 2');
-  for (const [t, label] of [[0, 'low'], [0.5, 'middle'], [1, 'high']] as const) {
-    plot.legend.push({ label: `loss ${formatNumber(10 ** (lo + t * span), 3)} (${label})`, role: 'level', kind: 'swatch', fill: colour(t) });
+  for (const [t, label] of [
+    [0, 'low'],
+    [0.5, 'middle'],
+    [1, 'high'],
+  ] as const) {
+    plot.legend.push({
+      label: `loss ${formatNumber(10 ** (lo + t * span), 3)} (${label})`,
+      role: 'level',
+      kind: 'swatch',
+      fill: colour(t),
+    });
   }
   return plot;
 }

@@ -4,7 +4,16 @@
  * break the line and are marked along the top edge.
  */
 import { line } from 'd3-shape';
-import { emptyPlot, finiteValues, formatNumber, frameOf, stepScale, valueScale, type FrameSpec, type Plot } from './plot-model.js';
+import {
+  emptyPlot,
+  finiteValues,
+  formatNumber,
+  frameOf,
+  stepScale,
+  valueScale,
+  type FrameSpec,
+  type Plot,
+} from './plot-model.js';
 
 export interface LossSeries {
   label: string;
@@ -28,14 +37,21 @@ export interface LossCurvesInput extends FrameSpec {
 export function lossCurvesPlot(input: LossCurvesInput): Plot {
   const frame = frameOf(input);
   const shown = input.series.filter((s) => s.values.length > 0);
-  const plot = emptyPlot('loss-curves', input.title,
-    `Loss per step of ${shown.map((s) => s.label).join(' and ') || 'no run'}${input.threshold !== undefined ? `, with the threshold ${formatNumber(input.threshold)}` : ''}.`, frame);
+  const plot = emptyPlot(
+    'loss-curves',
+    input.title,
+    `Loss per step of ${shown.map((s) => s.label).join(' and ') || 'no run'}${input.threshold !== undefined ? `, with the threshold ${formatNumber(input.threshold)}` : ''}.`,
+    frame,
+  );
   const stepsOf = (s: LossSeries): readonly number[] => s.steps ?? s.values.map((_, i) => i + 1);
   const start = input.xStart ?? 1;
   const n = Math.max(start + 1, ...shown.map((s) => Math.max(...stepsOf(s))));
   const x = stepScale(n, [frame.left, frame.right], start);
   const all = shown.flatMap((s) => finiteValues(s.values));
-  const y = valueScale(input.threshold !== undefined ? [...all, input.threshold] : all, [frame.bottom, frame.top]);
+  const y = valueScale(input.threshold !== undefined ? [...all, input.threshold] : all, [
+    frame.bottom,
+    frame.top,
+  ]);
   plot.xAxis = { ticks: x.ticks, label: input.xLabel ?? 'step' };
   plot.yAxis = { ticks: y.ticks, label: y.log ? 'loss (log scale)' : 'loss' };
 
@@ -50,13 +66,32 @@ export function lossCurvesPlot(input: LossCurvesInput): Plot {
     plot.legend.push({ label: s.label, role: s.role, kind: 'line' });
     const bad = s.values.flatMap((v, i) => (v === null || !Number.isFinite(v) ? [i] : []));
     for (const i of bad) {
-      plot.points.push({ cx: x.scale(steps[i] ?? i + 1), cy: frame.top + 4, r: 3, title: `${s.label}: step ${steps[i] ?? i + 1} is NaN/∞`, role: `nonfinite ${s.role}` });
+      plot.points.push({
+        cx: x.scale(steps[i] ?? i + 1),
+        cy: frame.top + 4,
+        r: 3,
+        title: `${s.label}: step ${steps[i] ?? i + 1} is NaN/∞`,
+        role: `nonfinite ${s.role}`,
+      });
     }
-    if (bad.length > 0) plot.notes.push(`${s.label}: ${bad.length} of ${s.values.length} losses are NaN or infinite (marked along the top edge).`);
+    if (bad.length > 0)
+      plot.notes.push(
+        `${s.label}: ${bad.length} of ${s.values.length} losses are NaN or infinite (marked along the top edge).`,
+      );
   }
   if (input.threshold !== undefined) {
     const ty = y.scale(input.threshold);
-    plot.rules.push({ x1: frame.left, x2: frame.right, y1: ty, y2: ty, label: `threshold ${formatNumber(input.threshold)}`, role: 'threshold', labelX: frame.right - 4, labelY: ty - 4, anchor: 'end' });
+    plot.rules.push({
+      x1: frame.left,
+      x2: frame.right,
+      y1: ty,
+      y2: ty,
+      label: `threshold ${formatNumber(input.threshold)}`,
+      role: 'threshold',
+      labelX: frame.right - 4,
+      labelY: ty - 4,
+      anchor: 'end',
+    });
     plot.legend.push({ label: 'threshold', role: 'threshold', kind: 'line' });
   }
   if (shown.length === 0) plot.notes.push('No losses were recorded.');

@@ -14,9 +14,24 @@ export interface SvgOptions {
 }
 
 /** Colours of the comparison series series-0, series-1, … (colour-blind friendly, distinct in grey print). */
-export const SERIES_COLOURS = ['#1f5fbf', '#d1495b', '#2a9d5c', '#8a4fbf', '#e08a00', '#00838f', '#6d6d6d', '#b5651d', '#c2185b', '#33691e'];
+export const SERIES_COLOURS = [
+  '#1f5fbf',
+  '#d1495b',
+  '#2a9d5c',
+  '#8a4fbf',
+  '#e08a00',
+  '#00838f',
+  '#6d6d6d',
+  '#b5651d',
+  '#c2185b',
+  '#33691e',
+];
 
-interface Stroke { stroke: string; width: number; dash?: string }
+interface Stroke {
+  stroke: string;
+  width: number;
+  dash?: string;
+}
 
 const LINES: Record<string, Stroke> = {
   student: { stroke: '#1f5fbf', width: 2 },
@@ -29,7 +44,11 @@ const LINES: Record<string, Stroke> = {
   divergence: { stroke: '#7a1f8f', width: 1.5, dash: '8 3 2 3' },
 };
 
-interface Mark { fill: string; stroke?: string; width?: number }
+interface Mark {
+  fill: string;
+  stroke?: string;
+  width?: number;
+}
 
 const POINTS: Record<string, Mark> = {
   state: { fill: '#ff5a36', stroke: '#ffffff', width: 1 },
@@ -48,7 +67,12 @@ let counter = 0;
 
 /** Escapes text and attribute values for XML. */
 export function escapeXml(value: string | number): string {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
@@ -70,7 +94,8 @@ function pointStyle(role: string): Mark {
 }
 
 function legendKey(entry: LegendEntry, x: number, y: number): string {
-  if (entry.kind === 'line') return `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
+  if (entry.kind === 'line')
+    return `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
   if (entry.kind === 'point') {
     const m = pointStyle(entry.role);
     return `<circle cx="${x + 13}" cy="${y}" r="4" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}/>`;
@@ -86,9 +111,14 @@ function legendOf(plot: Plot, top: number): { svg: string; height: number } {
   let row = 0;
   for (const entry of plot.legend) {
     const width = 34 + entry.label.length * 6.2 + 14;
-    if (x + width > plot.width - 4 && x > plot.frame.left) { row += 1; x = plot.frame.left; }
+    if (x + width > plot.width - 4 && x > plot.frame.left) {
+      row += 1;
+      x = plot.frame.left;
+    }
     const y = top + row * LEGEND_ROW + LEGEND_ROW / 2;
-    parts.push(`${legendKey(entry, x, y)}<text ${TEXT} x="${r1(x + 32)}" y="${y + 4}">${escapeXml(entry.label)}</text>`);
+    parts.push(
+      `${legendKey(entry, x, y)}<text ${TEXT} x="${r1(x + 32)}" y="${y + 4}">${escapeXml(entry.label)}</text>`,
+    );
     x += width;
   }
   return { svg: `<g class="legend">${parts.join('')}</g>`, height: (row + 1) * LEGEND_ROW + 6 };
@@ -105,43 +135,110 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
   const fw = r1(frame.right - frame.left);
   const fh = r1(frame.bottom - frame.top);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc" data-plot="${plot.kind}" data-series-count="${plot.series.length}">`);
-  out.push(`<title id="${uid}-title">${escapeXml(plot.title)}</title><desc id="${uid}-desc">${escapeXml(plot.description)}</desc>`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc" data-plot="${plot.kind}" data-series-count="${plot.series.length}">`,
+  );
+  out.push(
+    `<title id="${uid}-title">${escapeXml(plot.title)}</title><desc id="${uid}-desc">${escapeXml(plot.description)}</desc>`,
+  );
   out.push(`<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`);
-  if (top > 0) out.push(`<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${escapeXml(plot.title)}</text>`);
+  if (top > 0)
+    out.push(
+      `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${escapeXml(plot.title)}</text>`,
+    );
   out.push(`<g transform="translate(0 ${top})">`);
-  out.push(`<defs><clipPath id="${uid}-clip"><rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}"/></clipPath></defs>`);
-  if (plot.kind !== 'examples' && plot.kind !== 'surface') out.push(`<rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`);
-  out.push(`<g class="areas" clip-path="url(#${uid}-clip)">${plot.areas.map((a) =>
-    `<path d="${a.d}" fill="${escapeXml(a.fill)}"${plot.kind === 'landscape' ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"' : ''}${plot.kind === 'surface' ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"' : ''}><title>${escapeXml(a.title)}</title></path>`).join('')}</g>`);
+  out.push(
+    `<defs><clipPath id="${uid}-clip"><rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}"/></clipPath></defs>`,
+  );
+  if (plot.kind !== 'examples' && plot.kind !== 'surface')
+    out.push(`<rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`);
+  out.push(
+    `<g class="areas" clip-path="url(#${uid}-clip)">${plot.areas
+      .map(
+        (a) =>
+          `<path d="${a.d}" fill="${escapeXml(a.fill)}"${plot.kind === 'landscape' ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"' : ''}${plot.kind === 'surface' ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"' : ''}><title>${escapeXml(a.title)}</title></path>`,
+      )
+      .join('')}</g>`,
+  );
   if (plot.kind !== 'landscape') {
-    out.push(`<g class="grid">${plot.yAxis.ticks.map((t) => `<line x1="${frame.left}" x2="${frame.right}" y1="${r1(t.at)}" y2="${r1(t.at)}" stroke="#e7ebf0"/>`).join('')}</g>`);
+    out.push(
+      `<g class="grid">${plot.yAxis.ticks.map((t) => `<line x1="${frame.left}" x2="${frame.right}" y1="${r1(t.at)}" y2="${r1(t.at)}" stroke="#e7ebf0"/>`).join('')}</g>`,
+    );
   }
-  out.push(`<g class="bars">${plot.bars.map((b) => `<rect x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" `
-    + `${b.role === 'frame' ? 'fill="none" stroke="#c8ced8" stroke-width="1"' : 'fill="#4a78c2"'}><title>${escapeXml(b.title)}</title></rect>`).join('')}</g>`);
-  out.push(`<g class="series" clip-path="url(#${uid}-clip)">${plot.series.map((s) =>
-    `<path class="line ${escapeXml(s.role)}" data-series="${escapeXml(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${escapeXml(s.label)}</title></path>`).join('')}</g>`);
-  out.push(`<g class="rules">${plot.rules.map((l) => `<line x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>`
-    + `<text ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${escapeXml(l.label)}</text>`).join('')}</g>`);
-  out.push(`<g class="points">${plot.points.map((p) => {
-    const m = pointStyle(p.role);
-    return `<circle class="point ${escapeXml(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}><title>${escapeXml(p.title)}</title></circle>`;
-  }).join('')}</g>`);
-  out.push(`<g class="texts">${plot.texts.map((t) => {
-    const style = t.role === 'label' ? `${FONT} font-size="11" font-weight="700" fill="#111111" stroke="#ffffff" stroke-width="3" paint-order="stroke"` : `${FONT} font-size="11" fill="#1d2330"`;
-    return `<text class="${escapeXml(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${escapeXml(t.text)}</text>`;
-  }).join('')}</g>`);
+  out.push(
+    `<g class="bars">${plot.bars
+      .map(
+        (b) =>
+          `<rect x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
+          `${b.role === 'frame' ? 'fill="none" stroke="#c8ced8" stroke-width="1"' : 'fill="#4a78c2"'}><title>${escapeXml(b.title)}</title></rect>`,
+      )
+      .join('')}</g>`,
+  );
+  out.push(
+    `<g class="series" clip-path="url(#${uid}-clip)">${plot.series
+      .map(
+        (s) =>
+          `<path class="line ${escapeXml(s.role)}" data-series="${escapeXml(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${escapeXml(s.label)}</title></path>`,
+      )
+      .join('')}</g>`,
+  );
+  out.push(
+    `<g class="rules">${plot.rules
+      .map(
+        (l) =>
+          `<line x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
+          `<text ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${escapeXml(l.label)}</text>`,
+      )
+      .join('')}</g>`,
+  );
+  out.push(
+    `<g class="points">${plot.points
+      .map((p) => {
+        const m = pointStyle(p.role);
+        return `<circle class="point ${escapeXml(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}><title>${escapeXml(p.title)}</title></circle>`;
+      })
+      .join('')}</g>`,
+  );
+  out.push(
+    `<g class="texts">${plot.texts
+      .map((t) => {
+        const style =
+          t.role === 'label'
+            ? `${FONT} font-size="11" font-weight="700" fill="#111111" stroke="#ffffff" stroke-width="3" paint-order="stroke"`
+            : `${FONT} font-size="11" fill="#1d2330"`;
+        return `<text class="${escapeXml(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${escapeXml(t.text)}</text>`;
+      })
+      .join('')}</g>`,
+  );
   if (plot.xAxis.ticks.length > 0 || plot.xAxis.label !== '') {
-    out.push(`<g class="axis x-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>`
-      + plot.xAxis.ticks.map((t) => `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${escapeXml(t.label)}</text>`).join('')
-      + (plot.xAxis.label ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeXml(plot.xAxis.label)}</text>` : '')
-      + '</g>');
+    out.push(
+      `<g class="axis x-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>` +
+        plot.xAxis.ticks
+          .map(
+            (t) =>
+              `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${escapeXml(t.label)}</text>`,
+          )
+          .join('') +
+        (plot.xAxis.label
+          ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeXml(plot.xAxis.label)}</text>`
+          : '') +
+        '</g>',
+    );
   }
   if (plot.yAxis.ticks.length > 0 || plot.yAxis.label !== '') {
-    out.push(`<g class="axis y-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.bottom}"/>`
-      + plot.yAxis.ticks.map((t) => `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${escapeXml(t.label)}</text>`).join('')
-      + (plot.yAxis.label ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yAxis.label)}</text>` : '')
-      + '</g>');
+    out.push(
+      `<g class="axis y-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.bottom}"/>` +
+        plot.yAxis.ticks
+          .map(
+            (t) =>
+              `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${escapeXml(t.label)}</text>`,
+          )
+          .join('') +
+        (plot.yAxis.label
+          ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yAxis.label)}</text>`
+          : '') +
+        '</g>',
+    );
   }
   out.push('</g>');
   out.push(legend.svg);

@@ -49,15 +49,26 @@ export interface Check {
  */
 export function becauseOf(context: CheckContext, dependency: string, what: string): string | undefined {
   const v = context.earlier(dependency);
-  return v === undefined || v.status === 'passed' ? undefined : `${what} fails its own test, ${dependency} (see there)`;
+  return v === undefined || v.status === 'passed'
+    ? undefined
+    : `${what} fails its own test, ${dependency} (see there)`;
 }
 
 /** A verdict from a failed request: the process failure or grader error, said as it is. */
 export function notObserved(context: CheckContext, outcome: Extract<ExecOutcome, { ok: false }>): Verdict {
-  return { id: context.id, status: outcome.status, message: outcome.message, durationMs: performance.now() - context.started };
+  return {
+    id: context.id,
+    status: outcome.status,
+    message: outcome.message,
+    durationMs: performance.now() - context.started,
+  };
 }
 
 /** The cases of `name` (of one kind, when given) among `cases`. */
-export function casesOf(cases: readonly LoadedCase[], name: OptimizerName, kind?: 'teacher-forced' | 'closed-loop'): LoadedCase[] {
+export function casesOf(
+  cases: readonly LoadedCase[],
+  name: OptimizerName,
+  kind?: 'teacher-forced' | 'closed-loop',
+): LoadedCase[] {
   return cases.filter((c) => c.input.optimizer === name && (kind === undefined || c.input.kind === kind));
 }

@@ -15,46 +15,95 @@ import { becauseOf, notObserved, type Check } from './check.js';
 
 const close = (got: number, want: number): boolean => Math.abs(got - want) <= 1e-4 + 1e-3 * Math.abs(want);
 const agree = (got: readonly number[], want: readonly number[]): boolean =>
-  got.length === want.length && firstDivergence([{ s: got }], [{ s: want }], { s: [want.length] }, CLOSED_LOOP_TOLERANCE) === undefined;
+  got.length === want.length &&
+  firstDivergence([{ s: got }], [{ s: want }], { s: [want.length] }, CLOSED_LOOP_TOLERANCE) === undefined;
 const flat = (state: readonly (readonly number[])[]): number[] => state.flat();
 
-interface Problems { own: string[]; dependent: string[] }
+interface Problems {
+  own: string[];
+  dependent: string[];
+}
 
 export function judgeLoop(p: LoopProbe, expected: LoopProbe): Problems {
   const own: string[] = [];
   const dependent: string[] = [];
-  if (!/epochs/.test(p.withoutEpochs)) own.push(`without \`epochs\` theLoop should refuse with a clear error (SPEC.md: "\`epochs\` is required: without it, a clear error"), but ${p.withoutEpochs === 'no error' ? 'it ran' : `it threw: ${p.withoutEpochs}`}`);
+  if (!/epochs/.test(p.withoutEpochs))
+    own.push(
+      `without \`epochs\` theLoop should refuse with a clear error (SPEC.md: "\`epochs\` is required: without it, a clear error"), but ${p.withoutEpochs === 'no error' ? 'it ran' : `it threw: ${p.withoutEpochs}`}`,
+    );
   const steps = expected.losses.length;
-  if (p.losses.length !== steps) own.push(`3 epochs of 3 batches gave ${p.losses.length} losses, expected ${steps} (SPEC.md: after each step, "append the batch loss (a number) to \`losses\`")`);
-  if (p.statesUnreadable !== '') own.push(`states could not be read as parameter values: ${p.statesUnreadable}; SPEC.md: "append a copy of the current parameters to \`states\`"`);
-  else if (p.states.length !== expected.states.length) own.push(`${p.states.length} states were recorded, expected ${expected.states.length} (one before every step)`);
+  if (p.losses.length !== steps)
+    own.push(
+      `3 epochs of 3 batches gave ${p.losses.length} losses, expected ${steps} (SPEC.md: after each step, "append the batch loss (a number) to \`losses\`")`,
+    );
+  if (p.statesUnreadable !== '')
+    own.push(
+      `states could not be read as parameter values: ${p.statesUnreadable}; SPEC.md: "append a copy of the current parameters to \`states\`"`,
+    );
+  else if (p.states.length !== expected.states.length)
+    own.push(
+      `${p.states.length} states were recorded, expected ${expected.states.length} (one before every step)`,
+    );
   else {
     const tensors = expected.states[0]!.map((t) => t.length);
-    const shapeAt = p.states.findIndex((s) => s.length !== tensors.length || s.some((t, i) => t.length !== tensors[i]));
+    const shapeAt = p.states.findIndex(
+      (s) => s.length !== tensors.length || s.some((t, i) => t.length !== tensors[i]),
+    );
     if (shapeAt >= 0) {
-      own.push(`states[${shapeAt}] holds ${p.states[shapeAt]!.length} tensors of ${p.states[shapeAt]!.map((t) => t.length).join(', ')} values, expected ${tensors.length} of ${tensors.join(', ')}: a state is a copy of every parameter tensor`);
+      own.push(
+        `states[${shapeAt}] holds ${p.states[shapeAt]!.length} tensors of ${p.states[shapeAt]!.map((t) => t.length).join(', ')} values, expected ${tensors.length} of ${tensors.join(', ')}: a state is a copy of every parameter tensor`,
+      );
     } else {
-      const live = p.states.length > 1 && p.states.every((s) => agree(flat(s), p.finalParams)) && !agree(p.initialParams, p.finalParams);
-      if (live) own.push('every state equals the parameters after the last step: the states are the live variables, not copies; SPEC.md: "first append a copy of the current parameters to `states`"');
+      const live =
+        p.states.length > 1 &&
+        p.states.every((s) => agree(flat(s), p.finalParams)) &&
+        !agree(p.initialParams, p.finalParams);
+      if (live)
+        own.push(
+          'every state equals the parameters after the last step: the states are the live variables, not copies; SPEC.md: "first append a copy of the current parameters to `states`"',
+        );
       else {
         const at = p.states.findIndex((s, k) => !agree(flat(s), flat(expected.states[k]!)));
-        if (at === 0) own.push('states[0] is not the parameters before the first step: record a copy of the parameters before each step (SPEC.md: "first append a copy of the current parameters to `states`, then do a training step")');
+        if (at === 0)
+          own.push(
+            'states[0] is not the parameters before the first step: record a copy of the parameters before each step (SPEC.md: "first append a copy of the current parameters to `states`, then do a training step")',
+          );
         else if (at > 0) {
-          const d = firstDivergence([{ s: flat(p.states[at]!) }], [{ s: flat(expected.states[at]!) }], { s: [flat(expected.states[at]!).length] }, CLOSED_LOOP_TOLERANCE)!;
-          const later = p.states.slice(at).some((s) => agree(flat(s), p.finalParams)) ? ' (it equals the final parameters: was it changed by later steps?)' : '';
-          dependent.push(`states[${at}] differs from the parameters before step ${at + 1}${later}: ${describeDivergence(d).replace(/^step 1 is the first to diverge: /, '')}`);
+          const d = firstDivergence(
+            [{ s: flat(p.states[at]!) }],
+            [{ s: flat(expected.states[at]!) }],
+            { s: [flat(expected.states[at]!).length] },
+            CLOSED_LOOP_TOLERANCE,
+          )!;
+          const later = p.states.slice(at).some((s) => agree(flat(s), p.finalParams))
+            ? ' (it equals the final parameters: was it changed by later steps?)'
+            : '';
+          dependent.push(
+            `states[${at}] differs from the parameters before step ${at + 1}${later}: ${describeDivergence(d).replace(/^step 1 is the first to diverge: /, '')}`,
+          );
         }
       }
     }
   }
   const lossAt = p.losses.findIndex((v, i) => !close(v, expected.losses[i] ?? Number.NaN));
-  if (p.losses.length === steps && lossAt >= 0) dependent.push(`losses[${lossAt}] is ${p.losses[lossAt]}, expected ${expected.losses[lossAt]}: the k-th loss is the batch loss of the k-th step`);
+  if (p.losses.length === steps && lossAt >= 0)
+    dependent.push(
+      `losses[${lossAt}] is ${p.losses[lossAt]}, expected ${expected.losses[lossAt]}: the k-th loss is the batch loss of the k-th step`,
+    );
   const want = expected.valLosses!;
-  if (p.valLosses === null || p.valLosses.length !== want.length) own.push(`with a validation loader, valLosses should hold one mean loss per epoch (${want.length}), got ${p.valLosses === null ? 'none' : p.valLosses.length}`);
+  if (p.valLosses === null || p.valLosses.length !== want.length)
+    own.push(
+      `with a validation loader, valLosses should hold one mean loss per epoch (${want.length}), got ${p.valLosses === null ? 'none' : p.valLosses.length}`,
+    );
   else if (p.valLosses.some((v, i) => !close(v, want[i]!))) {
-    own.push(`valLosses ${JSON.stringify(p.valLosses)} differ from ${JSON.stringify(want)}: SPEC.md asks for "the mean loss over the validation loader", the mean over samples (batches weighted by their size, as the course's evaluate computes it)`);
+    own.push(
+      `valLosses ${JSON.stringify(p.valLosses)} differ from ${JSON.stringify(want)}: SPEC.md asks for "the mean loss over the validation loader", the mean over samples (batches weighted by their size, as the course's evaluate computes it)`,
+    );
   }
-  if (p.swaAveraged !== expected.swaAveraged) own.push(`with swaStart = 0 over 3 epochs the SWA model was updated ${p.swaAveraged} times, expected ${expected.swaAveraged} (SPEC.md: after each epoch i, "if a SWA model is given and i > swaStart, update it")`);
+  if (p.swaAveraged !== expected.swaAveraged)
+    own.push(
+      `with swaStart = 0 over 3 epochs the SWA model was updated ${p.swaAveraged} times, expected ${expected.swaAveraged} (SPEC.md: after each epoch i, "if a SWA model is given and i > swaStart, update it")`,
+    );
   else if (p.swaState !== null && expected.swaState !== null && !agree(p.swaState, expected.swaState)) {
     dependent.push('the SWA model averages other parameters than those after each epoch i > swaStart');
   }
@@ -70,17 +119,31 @@ export const LOOP_CHECK: Check = {
     const outcome = await ctx.run({ kind: 'loop' }, 'theLoop');
     if (!outcome.ok) return notObserved(ctx, outcome);
     const probe = outcome.result as Probe<{ value: LoopProbe }>;
-    const done = (v: Omit<Verdict, 'id' | 'durationMs'>): Verdict => ({ id: ctx.id, ...v, durationMs: performance.now() - ctx.started });
+    const done = (v: Omit<Verdict, 'id' | 'durationMs'>): Verdict => ({
+      id: ctx.id,
+      ...v,
+      durationMs: performance.now() - ctx.started,
+    });
     if (!probe.ok) return done(faultOutcome('theLoop', probe.fault));
     const { own, dependent } = judgeLoop(probe.value, expected);
     const cause = becauseOf(ctx, 'training.step', 'theLoop calls your trainingStep, which');
     if (own.length === 0 && dependent.length === 0) {
-      return done({ status: 'passed', message: 'theLoop records a copy of the parameters before every step, the losses in order, validation losses per epoch, updates SWA after epoch i > swaStart, and refuses to run without epochs' });
+      return done({
+        status: 'passed',
+        message:
+          'theLoop records a copy of the parameters before every step, the losses in order, validation losses per epoch, updates SWA after epoch i > swaStart, and refuses to run without epochs',
+      });
     }
     if (own.length === 0 && cause !== undefined) {
-      return done({ status: 'passed', message: `${dependent.join('; ')}; not charged here: ${cause}. Everything else theLoop does is right` });
+      return done({
+        status: 'passed',
+        message: `${dependent.join('; ')}; not charged here: ${cause}. Everything else theLoop does is right`,
+      });
     }
-    const note = cause !== undefined && dependent.length > 0 ? ` (${cause}: that may explain ${dependent.length === 1 ? 'the last point' : 'the last points'})` : '';
+    const note =
+      cause !== undefined && dependent.length > 0
+        ? ` (${cause}: that may explain ${dependent.length === 1 ? 'the last point' : 'the last points'})`
+        : '';
     return done({ status: 'failed', message: `${[...own, ...dependent].join('; ')}${note}` });
   },
 };

@@ -15,9 +15,15 @@ import { faultOutcome } from '../training-grader.js';
 
 const EXPECTED: Record<NetName, { params: number; shapes: number[][] }> = {
   OneFCNet: { params: 7850, shapes: [[784, 10], [10]] },
-  GarmentClassifier: { params: 44426, shapes: [[5, 5, 1, 6], [6], [5, 5, 6, 16], [16], [256, 120], [120], [120, 84], [84], [84, 10], [10]] },
+  GarmentClassifier: {
+    params: 44426,
+    shapes: [[5, 5, 1, 6], [6], [5, 5, 6, 16], [16], [256, 120], [120], [120, 84], [84], [84, 10], [10]],
+  },
 };
-const FAN_IN: Record<NetName, number[]> = { OneFCNet: [784, 784], GarmentClassifier: [25, 25, 150, 150, 256, 256, 120, 120, 84, 84] };
+const FAN_IN: Record<NetName, number[]> = {
+  OneFCNet: [784, 784],
+  GarmentClassifier: [25, 25, 150, 150, 256, 256, 120, 120, 84, 84],
+};
 const IMAGES = 4;
 const PUBLIC_SEED = 3;
 const TOLERANCE = { atol: 1e-4, rtol: 1e-3 };
@@ -26,7 +32,8 @@ function drawInputs(name: NetName, seeds: number[]): NetInputs {
   const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
   const sets = seeds.map((seed) => {
     const rng = mulberry32(seed);
-    const uniform = (n: number, bound: number): number[] => Array.from({ length: n }, () => Math.fround((2 * rng() - 1) * bound));
+    const uniform = (n: number, bound: number): number[] =>
+      Array.from({ length: n }, () => Math.fround((2 * rng() - 1) * bound));
     return {
       weights: EXPECTED[name].shapes.map((shape, i) => uniform(size(shape), 1 / Math.sqrt(FAN_IN[name][i]!))),
       images: uniform(IMAGES * 784, 1),
@@ -35,36 +42,56 @@ function drawInputs(name: NetName, seeds: number[]): NetInputs {
   return { weights: sets.map((s) => s.weights), images: sets.map((s) => s.images) };
 }
 
-const close = (got: readonly number[], want: readonly number[]): boolean => got.length === want.length
-  && want.every((e, i) => Math.abs(got[i]! - e) <= TOLERANCE.atol + TOLERANCE.rtol * Math.abs(e));
+const close = (got: readonly number[], want: readonly number[]): boolean =>
+  got.length === want.length &&
+  want.every((e, i) => Math.abs(got[i]! - e) <= TOLERANCE.atol + TOLERANCE.rtol * Math.abs(e));
 
-interface NetJudgement { problem?: string; mistake?: NetVariant }
+interface NetJudgement {
+  problem?: string;
+  mistake?: NetVariant;
+}
 
 function judgeNet(name: NetName, probe: NetProbe, inputs: NetInputs): NetJudgement {
   const want = EXPECTED[name];
   const problems: string[] = [];
-  if (probe.paramCount !== want.params) problems.push(`${name} has ${probe.paramCount} parameters, expected ${want.params}`);
+  if (probe.paramCount !== want.params)
+    problems.push(`${name} has ${probe.paramCount} parameters, expected ${want.params}`);
   if (JSON.stringify(probe.weightShapes) !== JSON.stringify(want.shapes)) {
-    problems.push(`${name}'s trainable weights have shapes ${JSON.stringify(probe.weightShapes)}, expected ${JSON.stringify(want.shapes)}`);
+    problems.push(
+      `${name}'s trainable weights have shapes ${JSON.stringify(probe.weightShapes)}, expected ${JSON.stringify(want.shapes)}`,
+    );
   }
-  if (JSON.stringify(probe.outputShape) !== '[2,10]') problems.push(`${name} maps 2 images to shape [${probe.outputShape.join(', ')}], expected [2, 10] (logits)`);
+  if (JSON.stringify(probe.outputShape) !== '[2,10]')
+    problems.push(
+      `${name} maps 2 images to shape [${probe.outputShape.join(', ')}], expected [2, 10] (logits)`,
+    );
   if (problems.length > 0) return { problem: problems.join('; ') };
   if (probe.logits.length !== inputs.weights.length || probe.logits.some((l) => l.length !== IMAGES * 10)) {
-    return { problem: `incomplete observation: ${name} returned ${probe.logits.length} logit sets (${probe.logits.map((l) => l.length).join(', ')} values), expected ${inputs.weights.length} of ${IMAGES * 10}` };
+    return {
+      problem: `incomplete observation: ${name} returned ${probe.logits.length} logit sets (${probe.logits.map((l) => l.length).join(', ')} values), expected ${inputs.weights.length} of ${IMAGES * 10}`,
+    };
   }
-  const logitsOf = (variant: NetVariant): number[][] => inputs.weights.map((w, k) => variantLogits(variant, w, inputs.images[k]!));
+  const logitsOf = (variant: NetVariant): number[][] =>
+    inputs.weights.map((w, k) => variantLogits(variant, w, inputs.images[k]!));
   const [correct, ...others] = NET_VARIANTS[name];
   const expected = logitsOf(correct!);
-  const matches = (variant: NetVariant, logits = logitsOf(variant)): boolean => logits.every((l, k) => close(probe.logits[k]!, l));
+  const matches = (variant: NetVariant, logits = logitsOf(variant)): boolean =>
+    logits.every((l, k) => close(probe.logits[k]!, l));
   if (matches(correct!, expected) || others.some((v) => v.equivalent && matches(v))) return {};
-  const [k, at] = probe.logits.map((l, set) => [set, l.findIndex((g, i) => !close([g], [expected[set]![i]!]))] as const).find(([, i]) => i >= 0) ?? [0, 0];
+  const [k, at] = probe.logits
+    .map((l, set) => [set, l.findIndex((g, i) => !close([g], [expected[set]![i]!]))] as const)
+    .find(([, i]) => i >= 0) ?? [0, 0];
   const where = `${k === 0 ? 'the fixed' : 'the fresh'} weights and images, image ${Math.floor(at / 10)}, logit ${at % 10}`;
   const figures = `with ${where}: expected ${expected[k]![at]!.toPrecision(6)}, got ${probe.logits[k]![at]!.toPrecision(6)}`;
   const named = others.filter((v) => !v.equivalent && matches(v));
-  const rule = name === 'OneFCNet' ? 'flatten then one dense layer 784 -> 10 (logits)'
-    : 'conv 1->6 k5, relu, maxpool 2, conv 6->16 k5, relu, maxpool 2, flatten, dense 256->120 relu, dense 120->84 relu, dense 84->10';
+  const rule =
+    name === 'OneFCNet'
+      ? 'flatten then one dense layer 784 -> 10 (logits)'
+      : 'conv 1->6 k5, relu, maxpool 2, conv 6->16 k5, relu, maxpool 2, flatten, dense 256->120 relu, dense 120->84 relu, dense 84->10';
   const problem = `${name} loaded with the grader's weights does not compute SPEC.md's net (${rule}): ${figures}`;
-  return named.length === 1 ? { problem: `${problem}. This looks like a known mistake: ${named[0]!.hint}`, mistake: named[0]! } : { problem };
+  return named.length === 1
+    ? { problem: `${problem}. This looks like a known mistake: ${named[0]!.hint}`, mistake: named[0]! }
+    : { problem };
 }
 
 export const NETS_CHECK: Check = {
@@ -73,11 +100,18 @@ export const NETS_CHECK: Check = {
   group: 'visible',
   grade: async (ctx): Promise<Verdict> => {
     const fresh = randomInt(1, 2 ** 31 - 1);
-    const inputs = { OneFCNet: drawInputs('OneFCNet', [PUBLIC_SEED, fresh]), GarmentClassifier: drawInputs('GarmentClassifier', [PUBLIC_SEED, fresh]) };
+    const inputs = {
+      OneFCNet: drawInputs('OneFCNet', [PUBLIC_SEED, fresh]),
+      GarmentClassifier: drawInputs('GarmentClassifier', [PUBLIC_SEED, fresh]),
+    };
     const outcome = await ctx.run({ kind: 'nets', inputs }, 'the nets');
     if (!outcome.ok) return notObserved(ctx, outcome);
     const probes = outcome.result as Record<NetName, Probe<{ value: NetProbe }>>;
-    const done = (v: Omit<Verdict, 'id' | 'durationMs'>): Verdict => ({ id: ctx.id, ...v, durationMs: performance.now() - ctx.started });
+    const done = (v: Omit<Verdict, 'id' | 'durationMs'>): Verdict => ({
+      id: ctx.id,
+      ...v,
+      durationMs: performance.now() - ctx.started,
+    });
     const judged: NetJudgement[] = [];
     for (const name of ['OneFCNet', 'GarmentClassifier'] as const) {
       const probe = probes[name];
@@ -86,9 +120,17 @@ export const NETS_CHECK: Check = {
     }
     const failed = judged.filter((j) => j.problem !== undefined);
     if (failed.length === 0) {
-      return done({ status: 'passed', message: 'both nets have the notebook\'s layers and 7,850 and 44,426 parameters, and with the grader\'s weights return the logits of SPEC.md\'s nets' });
+      return done({
+        status: 'passed',
+        message:
+          "both nets have the notebook's layers and 7,850 and 44,426 parameters, and with the grader's weights return the logits of SPEC.md's nets",
+      });
     }
     const mistake = failed.find((j) => j.mistake !== undefined)?.mistake;
-    return done({ status: 'failed', message: failed.map((j) => j.problem).join('; '), ...(mistake ? { mistake: { id: mistake.id, hint: mistake.hint } } : {}) });
+    return done({
+      status: 'failed',
+      message: failed.map((j) => j.problem).join('; '),
+      ...(mistake ? { mistake: { id: mistake.id, hint: mistake.hint } } : {}),
+    });
   },
 };

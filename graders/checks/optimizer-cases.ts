@@ -28,7 +28,22 @@ async function withFresh(ctx: CheckContext, name: OptimizerName): Promise<Loaded
 }
 
 export const OPTIMIZER_CASE_CHECKS: Check[] = OPTIMIZER_NAMES.flatMap((name): Check[] => [
-  { id: `optimizer.${name}.steps`, needs: [name], group: 'visible', grade: async (ctx) => gradeCases(ctx, name, await withFresh(ctx, name)) },
-  { id: `optimizer.${name}.closed-loop`, needs: [name], group: 'visible', grade: (ctx) => gradeCases(ctx, name, casesOf(ctx.publicCases, name, 'closed-loop')) },
-  { id: `optimizer.${name}.hidden`, needs: [name], group: 'hidden', grade: (ctx) => gradeCases(ctx, name, casesOf(ctx.hiddenCases, name)) },
+  {
+    id: `optimizer.${name}.steps`,
+    needs: [name],
+    group: 'visible',
+    grade: async (ctx) => gradeCases(ctx, name, await withFresh(ctx, name)),
+  },
+  {
+    id: `optimizer.${name}.closed-loop`,
+    needs: [name],
+    group: 'visible',
+    grade: (ctx) => gradeCases(ctx, name, casesOf(ctx.publicCases, name, 'closed-loop')),
+  },
+  {
+    id: `optimizer.${name}.hidden`,
+    needs: [name],
+    group: 'hidden',
+    grade: (ctx) => gradeCases(ctx, name, casesOf(ctx.hiddenCases, name)),
+  },
 ]);

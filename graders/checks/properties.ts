@@ -21,7 +21,9 @@ export function freshInput(template: TeacherForcedInput, args: number[], seed: n
     ...template,
     args,
     params: template.params.map((p) => ({ ...p, initial: draw(rng, p.initial.length, 1) })),
-    grads: template.grads.map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [k, v === null ? null : draw(rng, v.length, 1)]))),
+    grads: template.grads.map((g) =>
+      Object.fromEntries(Object.entries(g).map(([k, v]) => [k, v === null ? null : draw(rng, v.length, 1)])),
+    ),
   };
 }
 
@@ -30,10 +32,20 @@ export const PROPERTIES_CHECKS: Check[] = OPTIMIZER_NAMES.map((name): Check => (
   needs: [name],
   group: 'visible',
   grade: async (ctx) => {
-    const template = casesOf(ctx.publicCases, name, 'teacher-forced')[0]?.input as TeacherForcedInput | undefined;
+    const template = casesOf(ctx.publicCases, name, 'teacher-forced')[0]?.input as
+      TeacherForcedInput | undefined;
     if (template === undefined) throw new Error(`no teacher-forced fixture for ${name}`);
-    const probeInput = freshInput(template, Object.values(OPTIMIZER_DEFAULTS[name]) as number[], randomInt(1, 2 ** 31 - 1));
-    const outcome = await ctx.run({ kind: 'probe-optimizer', input: probeInput }, `${name}'s property checks`);
-    return outcome.ok ? propertiesVerdict(ctx.id, name, outcome.result as OptimizerProbes, probeInput, ctx.started) : notObserved(ctx, outcome);
+    const probeInput = freshInput(
+      template,
+      Object.values(OPTIMIZER_DEFAULTS[name]) as number[],
+      randomInt(1, 2 ** 31 - 1),
+    );
+    const outcome = await ctx.run(
+      { kind: 'probe-optimizer', input: probeInput },
+      `${name}'s property checks`,
+    );
+    return outcome.ok
+      ? propertiesVerdict(ctx.id, name, outcome.result as OptimizerProbes, probeInput, ctx.started)
+      : notObserved(ctx, outcome);
   },
 }));

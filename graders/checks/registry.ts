@@ -12,13 +12,15 @@ import { STEP_CHECK } from './step.js';
 import { TRAINING_CHECKS } from './training.js';
 import { TUNING_CHECK } from './tuning.js';
 
-export const CHECKS: ReadonlyMap<string, Check> = new Map([
-  ...OPTIMIZER_CASE_CHECKS,
-  ...PROPERTIES_CHECKS,
-  ...TRAINING_CHECKS,
-  NETS_CHECK,
-  DATA_CHECK,
-  STEP_CHECK,
-  LOOP_CHECK,
-  TUNING_CHECK,
-].map((check) => [check.id, check]));
+export const CHECKS: ReadonlyMap<string, Check> = new Map(
+  [
+    ...OPTIMIZER_CASE_CHECKS,
+    ...PROPERTIES_CHECKS,
+    ...TRAINING_CHECKS,
+    NETS_CHECK,
+    DATA_CHECK,
+    STEP_CHECK,
+    LOOP_CHECK,
+    TUNING_CHECK,
+  ].map((check) => [check.id, check]),
+);

@@ -11,6 +11,8 @@ export const STEP_CHECK: Check = {
   grade: async (ctx) => {
     const expected = ctx.expectations().step;
     const outcome = await ctx.run({ kind: 'step' }, 'trainingStep');
-    return outcome.ok ? stepVerdict(ctx.id, outcome.result as Probe<{ value: StepProbe }>, expected, ctx.started) : notObserved(ctx, outcome);
+    return outcome.ok
+      ? stepVerdict(ctx.id, outcome.result as Probe<{ value: StepProbe }>, expected, ctx.started)
+      : notObserved(ctx, outcome);
   },
 };

@@ -19,19 +19,32 @@ export const TUNING_CHECK: Check = {
   needs: [],
   group: 'visible',
   grade: async (ctx): Promise<Verdict> => {
-    const failed = (message: string): Verdict => ({ id: ctx.id, status: 'failed', message, durationMs: performance.now() - ctx.started });
+    const failed = (message: string): Verdict => ({
+      id: ctx.id,
+      status: 'failed',
+      message,
+      durationMs: performance.now() - ctx.started,
+    });
     const read = readTuningChoice(ctx.dir);
     if (!read.ok) return failed(read.message);
     const { choice } = read;
     const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
     const unknown = Object.keys(choice.hyperparameters).filter((k) => !names.includes(k));
     if (unknown.length > 0) {
-      return failed(`tuning.json names hyperparameters ${unknown.join(', ')}, which ${choice.optimizer} does not have (it has ${names.join(', ')})`);
+      return failed(
+        `tuning.json names hyperparameters ${unknown.join(', ')}, which ${choice.optimizer} does not have (it has ${names.join(', ')})`,
+      );
     }
     const defaults = OPTIMIZER_DEFAULTS[choice.optimizer] as Record<string, number>;
     const args = names.map((k) => choice.hyperparameters[k] ?? defaults[k]!);
     const seed = ctx.thresholds.gradingSeed;
-    const request = { kind: 'tuning' as const, optimizer: choice.optimizer, args, batchSize: choice.batchSize, seed };
+    const request = {
+      kind: 'tuning' as const,
+      optimizer: choice.optimizer,
+      args,
+      batchSize: choice.batchSize,
+      seed,
+    };
     const outcome = await ctx.run(request, `retraining with the tuning choice (${choice.optimizer})`);
     if (!outcome.ok) return notObserved(ctx, outcome);
     const probe = outcome.result as Probe<{ value: TuningRun }>;
@@ -41,15 +54,31 @@ export const TUNING_CHECK: Check = {
       const problem = parameterProblem(probe.value.final, 'the trained parameters');
       if (problem !== undefined) return failed(`retrained 1 epoch with ${choice.optimizer}: ${problem}`);
       const { val, test } = tuningLoaders(seed);
-      measured = { ok: true, value: { valLoss: evaluateParams(seed, probe.value.final, val).loss, testAccuracy: evaluateParams(seed, probe.value.final, test).accuracy, seed } };
+      measured = {
+        ok: true,
+        value: {
+          valLoss: evaluateParams(seed, probe.value.final, val).loss,
+          testAccuracy: evaluateParams(seed, probe.value.final, test).accuracy,
+          seed,
+        },
+      };
     }
     const verdict = tuningVerdict(ctx.id, choice, measured, ctx.started);
-    const own = [`optimizer.${choice.optimizer}.steps`, `optimizer.${choice.optimizer}.closed-loop`].map((id) => becauseOf(ctx, id, `the retraining uses your ${choice.optimizer}, which`)).find((c) => c !== undefined);
+    const own = [`optimizer.${choice.optimizer}.steps`, `optimizer.${choice.optimizer}.closed-loop`]
+      .map((id) => becauseOf(ctx, id, `the retraining uses your ${choice.optimizer}, which`))
+      .find((c) => c !== undefined);
     if (own === undefined) return verdict;
     // In the TA's grading, a retraining counts only when the optimizer that made it passes its step cases.
     if ((await referenceOptimizers()) !== undefined) {
-      return { ...verdict, status: 'failed', fraction: 0, message: `${verdict.message}; not counted: ${own}: fix it first, then retrain` };
+      return {
+        ...verdict,
+        status: 'failed',
+        fraction: 0,
+        message: `${verdict.message}; not counted: ${own}: fix it first, then retrain`,
+      };
     }
-    return verdict.status === 'passed' ? verdict : { ...verdict, message: `${verdict.message}. Note: ${own}: fix it first, then retrain` };
+    return verdict.status === 'passed'
+      ? verdict
+      : { ...verdict, message: `${verdict.message}. Note: ${own}: fix it first, then retrain` };
   },
 };

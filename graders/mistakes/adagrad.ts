@@ -6,14 +6,21 @@ import type { Mistake } from './mistake.js';
 abstract class BuggyAdaGrad extends SlotOptimizer<'sumSquares'> {
   static className = 'optnn/AdaGrad';
 
-  constructor(readonly lr = 0.01, readonly eps = 1e-10) {
+  constructor(
+    readonly lr = 0.01,
+    readonly eps = 1e-10,
+  ) {
     super(['sumSquares'], { lr, eps });
   }
 }
 
 /** θ ← θ + lr·g / (√G + eps): climbs the loss. */
 class SignFlipped extends BuggyAdaGrad {
-  protected override updateParameter({ param, grad, state: { sumSquares } }: ParameterUpdate<'sumSquares'>): void {
+  protected override updateParameter({
+    param,
+    grad,
+    state: { sumSquares },
+  }: ParameterUpdate<'sumSquares'>): void {
     sumSquares.assign(sumSquares.add(grad.square()));
     param.assign(param.add(grad.mul(this.lr).div(sumSquares.sqrt().add(this.eps))));
   }
@@ -21,7 +28,11 @@ class SignFlipped extends BuggyAdaGrad {
 
 /** √(G + eps): only visible when eps is not tiny next to G. */
 class EpsInsideRoot extends BuggyAdaGrad {
-  protected override updateParameter({ param, grad, state: { sumSquares } }: ParameterUpdate<'sumSquares'>): void {
+  protected override updateParameter({
+    param,
+    grad,
+    state: { sumSquares },
+  }: ParameterUpdate<'sumSquares'>): void {
     sumSquares.assign(sumSquares.add(grad.square()));
     param.assign(param.sub(grad.mul(this.lr).div(sumSquares.add(this.eps).sqrt())));
   }
@@ -29,7 +40,11 @@ class EpsInsideRoot extends BuggyAdaGrad {
 
 /** G ← g²: the sum is forgotten, every step is about lr·sign(g). */
 class ForgetsSum extends BuggyAdaGrad {
-  protected override updateParameter({ param, grad, state: { sumSquares } }: ParameterUpdate<'sumSquares'>): void {
+  protected override updateParameter({
+    param,
+    grad,
+    state: { sumSquares },
+  }: ParameterUpdate<'sumSquares'>): void {
     sumSquares.assign(grad.square());
     param.assign(param.sub(grad.mul(this.lr).div(sumSquares.sqrt().add(this.eps))));
   }
@@ -37,7 +52,11 @@ class ForgetsSum extends BuggyAdaGrad {
 
 /** θ ← θ − lr·g / (G + eps): the square root is missing. */
 class MissingSquareRoot extends BuggyAdaGrad {
-  protected override updateParameter({ param, grad, state: { sumSquares } }: ParameterUpdate<'sumSquares'>): void {
+  protected override updateParameter({
+    param,
+    grad,
+    state: { sumSquares },
+  }: ParameterUpdate<'sumSquares'>): void {
     sumSquares.assign(sumSquares.add(grad.square()));
     param.assign(param.sub(grad.mul(this.lr).div(sumSquares.add(this.eps))));
   }

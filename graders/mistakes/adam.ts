@@ -14,12 +14,21 @@ import type { Mistake } from './mistake.js';
 abstract class BuggyAdam extends SlotOptimizer<'m' | 's'> {
   static className = 'optnn/Adam';
 
-  constructor(readonly lr = 0.01, readonly gradDecay = 0.9, readonly squaredGradDecay = 0.999, readonly eps = 1e-8) {
+  constructor(
+    readonly lr = 0.01,
+    readonly gradDecay = 0.9,
+    readonly squaredGradDecay = 0.999,
+    readonly eps = 1e-8,
+  ) {
     super(['m', 's'], { lr, gradDecay, squaredGradDecay, eps }, ['gradDecay', 'squaredGradDecay']);
   }
 
   /** The correct moment updates, with the betas given (so a mistake can swap them). */
-  protected updateMoments({ grad, state: { m, s } }: Update, b1 = this.gradDecay, b2 = this.squaredGradDecay): void {
+  protected updateMoments(
+    { grad, state: { m, s } }: Update,
+    b1 = this.gradDecay,
+    b2 = this.squaredGradDecay,
+  ): void {
     m.assign(m.mul(b1).add(grad.mul(1 - b1)));
     s.assign(s.mul(b2).add(grad.square().mul(1 - b2)));
   }
@@ -31,7 +40,11 @@ type Update = ParameterUpdate<'m' | 's'>;
 class SignFlipped extends BuggyAdam {
   protected override updateParameter(update: Update): void {
     this.updateMoments(update);
-    const { param, t, state: { m, s } } = update;
+    const {
+      param,
+      t,
+      state: { m, s },
+    } = update;
     const mHat = m.div(1 - this.gradDecay ** (t + 1));
     const sHat = s.div(1 - this.squaredGradDecay ** (t + 1));
     param.assign(param.add(mHat.mul(this.lr).div(sHat.sqrt().add(this.eps))));
@@ -42,7 +55,10 @@ class SignFlipped extends BuggyAdam {
 class NoBiasCorrection extends BuggyAdam {
   protected override updateParameter(update: Update): void {
     this.updateMoments(update);
-    const { param, state: { m, s } } = update;
+    const {
+      param,
+      state: { m, s },
+    } = update;
     param.assign(param.sub(m.mul(this.lr).div(s.sqrt().add(this.eps))));
   }
 }
@@ -51,7 +67,11 @@ class NoBiasCorrection extends BuggyAdam {
 class BiasCorrectionOffByOne extends BuggyAdam {
   protected override updateParameter(update: Update): void {
     this.updateMoments(update);
-    const { param, t, state: { m, s } } = update;
+    const {
+      param,
+      t,
+      state: { m, s },
+    } = update;
     const mHat = m.div(1 - this.gradDecay ** (t + 2));
     const sHat = s.div(1 - this.squaredGradDecay ** (t + 2));
     param.assign(param.sub(mHat.mul(this.lr).div(sHat.sqrt().add(this.eps))));
@@ -62,7 +82,11 @@ class BiasCorrectionOffByOne extends BuggyAdam {
 class EpsInsideRoot extends BuggyAdam {
   protected override updateParameter(update: Update): void {
     this.updateMoments(update);
-    const { param, t, state: { m, s } } = update;
+    const {
+      param,
+      t,
+      state: { m, s },
+    } = update;
     const mHat = m.div(1 - this.gradDecay ** (t + 1));
     const sHat = s.div(1 - this.squaredGradDecay ** (t + 1));
     param.assign(param.sub(mHat.mul(this.lr).div(sHat.add(this.eps).sqrt())));
@@ -75,7 +99,11 @@ class BetasSwapped extends BuggyAdam {
     const b1 = this.squaredGradDecay;
     const b2 = this.gradDecay;
     this.updateMoments(update, b1, b2);
-    const { param, t, state: { m, s } } = update;
+    const {
+      param,
+      t,
+      state: { m, s },
+    } = update;
     const mHat = m.div(1 - b1 ** (t + 1));
     const sHat = s.div(1 - b2 ** (t + 1));
     param.assign(param.sub(mHat.mul(this.lr).div(sHat.sqrt().add(this.eps))));
@@ -86,7 +114,11 @@ class BetasSwapped extends BuggyAdam {
 class BiasCorrectionStored extends BuggyAdam {
   protected override updateParameter(update: Update): void {
     this.updateMoments(update);
-    const { param, t, state: { m, s } } = update;
+    const {
+      param,
+      t,
+      state: { m, s },
+    } = update;
     m.assign(m.div(1 - this.gradDecay ** (t + 1)));
     s.assign(s.div(1 - this.squaredGradDecay ** (t + 1)));
     param.assign(param.sub(m.mul(this.lr).div(s.sqrt().add(this.eps))));

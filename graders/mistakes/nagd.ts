@@ -9,7 +9,10 @@ import type { Mistake } from './mistake.js';
 abstract class BuggyNAGD extends SlotOptimizer<'v'> {
   static className = 'optnn/NAGD';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+  ) {
     super(['v'], { lr, momentum }, ['momentum']);
   }
 }
@@ -65,7 +68,7 @@ export const NAGD_MISTAKES: Mistake[] = [
   {
     id: 'nagd-notebook-literal',
     optimizer: 'NAGD',
-    hint: 'You apply the notebook\'s look-ahead literally (the parameters move only by momentum times the old velocity), so this step\'s gradient never moves them directly and the first step does nothing. The gradient you receive is already taken at the stored parameters, so use the look-ahead form in SPEC.md\'s NAGD decision.',
+    hint: "You apply the notebook's look-ahead literally (the parameters move only by momentum times the old velocity), so this step's gradient never moves them directly and the first step does nothing. The gradient you receive is already taken at the stored parameters, so use the look-ahead form in SPEC.md's NAGD decision.",
     make: ([lr, momentum]): tf.Optimizer => new NotebookLiteral(lr, momentum),
   },
   {

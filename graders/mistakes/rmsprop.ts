@@ -9,7 +9,11 @@ import type { Mistake } from './mistake.js';
 abstract class BuggyRMSProp extends SlotOptimizer<'meanSquares'> {
   static className = 'optnn/RMSProp';
 
-  constructor(readonly lr = 0.01, readonly eps = 1e-10, readonly decay = 0.1) {
+  constructor(
+    readonly lr = 0.01,
+    readonly eps = 1e-10,
+    readonly decay = 0.1,
+  ) {
     super(['meanSquares'], { lr, eps, decay }, ['decay']);
   }
 }
@@ -46,7 +50,13 @@ class DecaySwapped extends BuggyRMSProp {
  */
 class NotebookLiteral extends BuggyRMSProp {
   protected override updateParameter({ param, grad, state: { meanSquares } }: Update): void {
-    meanSquares.assign(meanSquares.mul(this.decay).add(grad.square().mul(1 - this.decay)).sqrt().add(this.eps));
+    meanSquares.assign(
+      meanSquares
+        .mul(this.decay)
+        .add(grad.square().mul(1 - this.decay))
+        .sqrt()
+        .add(this.eps),
+    );
     param.assign(param.sub(grad.mul(this.lr).div(meanSquares)));
   }
 }
@@ -73,7 +83,7 @@ export const RMSPROP_MISTAKES: Mistake[] = [
   {
     id: 'rmsprop-notebook-literal',
     optimizer: 'RMSProp',
-    hint: 'Your state keeps the square root (plus eps), so the next step averages a root with squared gradients, as the notebook\'s formula reads literally. Keep the running mean of squared gradients in the state and take the root only when you divide (SPEC.md, RMSProp).',
+    hint: "Your state keeps the square root (plus eps), so the next step averages a root with squared gradients, as the notebook's formula reads literally. Keep the running mean of squared gradients in the state and take the root only when you divide (SPEC.md, RMSProp).",
     make: ([lr, eps, decay]): tf.Optimizer => new NotebookLiteral(lr, eps, decay),
   },
 ];

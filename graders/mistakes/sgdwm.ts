@@ -10,7 +10,10 @@ import type { Mistake } from './mistake.js';
 abstract class BuggySGDwM extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwM';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+  ) {
     super(['v'], { lr, momentum }, ['momentum']);
   }
 }

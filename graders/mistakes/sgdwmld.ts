@@ -9,7 +9,11 @@ import type { Mistake } from './mistake.js';
 abstract class BuggySGDwMLD extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwMLD';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9, readonly decay = 0.01) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+    readonly decay = 0.01,
+  ) {
     super(['v'], { lr, momentum, decay }, ['momentum']);
   }
 

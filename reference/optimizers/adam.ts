@@ -9,7 +9,12 @@ import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
 export class Adam extends SlotOptimizer<'m' | 's'> {
   static className = 'optnn/Adam';
 
-  constructor(readonly lr = 0.01, readonly gradDecay = 0.9, readonly squaredGradDecay = 0.999, readonly eps = 1e-8) {
+  constructor(
+    readonly lr = 0.01,
+    readonly gradDecay = 0.9,
+    readonly squaredGradDecay = 0.999,
+    readonly eps = 1e-8,
+  ) {
     super(['m', 's'], { lr, gradDecay, squaredGradDecay, eps }, ['gradDecay', 'squaredGradDecay']);
   }
 

@@ -9,7 +9,11 @@ import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
 export class RMSProp extends SlotOptimizer<'meanSquares'> {
   static className = 'optnn/RMSProp';
 
-  constructor(readonly lr = 0.01, readonly eps = 1e-10, readonly decay = 0.1) {
+  constructor(
+    readonly lr = 0.01,
+    readonly eps = 1e-10,
+    readonly decay = 0.1,
+  ) {
     super(['meanSquares'], { lr, eps, decay }, ['decay']);
   }
 

@@ -6,7 +6,10 @@ import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
 export class SGDwM extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwM';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+  ) {
     super(['v'], { lr, momentum }, ['momentum']);
   }
 

@@ -9,7 +9,11 @@ import { SlotOptimizer, type ParameterUpdate } from '#course/slot-optimizer.js';
 export class SGDwMLD extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwMLD';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9, readonly decay = 0.01) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+    readonly decay = 0.01,
+  ) {
     super(['v'], { lr, momentum, decay }, ['momentum']);
   }
 

@@ -14,14 +14,23 @@ export function cohortMarkdown(cohort: Cohort): string {
     '',
     '| test | pass rate | passed / graded |',
     '| --- | ---: | ---: |',
-    ...cohort.tests.map((t) => `| ${markdownCell(t.id)} | ${(t.passRate * 100).toFixed(0)} % | ${t.passed} / ${t.graded} |`),
+    ...cohort.tests.map(
+      (t) => `| ${markdownCell(t.id)} | ${(t.passRate * 100).toFixed(0)} % | ${t.passed} / ${t.graded} |`,
+    ),
     '',
   ];
   if (cohort.mistakes.length > 0) {
-    lines.push('| most common named mistakes | submissions |', '| --- | ---: |',
-      ...cohort.mistakes.slice(0, 10).map((m) => `| ${markdownCell(m.id)} | ${m.count} |`), '');
+    lines.push(
+      '| most common named mistakes | submissions |',
+      '| --- | ---: |',
+      ...cohort.mistakes.slice(0, 10).map((m) => `| ${markdownCell(m.id)} | ${m.count} |`),
+      '',
+    );
   }
-  lines.push(cohort.graderErrors.length === 0 ? 'No grader errors.'
-    : `**Grader errors in ${cohort.graderErrors.length} submission(s):** ${cohort.graderErrors.map((g) => markdownCell(g.id)).join(', ')}`);
+  lines.push(
+    cohort.graderErrors.length === 0
+      ? 'No grader errors.'
+      : `**Grader errors in ${cohort.graderErrors.length} submission(s):** ${cohort.graderErrors.map((g) => markdownCell(g.id)).join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

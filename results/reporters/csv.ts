@@ -10,7 +10,8 @@ import type { Reporter } from './reporter.js';
 const FIXED_COLUMNS = ['submission', 'score', 'max_score', 'grader_errors'] as const;
 
 function textCell(text: string): string {
-  const guarded = /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? `'${text}` : text;
+  const guarded =
+    /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
@@ -60,8 +61,13 @@ export function testIdsOf(results: readonly SubmissionResult[]): string[] {
 }
 
 /** The class gradebook: a header and one row per submission, sorted by submission id. */
-export function renderGradebook(results: readonly SubmissionResult[], testIds: readonly string[] = testIdsOf(results)): string {
-  const sorted = [...results].sort((a, b) => (a.submission.id < b.submission.id ? -1 : a.submission.id > b.submission.id ? 1 : 0));
+export function renderGradebook(
+  results: readonly SubmissionResult[],
+  testIds: readonly string[] = testIdsOf(results),
+): string {
+  const sorted = [...results].sort((a, b) =>
+    a.submission.id < b.submission.id ? -1 : a.submission.id > b.submission.id ? 1 : 0,
+  );
   return renderCsvHeader(testIds) + sorted.map((r) => renderCsvRow(r, testIds)).join('');
 }
 

@@ -29,23 +29,29 @@ function summaryOf(result: SubmissionResult): string {
   const later = result.tests.length - visible.length;
   if (later > 0) lines.push(`${later} more test(s) will be shown later.`);
   if (result.graderErrors > 0) {
-    lines.push(`Autograder error: ${result.graderErrors} test(s) could not be graded because of a fault in the grader, not in your code; they score 0 until regraded. Please tell the course staff.`);
+    lines.push(
+      `Autograder error: ${result.graderErrors} test(s) could not be graded because of a fault in the grader, not in your code; they score 0 until regraded. Please tell the course staff.`,
+    );
   }
   return lines.join('\n');
 }
 
 export function toGradescope(result: SubmissionResult): GradescopeResults {
-  return validateOrThrow(GradescopeResults, {
-    score: result.score,
-    execution_time: Math.round(result.timings.totalMs / 1000),
-    output: summaryOf(result),
-    output_format: 'text',
-    test_output_format: 'text',
-    test_name_format: 'text',
-    visibility: 'visible',
-    stdout_visibility: 'hidden',
-    tests: result.tests.map(testOf),
-  }, `the Gradescope results of ${JSON.stringify(result.submission.id)}`);
+  return validateOrThrow(
+    GradescopeResults,
+    {
+      score: result.score,
+      execution_time: Math.round(result.timings.totalMs / 1000),
+      output: summaryOf(result),
+      output_format: 'text',
+      test_output_format: 'text',
+      test_name_format: 'text',
+      visibility: 'visible',
+      stdout_visibility: 'hidden',
+      tests: result.tests.map(testOf),
+    },
+    `the Gradescope results of ${JSON.stringify(result.submission.id)}`,
+  );
 }
 
 export const gradescopeReporter: Reporter = {

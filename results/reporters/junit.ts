@@ -12,12 +12,21 @@ const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Element text: markup characters escaped, and CR as a reference so end-of-line handling keeps it. */
 export function xmlText(text: string): string {
-  return text.replace(FORBIDDEN, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return text
+    .replace(FORBIDDEN, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** Also escapes quotes, and the whitespace that attribute-value normalization would turn into spaces. */
 export function xmlAttribute(text: string): string {
-  return xmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
+  return xmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;');
 }
 
 /** `optimizer.GD.steps` → `optimizer.GD`; an id without a dot is its own group. */
@@ -32,9 +41,10 @@ function testcase(test: TestResult): string {
   const open = `  <testcase classname="${xmlAttribute(`optnn.${groupOf(test.id)}`)}" name="${xmlAttribute(`${test.id}: ${test.name}`)}" time="${seconds(test.durationMs)}">`;
   const points = `    <system-out>${xmlText(`${test.points} / ${test.maxPoints} points`)}</system-out>`;
   if (test.status === 'passed') return `${open}\n${points}\n  </testcase>`;
-  const [tag, type, message] = test.status === 'error'
-    ? ['error', 'grader-error', graderErrorText(test)]
-    : ['failure', 'failed', shownDetailsOf(test)];
+  const [tag, type, message] =
+    test.status === 'error'
+      ? ['error', 'grader-error', graderErrorText(test)]
+      : ['failure', 'failed', shownDetailsOf(test)];
   const firstLine = message.split(/\r?\n/, 1)[0] ?? '';
   return `${open}\n    <${tag} message="${xmlAttribute(firstLine)}" type="${type}">${xmlText(message)}</${tag}>\n${points}\n  </testcase>`;
 }
@@ -43,14 +53,19 @@ export function toJunit(result: SubmissionResult): string {
   const failures = result.tests.filter((t) => t.status === 'failed').length;
   const errors = result.tests.filter((t) => t.status === 'error').length;
   const properties: [string, string][] = [
-    ['score', String(result.score)], ['maxScore', String(result.maxScore)], ['graderErrors', String(result.graderErrors)],
-    ['backend', result.backend.name], ['hiddenFixtures', String(result.hiddenFixtures)],
+    ['score', String(result.score)],
+    ['maxScore', String(result.maxScore)],
+    ['graderErrors', String(result.graderErrors)],
+    ['backend', result.backend.name],
+    ['hiddenFixtures', String(result.hiddenFixtures)],
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuite name="${xmlAttribute(`optnn: ${result.submission.id}`)}" tests="${result.tests.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(result.timings.totalMs)}">`,
     '  <properties>',
-    ...properties.map(([name, value]) => `    <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>`),
+    ...properties.map(
+      ([name, value]) => `    <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>`,
+    ),
     '  </properties>',
     ...result.tests.map(testcase),
     '</testsuite>',

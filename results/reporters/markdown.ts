@@ -13,18 +13,24 @@ import { graderErrorText, shownDetailsOf, type Reporter } from './reporter.js';
  */
 export function markdownText(text: string): string {
   return text
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]|~$]/g, (c) => `\\${c}`);
 }
 
 /** A table cell: inline text on one line (line breaks become <br>), with `|` escaped so it cannot end the cell. */
 export function markdownCell(text: string): string {
-  return markdownText(text).split(/\r\n|\r|\n/).join('<br>');
+  return markdownText(text)
+    .split(/\r\n|\r|\n/)
+    .join('<br>');
 }
 
 /** Inline text on one line, for a heading or a paragraph: line breaks become spaces. */
 export function markdownLine(text: string): string {
-  return markdownText(text).split(/\r\n|\r|\n/).join(' ');
+  return markdownText(text)
+    .split(/\r\n|\r|\n/)
+    .join(' ');
 }
 
 const ORDER: Record<TestResult['status'], number> = { error: 0, failed: 1, passed: 2 };
@@ -37,7 +43,9 @@ function statusOf(test: TestResult): string {
 
 function detailsCell(test: TestResult): string {
   if (test.status === 'error') return markdownCell(graderErrorText(test));
-  return markdownCell(test.status === 'passed' && test.visibility === 'visible' ? test.message : shownDetailsOf(test));
+  return markdownCell(
+    test.status === 'passed' && test.visibility === 'visible' ? test.message : shownDetailsOf(test),
+  );
 }
 
 export function toMarkdown(result: SubmissionResult): string {
@@ -45,7 +53,10 @@ export function toMarkdown(result: SubmissionResult): string {
   const rows = result.tests
     .map((test, index) => ({ test, index }))
     .sort((a, b) => ORDER[a.test.status] - ORDER[b.test.status] || a.index - b.index)
-    .map(({ test }) => `| ${statusOf(test)} | ${markdownCell(test.name)} (${markdownCell(test.id)}) | ${test.points} / ${test.maxPoints} | ${detailsCell(test)} |`);
+    .map(
+      ({ test }) =>
+        `| ${statusOf(test)} | ${markdownCell(test.name)} (${markdownCell(test.id)}) | ${test.points} / ${test.maxPoints} | ${detailsCell(test)} |`,
+    );
   const lines = [
     `## Autograder results: ${markdownLine(result.submission.id)}`,
     '',
@@ -53,7 +64,10 @@ export function toMarkdown(result: SubmissionResult): string {
     '',
   ];
   if (result.graderErrors > 0) {
-    lines.push(`> **⚠️ Grader error:** ${result.graderErrors} test(s) could not be graded because of a fault in the grader, not in the submission; they score 0 until regraded.`, '');
+    lines.push(
+      `> **⚠️ Grader error:** ${result.graderErrors} test(s) could not be graded because of a fault in the grader, not in the submission; they score 0 until regraded.`,
+      '',
+    );
   }
   lines.push('| Status | Test | Points | Details |', '| --- | --- | --- | --- |', ...rows, '');
   return lines.join('\n');

@@ -15,9 +15,14 @@ import { markdownReporter } from './markdown.js';
 import type { Reporter } from './reporter.js';
 import { resultsJsonReporter } from './results-json.js';
 
-export const REPORTERS: Readonly<Record<string, Reporter>> = Object.freeze(Object.fromEntries(
-  [resultsJsonReporter, gradescopeReporter, junitReporter, markdownReporter, csvReporter].map((r) => [r.name, r]),
-));
+export const REPORTERS: Readonly<Record<string, Reporter>> = Object.freeze(
+  Object.fromEntries(
+    [resultsJsonReporter, gradescopeReporter, junitReporter, markdownReporter, csvReporter].map((r) => [
+      r.name,
+      r,
+    ]),
+  ),
+);
 
 export const REPORTER_NAMES: readonly string[] = Object.keys(REPORTERS);
 
@@ -25,7 +30,12 @@ export const REPORTER_NAMES: readonly string[] = Object.keys(REPORTERS);
 export function reportersNamed(names: readonly string[]): Reporter[] {
   return names.map((name) => {
     const reporter = Object.hasOwn(REPORTERS, name) ? REPORTERS[name] : undefined;
-    if (reporter === undefined) throw badOption('reporters', `a list of ${REPORTER_NAMES.map((n) => `\`${n}\``).join(', ')}`, `${describeValue(name)} among them`);
+    if (reporter === undefined)
+      throw badOption(
+        'reporters',
+        `a list of ${REPORTER_NAMES.map((n) => `\`${n}\``).join(', ')}`,
+        `${describeValue(name)} among them`,
+      );
     return reporter;
   });
 }
@@ -44,14 +54,25 @@ export function writeReports(
   const reporters = reportersNamed(names);
   const files = reporters.map((r) => {
     const fileName = Object.hasOwn(fileNames, r.name) ? fileNames[r.name] : r.fileName;
-    if (fileName === undefined || fileName === '' || basename(fileName) !== fileName || fileName === '.' || fileName === '..') {
+    if (
+      fileName === undefined ||
+      fileName === '' ||
+      basename(fileName) !== fileName ||
+      fileName === '.' ||
+      fileName === '..'
+    ) {
       throw badOption(`fileNames.${r.name}`, 'a plain file name', describeValue(fileName));
     }
     return { path: join(dir, fileName), text: r.render(result) };
   });
   const paths = files.map((f) => f.path);
   const clash = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (clash !== undefined) throw badOption('reporters', 'reporters that write different files', `two that both write ${describeValue(clash)}`);
+  if (clash !== undefined)
+    throw badOption(
+      'reporters',
+      'reporters that write different files',
+      `two that both write ${describeValue(clash)}`,
+    );
   mkdirSync(dir, { recursive: true });
   for (const file of files) writeTextAtomic(file.path, file.text);
   return paths;

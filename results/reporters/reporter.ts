@@ -22,7 +22,9 @@ const HIDDEN_UNTIL: Record<Exclude<Visibility, 'visible'>, string> = {
 
 /** The test's message followed by its named mistake's hint, when it has one. */
 export function detailsOf(test: TestResult): string {
-  return test.mistake === undefined ? test.message : `${test.message}\nHint (${test.mistake.id}): ${test.mistake.hint}`;
+  return test.mistake === undefined
+    ? test.message
+    : `${test.message}\nHint (${test.mistake.id}): ${test.mistake.hint}`;
 }
 
 /**

@@ -7,7 +7,11 @@ export const resultsJsonReporter: Reporter = {
   name: 'results-json',
   fileName: 'results.json',
   render(result: SubmissionResult): string {
-    const valid = validateOrThrow(SubmissionResult, result, `the results of ${JSON.stringify(result.submission?.id)}`);
+    const valid = validateOrThrow(
+      SubmissionResult,
+      result,
+      `the results of ${JSON.stringify(result.submission?.id)}`,
+    );
     return `${JSON.stringify(valid, null, 1)}\n`;
   },
 };

@@ -16,20 +16,35 @@ export interface FlagSpec {
 
 export type FlagValues = Record<string, string | number | boolean | undefined>;
 
-export function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): { flags: FlagValues; positional: string[] } {
+export function parseFlags(
+  argv: readonly string[],
+  specs: Record<string, FlagSpec>,
+): { flags: FlagValues; positional: string[] } {
   const flags: FlagValues = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith('--')) { positional.push(arg); continue; }
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = specs[name];
     if (spec === undefined) {
-      throw new HarnessError('OPTNN_BAD_OPTION', `Unknown option --${name}; the options are ${Object.keys(specs).map((k) => `--${k}`).join(', ')}`);
+      throw new HarnessError(
+        'OPTNN_BAD_OPTION',
+        `Unknown option --${name}; the options are ${Object.keys(specs)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
     }
     if (spec.type === 'boolean') {
-      if (eq >= 0) throw new HarnessError('OPTNN_BAD_OPTION', `The option --${name} takes no value, got ${describeValue(arg.slice(eq + 1))}`);
+      if (eq >= 0)
+        throw new HarnessError(
+          'OPTNN_BAD_OPTION',
+          `The option --${name} takes no value, got ${describeValue(arg.slice(eq + 1))}`,
+        );
       flags[name] = true;
       continue;
     }
@@ -40,12 +55,18 @@ export function parseFlags(argv: readonly string[], specs: Record<string, FlagSp
     if (spec.type === 'integer') {
       const value = Number(raw);
       if (!Number.isInteger(value) || value < (spec.min ?? -Infinity)) {
-        throw new HarnessError('OPTNN_BAD_OPTION', `Expected --${name} to be an integer${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}, got ${describeValue(raw)}`);
+        throw new HarnessError(
+          'OPTNN_BAD_OPTION',
+          `Expected --${name} to be an integer${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}, got ${describeValue(raw)}`,
+        );
       }
       flags[name] = value;
     } else {
       if (spec.choices && !spec.choices.includes(raw)) {
-        throw new HarnessError('OPTNN_BAD_OPTION', `Expected --${name} to be one of ${spec.choices.join(', ')}, got ${describeValue(raw)}`);
+        throw new HarnessError(
+          'OPTNN_BAD_OPTION',
+          `Expected --${name} to be one of ${spec.choices.join(', ')}, got ${describeValue(raw)}`,
+        );
       }
       flags[name] = raw;
     }

@@ -24,7 +24,8 @@ export interface BatchProgressOptions {
 
 export function createBatchProgress(options: BatchProgressOptions): BatchProgress {
   const { submissions, testsPerSubmission, stream = process.stderr } = options;
-  if (options.enabled === false || progressDisabledByEnv()) return { skipped() {}, tests() {}, finished() {}, stop() {} };
+  if (options.enabled === false || progressDisabledByEnv())
+    return { skipped() {}, tests() {}, finished() {}, stop() {} };
   const tty = stream.isTTY === true;
   const started = Date.now();
   const inFlight = new Map<string, number>();
@@ -42,10 +43,13 @@ export function createBatchProgress(options: BatchProgressOptions): BatchProgres
     const elapsed = (Date.now() - started) / 1000;
     const tests = testsDone + [...inFlight.values()].reduce((a, b) => a + b, 0);
     const rate = elapsed > 0 ? tests / elapsed : 0;
-    const left = (submissions - done) * testsPerSubmission - [...inFlight.values()].reduce((a, b) => a + b, 0);
+    const left =
+      (submissions - done) * testsPerSubmission - [...inFlight.values()].reduce((a, b) => a + b, 0);
     const eta = rate > 0 ? formatSeconds(left / rate) : '--:--';
-    return `batch ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${submissions} submissions ` +
-      `(${finished} graded, ${skipped} current, ${inFlight.size} grading) [${formatSeconds(elapsed)}<${eta}, ${rate.toFixed(2)} tests/s]`;
+    return (
+      `batch ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${submissions} submissions ` +
+      `(${finished} graded, ${skipped} current, ${inFlight.size} grading) [${formatSeconds(elapsed)}<${eta}, ${rate.toFixed(2)} tests/s]`
+    );
   };
   const draw = (force = false): void => {
     const now = Date.now();
@@ -65,9 +69,20 @@ export function createBatchProgress(options: BatchProgressOptions): BatchProgres
   draw(true);
 
   return {
-    skipped() { skipped += 1; draw(); },
-    tests(id, done) { inFlight.set(id, Math.max(inFlight.get(id) ?? 0, Math.min(done, testsPerSubmission))); draw(); },
-    finished(id) { inFlight.delete(id); finished += 1; testsDone += testsPerSubmission; draw(); },
+    skipped() {
+      skipped += 1;
+      draw();
+    },
+    tests(id, done) {
+      inFlight.set(id, Math.max(inFlight.get(id) ?? 0, Math.min(done, testsPerSubmission)));
+      draw();
+    },
+    finished(id) {
+      inFlight.delete(id);
+      finished += 1;
+      testsDone += testsPerSubmission;
+      draw();
+    },
     stop() {
       clearInterval(timer);
       draw(true);

@@ -53,17 +53,31 @@ export function parseShard(value: string): { index: number; count: number } {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new HarnessError('OPTNN_BAD_OPTION', `Expected --shard to be i/n with 1 ≤ i ≤ n, got \`${JSON.stringify(value)}\` (string)`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected --shard to be i/n with 1 ≤ i ≤ n, got \`${JSON.stringify(value)}\` (string)`,
+    );
   }
   return { index, count };
 }
 
 /** The submission directories of a class, sorted by id; ids must be safe file names. */
 export function listSubmissions(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new HarnessError('OPTNN_BAD_OPTION', `The submissions directory ${dir} does not exist`);
-  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new HarnessError('OPTNN_BAD_OPTION', `The submissions directory ${dir} does not exist`);
+  const entries = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   const bad = entries.filter((name) => !SUBMISSION_ID.test(name));
-  if (bad.length > 0) throw new HarnessError('OPTNN_BAD_OPTION', `Submission directory names must be ids of letters, digits, '.', '_' and '-': ${bad.slice(0, 5).map((b) => JSON.stringify(b)).join(', ')}`);
+  if (bad.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Submission directory names must be ids of letters, digits, '.', '_' and '-': ${bad
+        .slice(0, 5)
+        .map((b) => JSON.stringify(b))
+        .join(', ')}`,
+    );
   return entries.map((name) => join(dir, name));
 }
 
@@ -73,7 +87,9 @@ export function currentKey(path: string): string | undefined {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (problemsWith(SubmissionResult, value).length > 0) return undefined;
     const result = value as SubmissionResult;
-    return result.graderErrors === 0 && result.tests.every((t) => t.status !== 'error') ? result.cacheKey : undefined;
+    return result.graderErrors === 0 && result.tests.every((t) => t.status !== 'error')
+      ? result.cacheKey
+      : undefined;
   } catch {
     return undefined;
   }
@@ -116,23 +132,46 @@ export function sweepBuilds(root: string = PROJECT_ROOT): number {
   let swept = 0;
   for (const name of readdirSync(dir)) {
     const pid = /^(\d+)-/.exec(name)?.[1];
-    const stale = pid !== undefined
-      ? !alive(Number(pid))
-      : Date.now() - (statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > LEGACY_BUILD_AGE_MS;
-    if (stale) { rmSync(join(dir, name), { recursive: true, force: true }); swept += 1; }
+    const stale =
+      pid !== undefined
+        ? !alive(Number(pid))
+        : Date.now() - (statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) >
+          LEGACY_BUILD_AGE_MS;
+    if (stale) {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      swept += 1;
+    }
   }
   return swept;
 }
 
 function graderErrorResult(dir: string, id: string, key: string, message: string): SubmissionResult {
   const manifest = loadManifest();
-  const tests = manifest.tests.filter((t) => t.requires === undefined).map((t) => ({
-    id: t.id, name: t.name, points: 0, maxPoints: t.points, status: 'error' as const, visibility: t.visibility, message, durationMs: 0,
-  }));
+  const tests = manifest.tests
+    .filter((t) => t.requires === undefined)
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      points: 0,
+      maxPoints: t.points,
+      status: 'error' as const,
+      visibility: t.visibility,
+      message,
+      durationMs: 0,
+    }));
   return {
-    schemaVersion: 1, submission: { id, path: dir }, score: 0, maxScore: tests.reduce((s, t) => s + t.maxPoints, 0), graderErrors: tests.length,
-    backend: { name: 'unknown', package: 'unknown', version: 'unknown' }, versions: {}, seeds: { training: 0, fixtures: [] },
-    hiddenFixtures: false, timings: { totalMs: 0 }, cacheKey: `error:${key}`, tests,
+    schemaVersion: 1,
+    submission: { id, path: dir },
+    score: 0,
+    maxScore: tests.reduce((s, t) => s + t.maxPoints, 0),
+    graderErrors: tests.length,
+    backend: { name: 'unknown', package: 'unknown', version: 'unknown' },
+    versions: {},
+    seeds: { training: 0, fixtures: [] },
+    hiddenFixtures: false,
+    timings: { totalMs: 0 },
+    cacheKey: `error:${key}`,
+    tests,
   };
 }
 
@@ -142,15 +181,21 @@ const PROGRESS_LINE = /^optnn-progress (\d+) (\d+)$/;
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = performance.now();
   const all = listSubmissions(options.submissionsDir);
-  const mine = options.shard ? all.filter((_, i) => i % options.shard!.count === options.shard!.index - 1) : all;
+  const mine = options.shard
+    ? all.filter((_, i) => i % options.shard!.count === options.shard!.index - 1)
+    : all;
   mkdirSync(options.out, { recursive: true });
   sweepTemporaries(options.out);
   sweepBuilds();
   const manifest = loadManifest();
-  const testsPer = manifest.tests.filter((t) => t.requires === undefined || options.hiddenDir !== undefined).length;
+  const testsPer = manifest.tests.filter(
+    (t) => t.requires === undefined || options.hiddenDir !== undefined,
+  ).length;
   const bar = createBatchProgress({ submissions: mine.length, testsPerSubmission: testsPer });
   const running = new Map<number, string>();
-  const stopAll = (): void => { for (const pid of running.keys()) killTree(pid); };
+  const stopAll = (): void => {
+    for (const pid of running.keys()) killTree(pid);
+  };
   options.signal?.addEventListener('abort', stopAll, { once: true });
   const finished: string[] = [];
   const unfinished: string[] = [];
@@ -161,37 +206,84 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const worker = async (): Promise<void> => {
     for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
       const id = dir.split('/').at(-1)!;
-      if (options.signal?.aborted) { unfinished.push(id); continue; }
+      if (options.signal?.aborted) {
+        unfinished.push(id);
+        continue;
+      }
       const key = await cacheKey(PROJECT_ROOT, dir, {
-        ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}), backend: options.backend, sandbox: options.sandbox,
+        ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
+        backend: options.backend,
+        sandbox: options.sandbox,
       });
       const path = join(options.out, id, 'results.json');
-      if (currentKey(path) === key) { skipped += 1; finished.push(id); bar.skipped(id); continue; }
-      if (options.signal?.aborted) { unfinished.push(id); continue; }
+      if (currentKey(path) === key) {
+        skipped += 1;
+        finished.push(id);
+        bar.skipped(id);
+        continue;
+      }
+      if (options.signal?.aborted) {
+        unfinished.push(id);
+        continue;
+      }
       const onLine = function* (line: unknown): Generator<string> {
         const match = PROGRESS_LINE.exec(String(line));
         if (match) bar.tests(id, Number(match[1]));
         yield String(line);
       };
-      const run = execa(process.execPath, [
-        '--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'grade.ts'), dir, '--out', options.out, '--cache-key', key,
-        '--backend', options.backend, '--sandbox', options.sandbox, ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
-        ...(options.workerArgs ?? []),
-      ], {
-        cwd: PROJECT_ROOT, reject: false, all: true, stdin: 'ignore',
-        env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) },
-        // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
-        detached: true, stderr: ['pipe', onLine],
-      });
+      const run = execa(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(PROJECT_ROOT, 'scripts', 'grade.ts'),
+          dir,
+          '--out',
+          options.out,
+          '--cache-key',
+          key,
+          '--backend',
+          options.backend,
+          '--sandbox',
+          options.sandbox,
+          ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
+          ...(options.workerArgs ?? []),
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          reject: false,
+          all: true,
+          stdin: 'ignore',
+          env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) },
+          // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
+          detached: true,
+          stderr: ['pipe', onLine],
+        },
+      );
       if (run.pid !== undefined) running.set(run.pid, id);
       if (options.signal?.aborted) stopAll();
       const done = await run;
       if (run.pid !== undefined) running.delete(run.pid);
-      if (options.signal?.aborted && readKey(path) !== key) { unfinished.push(id); continue; }
+      if (options.signal?.aborted && readKey(path) !== key) {
+        unfinished.push(id);
+        continue;
+      }
       if (readKey(path) !== key) {
-        const tail = (done.all ?? '').split('\n').filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l)).slice(-5).join('\n');
+        const tail = (done.all ?? '')
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l))
+          .slice(-5)
+          .join('\n');
         const how = `exit code ${done.exitCode ?? done.signal}`;
-        writeJsonAtomic(path, graderErrorResult(dir, id, key, `grader error: the grading worker for ${id} ended (${how}) without results: ${tail}`));
+        writeJsonAtomic(
+          path,
+          graderErrorResult(
+            dir,
+            id,
+            key,
+            `grader error: the grading worker for ${id} ended (${how}) without results: ${tail}`,
+          ),
+        );
       }
       graded += 1;
       finished.push(id);
@@ -204,8 +296,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   bar.stop();
   if (options.signal?.aborted) sweepBuilds();
   return {
-    total: mine.length, graded, skipped, graderErrors, seconds: (performance.now() - started) / 1000,
-    finished: finished.sort(), unfinished: unfinished.sort(), interrupted: options.signal?.aborted === true,
+    total: mine.length,
+    graded,
+    skipped,
+    graderErrors,
+    seconds: (performance.now() - started) / 1000,
+    finished: finished.sort(),
+    unfinished: unfinished.sort(),
+    interrupted: options.signal?.aborted === true,
   };
 }
 
@@ -213,7 +311,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 function readKey(path: string): string | undefined {
   try {
     const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return problemsWith(SubmissionResult, value).length === 0 ? (value as SubmissionResult).cacheKey : undefined;
+    return problemsWith(SubmissionResult, value).length === 0
+      ? (value as SubmissionResult).cacheKey
+      : undefined;
   } catch {
     return undefined;
   }

@@ -16,17 +16,22 @@ const CONTENT_LIMIT = 64 * 1024 * 1024;
 
 function files(dir: string, skip: (name: string) => boolean): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (skip(entry.name)) return [];
-    return entry.isDirectory() ? files(path, skip) : [path];
-  }).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (skip(entry.name)) return [];
+      return entry.isDirectory() ? files(path, skip) : [path];
+    })
+    .sort();
 }
 
 /** One file into the hash: a symlink by its target (and the target's content when a regular file). */
 function hashFile(hash: Hash, path: string): void {
   const link = lstatSync(path, { throwIfNoEntry: false });
-  if (link === undefined) { hash.update('missing\0'); return; }
+  if (link === undefined) {
+    hash.update('missing\0');
+    return;
+  }
   if (link.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
   const target = statSync(path, { throwIfNoEntry: false });
   if (target === undefined) hash.update('dangling\0');
@@ -65,13 +70,23 @@ export async function hashBuildInputs(submissionDir: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const HARNESS_PARTS = ['graders', 'runner', 'course', 'contract', 'results', 'fixtures/public', 'package-lock.json'];
+const HARNESS_PARTS = [
+  'graders',
+  'runner',
+  'course',
+  'contract',
+  'results',
+  'fixtures/public',
+  'package-lock.json',
+];
 
 let harnessHash: string | undefined;
 
 export function harnessKey(root: string): string {
   const skip = (name: string): boolean => name === 'node_modules' || name.startsWith('.');
-  return (harnessHash ??= createHash('sha256').update(HARNESS_PARTS.map((p) => `${p}:${treeHash(join(root, p), skip)}`).join('\n')).digest('hex'));
+  return (harnessHash ??= createHash('sha256')
+    .update(HARNESS_PARTS.map((p) => `${p}:${treeHash(join(root, p), skip)}`).join('\n'))
+    .digest('hex'));
 }
 
 export interface KeyOptions {
@@ -82,13 +97,17 @@ export interface KeyOptions {
 }
 
 export async function cacheKey(root: string, submissionDir: string, options: KeyOptions): Promise<string> {
-  return createHash('sha256').update(JSON.stringify({
-    harness: harnessKey(root),
-    build: await hashBuildInputs(submissionDir),
-    submission: hashTree(submissionDir),
-    hidden: options.hiddenDir ? hashTree(options.hiddenDir) : null,
-    backend: options.backend,
-    sandbox: options.sandbox ?? null,
-    only: options.only ?? null,
-  })).digest('hex');
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        harness: harnessKey(root),
+        build: await hashBuildInputs(submissionDir),
+        submission: hashTree(submissionDir),
+        hidden: options.hiddenDir ? hashTree(options.hiddenDir) : null,
+        backend: options.backend,
+        sandbox: options.sandbox ?? null,
+        only: options.only ?? null,
+      }),
+    )
+    .digest('hex');
 }

@@ -11,24 +11,47 @@ import { HarnessError } from '../../course/errors.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
 
 export const PACKAGE_PATHS = [
-  'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures/public', 'student-template',
-  'scripts/grade.ts', 'scripts/autograde.ts', 'scripts/lib/args.ts', 'scripts/lib/main.ts', 'scripts/lib/grade-one.ts',
-  'scripts/lib/fixture-cases.ts', 'scripts/lib/write-json.ts', 'scripts/lib/outputs.ts', 'scripts/lib/batch.ts',
-  'scripts/lib/batch-progress.ts', 'scripts/lib/cache-key.ts', 'scripts/lib/merge.ts', 'scripts/lib/github.ts',
-  'scripts/lib/isolation.ts', 'scripts/lib/export-upload.ts', 'scripts/lib/export-prairielearn.ts',
-  'package-lock.json', 'tsconfig.json',
+  'course',
+  'contract',
+  'runner',
+  'graders',
+  'results',
+  'reports',
+  'fixtures/public',
+  'student-template',
+  'scripts/grade.ts',
+  'scripts/autograde.ts',
+  'scripts/lib/args.ts',
+  'scripts/lib/main.ts',
+  'scripts/lib/grade-one.ts',
+  'scripts/lib/fixture-cases.ts',
+  'scripts/lib/write-json.ts',
+  'scripts/lib/outputs.ts',
+  'scripts/lib/batch.ts',
+  'scripts/lib/batch-progress.ts',
+  'scripts/lib/cache-key.ts',
+  'scripts/lib/merge.ts',
+  'scripts/lib/github.ts',
+  'scripts/lib/isolation.ts',
+  'scripts/lib/export-upload.ts',
+  'scripts/lib/export-prairielearn.ts',
+  'package-lock.json',
+  'tsconfig.json',
 ];
 /** Never in a package, even inside a directory above. */
 export const NEVER_PACKED = ['graders/mistakes', 'fixtures/hidden', 'node_modules', '.work'];
 
 /** Writes the harness part of a package into `dir`; `hidden` is copied to `dir/hidden`. */
 export function writeHarness(dir: string, hidden?: string): void {
-  if (hidden !== undefined && !existsSync(join(hidden))) throw new HarnessError('OPTNN_BAD_OPTION', `The hidden fixtures directory ${hidden} does not exist`);
+  if (hidden !== undefined && !existsSync(join(hidden)))
+    throw new HarnessError('OPTNN_BAD_OPTION', `The hidden fixtures directory ${hidden} does not exist`);
   const skip = NEVER_PACKED.map((p) => join(PROJECT_ROOT, p));
   for (const path of PACKAGE_PATHS) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     cpSync(join(PROJECT_ROOT, path), join(dir, path), {
-      recursive: true, filter: (src) => !skip.some((s) => src === s || src.startsWith(`${s}/`)) && !src.includes('/node_modules'),
+      recursive: true,
+      filter: (src) =>
+        !skip.some((s) => src === s || src.startsWith(`${s}/`)) && !src.includes('/node_modules'),
     });
   }
   if (hidden !== undefined) cpSync(hidden, join(dir, 'hidden'), { recursive: true });
@@ -50,5 +73,7 @@ export function writeTargetFiles(target: 'gradescope' | 'prairielearn', dir: str
 }
 
 export function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }

@@ -22,22 +22,34 @@ export interface MappedUpload {
   found: boolean;
 }
 
-interface Listing { files: string[]; dropped: string[]; bytes: number }
+interface Listing {
+  files: string[];
+  dropped: string[];
+  bytes: number;
+}
 
 /** Regular files under `root` (relative paths), not following links, within the caps. */
 function listUpload(root: string): Listing {
   const listing: Listing = { files: [], dropped: [], bytes: 0 };
   const walk = (dir: string, depth: number): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = join(dir, entry.name);
       const rel = relative(root, path);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name) && depth < UPLOAD_LIMITS.depth) walk(path, depth + 1);
         continue;
       }
-      if (!entry.isFile()) { listing.dropped.push(`${rel} (${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'})`); continue; }
+      if (!entry.isFile()) {
+        listing.dropped.push(`${rel} (${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'})`);
+        continue;
+      }
       const size = lstatSync(path).size;
-      if (listing.files.length >= UPLOAD_LIMITS.files || listing.bytes + size > UPLOAD_LIMITS.bytes) { listing.dropped.push(`${rel} (over the upload limits)`); continue; }
+      if (listing.files.length >= UPLOAD_LIMITS.files || listing.bytes + size > UPLOAD_LIMITS.bytes) {
+        listing.dropped.push(`${rel} (over the upload limits)`);
+        continue;
+      }
       listing.files.push(rel);
       listing.bytes += size;
     }
@@ -51,7 +63,10 @@ function unpackLoneZip(upload: string, work: string, listing: Listing): string |
   if (listing.files.length !== 1 || !listing.files[0]!.toLowerCase().endsWith('.zip')) return undefined;
   const into = mkdtempSync(join(work, 'unzipped-'));
   try {
-    execFileSync('unzip', ['-qq', '-o', join(upload, listing.files[0]!), '-d', into], { stdio: 'ignore', timeout: 60_000 });
+    execFileSync('unzip', ['-qq', '-o', join(upload, listing.files[0]!), '-d', into], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
   } catch {
     return undefined;
   }
@@ -60,15 +75,25 @@ function unpackLoneZip(upload: string, work: string, listing: Listing): string |
 
 /** The directory holding the submission's `index.ts`: one named `submission` first, else the shallowest. */
 function submissionRoot(files: readonly string[]): string | undefined {
-  const roots = files.filter((f) => basename(f) === 'index.ts').map((f) => dirname(f))
-    .filter((d) => !d.split(sep).some((part) => ['course', 'contract', 'runner', 'graders', 'results', 'reports', 'scripts'].includes(part)));
+  const roots = files
+    .filter((f) => basename(f) === 'index.ts')
+    .map((f) => dirname(f))
+    .filter(
+      (d) =>
+        !d
+          .split(sep)
+          .some((part) =>
+            ['course', 'contract', 'runner', 'graders', 'results', 'reports', 'scripts'].includes(part),
+          ),
+    );
   const depth = (d: string): number => (d === '.' ? 0 : d.split(sep).length);
   const rank = (d: string): number => (basename(d) === 'submission' ? 0 : 1);
   return roots.sort((a, b) => rank(a) - rank(b) || depth(a) - depth(b) || a.localeCompare(b))[0];
 }
 
 function templateFiles(template: string): string[] {
-  return readdirSync(template, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+  return readdirSync(template, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
     .map((e) => relative(template, join(e.parentPath, e.name)));
 }
 
@@ -95,19 +120,34 @@ export function mapUpload(upload: string, template: string, work: string): Mappe
     const rel = root === '.' ? file : relative(root, file);
     // Where the template has this path, or else the one template file of this name (flat uploads).
     const byName = known.filter((k) => basename(k) === basename(rel));
-    const target = known.includes(rel) ? rel : byName.length === 1 ? byName[0]! : found !== undefined ? rel : undefined;
-    if (target === undefined) { ignored.push(file); continue; }
+    const target = known.includes(rel)
+      ? rel
+      : byName.length === 1
+        ? byName[0]!
+        : found !== undefined
+          ? rel
+          : undefined;
+    if (target === undefined) {
+      ignored.push(file);
+      continue;
+    }
     mkdirSync(dirname(join(dir, target)), { recursive: true });
     copyFileSync(join(source, file), join(dir, target));
     placed.push(target);
   }
   const parts = placed.filter((p) => known.includes(p));
-  notes.push(found !== undefined
-    ? `Graded the submission found in ${root === '.' ? 'the top of your upload' : `${root}/`} (${placed.length} file(s)).`
-    : parts.length > 0
-      ? `No index.ts in your upload: placed ${parts.length} file(s) by name where the starter has them (${parts.join(', ')}); the other parts are the starter's.`
-      : 'Your upload holds no file of the submission (no index.ts, and no file named as one of the starter\'s).');
-  if (ignored.length > 0) notes.push(`Ignored: ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', …' : ''}.`);
-  if (listing.dropped.length > 0) notes.push(`Not used: ${listing.dropped.slice(0, 10).join(', ')}${listing.dropped.length > 10 ? ', …' : ''}.`);
+  notes.push(
+    found !== undefined
+      ? `Graded the submission found in ${root === '.' ? 'the top of your upload' : `${root}/`} (${placed.length} file(s)).`
+      : parts.length > 0
+        ? `No index.ts in your upload: placed ${parts.length} file(s) by name where the starter has them (${parts.join(', ')}); the other parts are the starter's.`
+        : "Your upload holds no file of the submission (no index.ts, and no file named as one of the starter's).",
+  );
+  if (ignored.length > 0)
+    notes.push(`Ignored: ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', …' : ''}.`);
+  if (listing.dropped.length > 0)
+    notes.push(
+      `Not used: ${listing.dropped.slice(0, 10).join(', ')}${listing.dropped.length > 10 ? ', …' : ''}.`,
+    );
   return { dir, notes, found: parts.length > 0 };
 }

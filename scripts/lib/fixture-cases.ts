@@ -6,7 +6,12 @@
  * hyperparameters and shapes.
  */
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../../contract/index.js';
-import type { CaseInput, ClosedLoopInput, ParamSpec, TeacherForcedInput } from '../../contract/fixture-schema.js';
+import type {
+  CaseInput,
+  ClosedLoopInput,
+  ParamSpec,
+  TeacherForcedInput,
+} from '../../contract/fixture-schema.js';
 import type { ImageDataset } from '../../course/data/dataset.js';
 import { deriveSeed, mulberry32, type Rng } from '../../course/rng.js';
 
@@ -51,7 +56,11 @@ interface Shapes {
 function shapesFor(seed: number, hidden: boolean): Shapes {
   if (!hidden) return { matrix: [3, 4], vector: [5] };
   const rng = mulberry32(deriveSeed(seed, 7));
-  const options: Shapes[] = [{ matrix: [2, 6], vector: [7] }, { matrix: [4, 3], vector: [3] }, { matrix: [5, 2], vector: [6] }];
+  const options: Shapes[] = [
+    { matrix: [2, 6], vector: [7] },
+    { matrix: [4, 3], vector: [3] },
+    { matrix: [5, 2], vector: [6] },
+  ];
   return options[Math.floor(rng() * options.length)]!;
 }
 
@@ -63,7 +72,8 @@ function argsFor(name: OptimizerName, base: number[], seed: number, hidden: bool
   return base.map((v, i) => {
     const factor = 0.6 + 0.8 * rng();
     const key = keys[i]!;
-    const bounded = ['momentum', 'gradDecay', 'squaredGradDecay'].includes(key) || (key === 'decay' && name === 'RMSProp');
+    const bounded =
+      ['momentum', 'gradDecay', 'squaredGradDecay'].includes(key) || (key === 'decay' && name === 'RMSProp');
     return f32(bounded ? Math.min(0.98, v * factor) : v * factor);
   });
 }
@@ -72,7 +82,12 @@ function argsFor(name: OptimizerName, base: number[], seed: number, hidden: bool
  * Three parameters (a matrix, a vector, a scalar). Gradients differ in scale (the vector's are
  * small, so eps matters) and the vector gets no gradient on every fourth step.
  */
-export function teacherForcedInput(name: OptimizerName, args: number[], seed: number, hidden: boolean): TeacherForcedInput {
+export function teacherForcedInput(
+  name: OptimizerName,
+  args: number[],
+  seed: number,
+  hidden: boolean,
+): TeacherForcedInput {
   const rng = mulberry32(seed);
   const shapes = shapesFor(seed, hidden);
   const params: ParamSpec[] = [
@@ -92,7 +107,12 @@ export function teacherForcedInput(name: OptimizerName, args: number[], seed: nu
  * A dense 49 → 10 net on a real MNIST batch, images mean-pooled 4×4 to 7×7. The student's optimizer
  * makes every step, so its own trajectory produces the gradients.
  */
-export function closedLoopInput(name: OptimizerName, args: number[], data: ImageDataset, seed: number): ClosedLoopInput {
+export function closedLoopInput(
+  name: OptimizerName,
+  args: number[],
+  data: ImageDataset,
+  seed: number,
+): ClosedLoopInput {
   const rng = mulberry32(deriveSeed(seed, 3));
   const start = Math.floor(rng() * (data.length - CLOSED_LOOP_BATCH));
   const image = new Float32Array(28 * 28);
@@ -112,9 +132,17 @@ export function closedLoopInput(name: OptimizerName, args: number[], data: Image
   const bound = 1 / Math.sqrt(49);
   const uniform = (n: number): number[] => Array.from({ length: n }, () => f32((2 * rng() - 1) * bound));
   return {
-    kind: 'closed-loop', optimizer: name, args,
-    params: [{ name: 'kernel', shape: [49, 10], initial: uniform(490) }, { name: 'bias', shape: [10], initial: uniform(10) }],
-    images, features: 49, labels, steps: CLOSED_LOOP_STEPS,
+    kind: 'closed-loop',
+    optimizer: name,
+    args,
+    params: [
+      { name: 'kernel', shape: [49, 10], initial: uniform(490) },
+      { name: 'bias', shape: [10], initial: uniform(10) },
+    ],
+    images,
+    features: 49,
+    labels,
+    steps: CLOSED_LOOP_STEPS,
   };
 }
 
@@ -132,11 +160,20 @@ export function casesFor(name: OptimizerName, data: ImageDataset, seed: number, 
   const custom = argsFor(name, CUSTOM_ARGS[name], seed, hidden);
   const defaultArgs = argsFor(name, defaults, seed + 1, hidden);
   return [
-    { id: `${slug}-defaults`, description: `${name}(${defaultArgs.join(', ')}), ${TEACHER_FORCED_STEPS} steps with given gradients`,
-      input: teacherForcedInput(name, defaultArgs, deriveSeed(optimizerSeed, 1), hidden) },
-    { id: `${slug}-custom`, description: `${name}(${custom.join(', ')}), ${TEACHER_FORCED_STEPS} steps with given gradients`,
-      input: teacherForcedInput(name, custom, deriveSeed(optimizerSeed, 2), hidden) },
-    { id: `${slug}-closed-loop`, description: `${name}(${defaultArgs.join(', ')}) training a dense 49→10 net on ${CLOSED_LOOP_BATCH} real MNIST digits, ${CLOSED_LOOP_STEPS} steps`,
-      input: closedLoopInput(name, defaultArgs, data, deriveSeed(optimizerSeed, 3)) },
+    {
+      id: `${slug}-defaults`,
+      description: `${name}(${defaultArgs.join(', ')}), ${TEACHER_FORCED_STEPS} steps with given gradients`,
+      input: teacherForcedInput(name, defaultArgs, deriveSeed(optimizerSeed, 1), hidden),
+    },
+    {
+      id: `${slug}-custom`,
+      description: `${name}(${custom.join(', ')}), ${TEACHER_FORCED_STEPS} steps with given gradients`,
+      input: teacherForcedInput(name, custom, deriveSeed(optimizerSeed, 2), hidden),
+    },
+    {
+      id: `${slug}-closed-loop`,
+      description: `${name}(${defaultArgs.join(', ')}) training a dense 49→10 net on ${CLOSED_LOOP_BATCH} real MNIST digits, ${CLOSED_LOOP_STEPS} steps`,
+      input: closedLoopInput(name, defaultArgs, data, deriveSeed(optimizerSeed, 3)),
+    },
   ];
 }

@@ -9,14 +9,26 @@ import type { SubmissionResult, TestResult } from '../../results/model.js';
 
 /** The submission file each test grades, by test id (the layout of the contract and the template). */
 const OPTIMIZER_FILES: Record<string, string> = {
-  GD: 'optimizers/gd.ts', SGDwM: 'optimizers/sgdwm.ts', NAGD: 'optimizers/nagd.ts', SGDwMLD: 'optimizers/sgdwmld.ts',
-  AdaGrad: 'optimizers/adagrad.ts', RMSProp: 'optimizers/rmsprop.ts', Adam: 'optimizers/adam.ts',
+  GD: 'optimizers/gd.ts',
+  SGDwM: 'optimizers/sgdwm.ts',
+  NAGD: 'optimizers/nagd.ts',
+  SGDwMLD: 'optimizers/sgdwmld.ts',
+  AdaGrad: 'optimizers/adagrad.ts',
+  RMSProp: 'optimizers/rmsprop.ts',
+  Adam: 'optimizers/adam.ts',
 };
 const OTHER_FILES: Record<string, string> = {
-  nets: 'nets.ts', data: 'data.ts', 'training.step': 'training.ts', 'training.loop': 'training.ts', tuning: 'tuning.json',
+  nets: 'nets.ts',
+  data: 'data.ts',
+  'training.step': 'training.ts',
+  'training.loop': 'training.ts',
+  tuning: 'tuning.json',
 };
 
-export interface Location { file: string; line?: number }
+export interface Location {
+  file: string;
+  line?: number;
+}
 
 /** Where a failed test points: a compile error's file and line when the message gives one, else the test's file. */
 export function locationOf(test: TestResult): Location | undefined {
@@ -27,31 +39,45 @@ export function locationOf(test: TestResult): Location | undefined {
   return file === undefined ? undefined : { file };
 }
 
-const escapeData = (text: string): string => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeData = (text: string): string =>
+  text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (text: string): string => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** The annotation commands for a result; `submissionDir` relative to the workspace names the files. */
-export function annotations(result: SubmissionResult, submissionDir: string, workspace: string = process.cwd()): string[] {
+export function annotations(
+  result: SubmissionResult,
+  submissionDir: string,
+  workspace: string = process.cwd(),
+): string[] {
   const base = relative(workspace, submissionDir) || '.';
-  return result.tests.filter((t) => t.status !== 'passed' && t.visibility === 'visible').map((test) => {
-    const where = locationOf(test);
-    const props = [
-      ...(where ? [`file=${escapeProperty(`${base}/${where.file}`)}`] : []),
-      ...(where?.line !== undefined ? [`line=${where.line}`] : []),
-      `title=${escapeProperty(`${test.id} (${test.points}/${test.maxPoints})`)}`,
-    ];
-    return `::${test.status === 'error' ? 'warning' : 'error'} ${props.join(',')}::${escapeData(test.message)}`;
-  });
+  return result.tests
+    .filter((t) => t.status !== 'passed' && t.visibility === 'visible')
+    .map((test) => {
+      const where = locationOf(test);
+      const props = [
+        ...(where ? [`file=${escapeProperty(`${base}/${where.file}`)}`] : []),
+        ...(where?.line !== undefined ? [`line=${where.line}`] : []),
+        `title=${escapeProperty(`${test.id} (${test.points}/${test.maxPoints})`)}`,
+      ];
+      return `::${test.status === 'error' ? 'warning' : 'error'} ${props.join(',')}::${escapeData(test.message)}`;
+    });
 }
 
 /**
  * Runs `print` with workflow commands turned off (`::stop-commands::`), so that a submission's text
  * in the log cannot issue one; returns after turning them back on.
  */
-export function withoutWorkflowCommands(print: () => void, write: (line: string) => void = console.log): void {
+export function withoutWorkflowCommands(
+  print: () => void,
+  write: (line: string) => void = console.log,
+): void {
   const token = randomUUID().replace(/-/g, '');
   write(`::stop-commands::${token}`);
-  try { print(); } finally { write(`::${token}::`); }
+  try {
+    print();
+  } finally {
+    write(`::${token}::`);
+  }
 }
 
 /**
@@ -59,14 +85,22 @@ export function withoutWorkflowCommands(print: () => void, write: (line: string)
  * reads from `<RUNNER>_RESULTS`, base64-encoded: the harness's own points, test by test.
  */
 export function classroomResult(result: SubmissionResult): string {
-  const status = (t: TestResult): string => (t.status === 'passed' ? 'pass' : t.status === 'error' ? 'error' : 'fail');
+  const status = (t: TestResult): string =>
+    t.status === 'passed' ? 'pass' : t.status === 'error' ? 'error' : 'fail';
   const value = {
     version: 1,
-    status: result.graderErrors > 0 ? 'error' : result.tests.every((t) => t.status === 'passed') ? 'pass' : 'fail',
+    status:
+      result.graderErrors > 0 ? 'error' : result.tests.every((t) => t.status === 'passed') ? 'pass' : 'fail',
     max_score: result.maxScore,
     tests: result.tests.map((t) => ({
-      name: `${t.id}: ${t.name}`, status: status(t), score: t.points, message: t.visibility === 'visible' ? t.message : '',
-      test_code: t.id, filename: '', line_no: 0, execution_time: `${(t.durationMs / 1000).toFixed(2)}s`,
+      name: `${t.id}: ${t.name}`,
+      status: status(t),
+      score: t.points,
+      message: t.visibility === 'visible' ? t.message : '',
+      test_code: t.id,
+      filename: '',
+      line_no: 0,
+      execution_time: `${(t.durationMs / 1000).toFixed(2)}s`,
     })),
   };
   return Buffer.from(JSON.stringify(value)).toString('base64');

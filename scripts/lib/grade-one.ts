@@ -34,7 +34,10 @@ export function submissionId(dir: string): string {
   return basename(dir);
 }
 
-export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{ result: SubmissionResult; paths: string[] }> {
+export async function gradeOne(
+  dir: string,
+  options: GradeOneOptions,
+): Promise<{ result: SubmissionResult; paths: string[] }> {
   const manifest = loadManifest();
   const thresholds = loadThresholds();
   const started = performance.now();
@@ -42,18 +45,30 @@ export async function gradeOne(dir: string, options: GradeOneOptions): Promise<{
   const access = childAccessProblem(PROJECT_ROOT, options.isolation.sandbox ?? defaultSandbox());
   if (access !== undefined) throw new HarnessError('OPTNN_SANDBOX', access);
   const verdicts = await gradeSubmission(dir, {
-    manifest, thresholds, isolation: options.isolation,
+    manifest,
+    thresholds,
+    isolation: options.isolation,
     ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
     ...(options.only ? { only: options.only } : {}),
     ...(options.onTest ? { onTest: options.onTest } : {}),
   });
   const id = submissionId(dir);
-  const graded = options.only ? { ...manifest, tests: manifest.tests.filter((t) => options.only!.includes(t.id)) } : manifest;
+  const graded = options.only
+    ? { ...manifest, tests: manifest.tests.filter((t) => options.only!.includes(t.id)) }
+    : manifest;
   const childBackend = options.isolation.backend ?? 'wasm';
   const result = buildResult(verdicts, graded, {
     submission: { id, path: dir },
-    backend: { name: childBackend, package: `@tensorflow/tfjs-backend-${childBackend}`, version: tf.version_core },
-    versions: { 'tfjs-core': tf.version_core, node: process.version, 'grading-process-backend': options.backend.name },
+    backend: {
+      name: childBackend,
+      package: `@tensorflow/tfjs-backend-${childBackend}`,
+      version: tf.version_core,
+    },
+    versions: {
+      'tfjs-core': tf.version_core,
+      node: process.version,
+      'grading-process-backend': options.backend.name,
+    },
     seeds: { training: thresholds.gradingSeed, fixtures: [PUBLIC_SEED] },
     hiddenFixtures: options.hiddenDir !== undefined,
     timings: { totalMs: performance.now() - started },

@@ -15,10 +15,14 @@ export interface ChildIsolation {
 
 export function childIsolation(sandbox: 'auto' | 'bwrap' | 'none'): ChildIsolation {
   if (sandbox !== 'none' && findBubblewrap() !== undefined) return { isolated: true, risk: '' };
-  const why = sandbox === 'none' ? '--sandbox none turns bubblewrap off' : 'bubblewrap is not installed or not usable here';
+  const why =
+    sandbox === 'none'
+      ? '--sandbox none turns bubblewrap off'
+      : 'bubblewrap is not installed or not usable here';
   return {
     isolated: false,
-    risk: `${why}, so the submissions graded at the same time are not isolated from each other: every child runs ` +
+    risk:
+      `${why}, so the submissions graded at the same time are not isolated from each other: every child runs ` +
       'as the same uid, and one submission can kill the processes of the others (kill(-1, SIGKILL)) or read their ' +
       '/proc entries, changing their grades',
   };

@@ -7,13 +7,26 @@ import { execa } from 'execa';
 export const KERNELS_SOURCE = 'course/kernels/assembly/training-kernels.ts';
 export const KERNELS_MODULE = 'course/kernels/training-kernels-wasm.ts';
 /** Speed first; SIMD on; no garbage collector (the kernels use raw memory only). */
-export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '1'];
+export const ASC_FLAGS = [
+  '-O3',
+  '--runtime',
+  'stub',
+  '--noAssert',
+  '--enable',
+  'simd',
+  '--initialMemory',
+  '1',
+];
 
 export async function compileTrainingKernels(root: string): Promise<Uint8Array> {
   const dir = mkdtempSync(join(tmpdir(), 'optnn-asc-'));
   try {
     const out = join(dir, 'kernels.wasm');
-    await execa(join(root, 'node_modules', '.bin', 'asc'), [join(root, KERNELS_SOURCE), '-o', out, ...ASC_FLAGS], { cwd: root });
+    await execa(
+      join(root, 'node_modules', '.bin', 'asc'),
+      [join(root, KERNELS_SOURCE), '-o', out, ...ASC_FLAGS],
+      { cwd: root },
+    );
     return new Uint8Array(readFileSync(out));
   } finally {
     rmSync(dir, { recursive: true, force: true });

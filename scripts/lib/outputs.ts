@@ -17,7 +17,11 @@ import { writeJsonAtomic, writeTextAtomic } from './write-json.js';
  */
 export function writeSubmissionOutputs(result: SubmissionResult, dir: string): string[] {
   const report = join(dir, 'report.html');
-  const others = writeReports(result, dir, REPORTER_NAMES.filter((n) => n !== 'results-json'));
+  const others = writeReports(
+    result,
+    dir,
+    REPORTER_NAMES.filter((n) => n !== 'results-json'),
+  );
   writeTextAtomic(report, renderSubmissionReport({ result }));
   return [...others, report, ...writeReports(result, dir, ['results-json'])];
 }
@@ -25,7 +29,12 @@ export function writeSubmissionOutputs(result: SubmissionResult, dir: string): s
 /** The class outputs: cohort.json, gradebook.csv, summary.md and class-report.html (linking each <id>/report.html); returns the paths written. */
 export function writeClassOutputs(results: readonly SubmissionResult[], dir: string): string[] {
   const cohort = cohortOf(results);
-  const paths = { cohort: join(dir, 'cohort.json'), gradebook: join(dir, 'gradebook.csv'), summary: join(dir, 'summary.md'), report: join(dir, 'class-report.html') };
+  const paths = {
+    cohort: join(dir, 'cohort.json'),
+    gradebook: join(dir, 'gradebook.csv'),
+    summary: join(dir, 'summary.md'),
+    report: join(dir, 'class-report.html'),
+  };
   writeJsonAtomic(paths.cohort, cohort);
   writeTextAtomic(paths.gradebook, renderGradebook(results));
   writeTextAtomic(paths.summary, cohortMarkdown(cohort));

@@ -5,8 +5,19 @@
  * it throws makes the cell fail with the message. Neither stops the other cells.
  */
 import * as tf from '@tensorflow/tfjs';
-import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type BatchSource, type Net, type OptimizerName } from '../../contract/index.js';
-import { finiteOrNull, type CellRecord, type LandscapeRecord, type RunRecord } from '../../contract/experiment-record.js';
+import {
+  OPTIMIZER_DEFAULTS,
+  OPTIMIZER_NAMES,
+  type BatchSource,
+  type Net,
+  type OptimizerName,
+} from '../../contract/index.js';
+import {
+  finiteOrNull,
+  type CellRecord,
+  type LandscapeRecord,
+  type RunRecord,
+} from '../../contract/experiment-record.js';
 import { readTuningChoice } from '../../contract/tuning-schema.js';
 import { DataLoader, randomSplit, subset, type Batch } from '../../course/data/data-loader.js';
 import type { ImageDataset } from '../../course/data/dataset.js';
@@ -25,7 +36,10 @@ export interface RunSettings {
   progress: boolean;
 }
 
-export interface CellOutcome { cell: CellRecord; run?: RunRecord }
+export interface CellOutcome {
+  cell: CellRecord;
+  run?: RunRecord;
+}
 
 const TUNING_CELL_WITH_TITLE = { ...TUNING_CELL, title: 'Tuning choice, 1 epoch on the 90/5/5 split' };
 
@@ -36,9 +50,14 @@ const TUNING_CELL_WITH_TITLE = { ...TUNING_CELL, title: 'Tuning choice, 1 epoch 
 export class CachedBatches implements BatchSource {
   private batches: Batch[] | undefined;
 
-  constructor(private readonly data: ImageDataset, private readonly batchSize = 800) {}
+  constructor(
+    private readonly data: ImageDataset,
+    private readonly batchSize = 800,
+  ) {}
 
-  get length(): number { return Math.ceil(this.data.length / this.batchSize); }
+  get length(): number {
+    return Math.ceil(this.data.length / this.batchSize);
+  }
 
   *[Symbol.iterator](): Iterator<Batch> {
     this.batches ??= [...new DataLoader(this.data, { batchSize: this.batchSize })];
@@ -57,7 +76,12 @@ export function evaluationBatches(train: ImageDataset, n: number): CachedBatches
   const key = `${n}`;
   let batches = cached.get(key);
   if (batches === undefined) {
-    batches = new CachedBatches(subset(train, Array.from({ length: Math.min(n, train.length) }, (_, i) => i)));
+    batches = new CachedBatches(
+      subset(
+        train,
+        Array.from({ length: Math.min(n, train.length) }, (_, i) => i),
+      ),
+    );
     cached.set(key, batches);
   }
   return batches;
@@ -68,10 +92,19 @@ function hyperparametersOf(name: OptimizerName, args: number[]): Record<string, 
   return Object.fromEntries(Object.keys(defaults).map((key, i) => [key, args[i] ?? defaults[key]!]));
 }
 
-function cellOf(run: Pick<NotebookRun, 'id' | 'title' | 'section' | 'text' | 'question'>, status: CellRecord['status'], message?: string): CellRecord {
+function cellOf(
+  run: Pick<NotebookRun, 'id' | 'title' | 'section' | 'text' | 'question'>,
+  status: CellRecord['status'],
+  message?: string,
+): CellRecord {
   return {
-    id: run.id, section: run.section, title: run.title, text: run.text,
-    ...(run.question !== undefined ? { question: run.question } : {}), status, ...(message !== undefined ? { message } : {}),
+    id: run.id,
+    section: run.section,
+    title: run.title,
+    text: run.text,
+    ...(run.question !== undefined ? { question: run.question } : {}),
+    status,
+    ...(message !== undefined ? { message } : {}),
   };
 }
 
@@ -85,18 +118,33 @@ function failedCell(run: Parameters<typeof cellOf>[0], thrown: unknown): CellOut
 
 function optimizerOf(parts: Parts, name: OptimizerName): OptimizerClass {
   const Class = parts.optimizer(name);
-  if (Class === undefined) throw Object.assign(new Error(`the submission does not export ${name}`), { code: 'OPTNN_NOT_IMPLEMENTED', part: name });
+  if (Class === undefined)
+    throw Object.assign(new Error(`the submission does not export ${name}`), {
+      code: 'OPTNN_NOT_IMPLEMENTED',
+      part: name,
+    });
   return Class;
 }
 
-function landscapeOf(net: Net, run: NotebookRun, states: Float32Array[][], losses: number[], parts: Parts, train: ImageDataset, settings: RunSettings): LandscapeRecord {
+function landscapeOf(
+  net: Net,
+  run: NotebookRun,
+  states: Float32Array[][],
+  losses: number[],
+  parts: Parts,
+  train: ImageDataset,
+  settings: RunSettings,
+): LandscapeRecord {
   const startFrom = Math.min(run.landscape.startFrom, states.length - 1);
   const directions = getStateDirections(states, { nStates: 10, startFrom, referenceId: -1 });
   const scale = run.landscape.scale === 1 ? 1 : scaleFromCoordinates(directions.coordinates);
   const total = settings.resolution[0] * settings.resolution[1];
   const bar = createProgress({ total, label: '  landscape', enabled: settings.progress });
   const grid = getLossGrid(net, evaluationBatches(train, settings.landscapeSamples), parts.lossFn, {
-    directions, resolution: settings.resolution, scale, onProgress: (done) => bar.update(done),
+    directions,
+    resolution: settings.resolution,
+    scale,
+    onProgress: (done) => bar.update(done),
   });
   bar.finish();
   return {
@@ -113,7 +161,12 @@ function landscapeOf(net: Net, run: NotebookRun, states: Float32Array[][], losse
 }
 
 /** One training cell of the notebook and its landscape cell. */
-export function runNotebookCell(run: NotebookRun, train: ImageDataset, settings: RunSettings, parts: Parts): CellOutcome {
+export function runNotebookCell(
+  run: NotebookRun,
+  train: ImageDataset,
+  settings: RunSettings,
+  parts: Parts,
+): CellOutcome {
   const started = performance.now();
   let net: Net | undefined;
   let optimizer: tf.Optimizer | undefined;
@@ -122,9 +175,17 @@ export function runNotebookCell(run: NotebookRun, train: ImageDataset, settings:
     net = parts.makeNet(run.net, settings.seed);
     optimizer = new (optimizerOf(parts, run.optimizer))(...run.args);
     const swa = run.swaStart === undefined ? undefined : new AveragedModel(net);
-    const { losses, states } = parts.theLoop(net, optimizer, run.loader === 'full-batch' ? gdDataLoader : dataLoader, {
-      epochs: run.epochs, ...(swa ? { swaModel: swa, swaStart: run.swaStart } : {}), progress: settings.progress, lossFn: parts.lossFn,
-    });
+    const { losses, states } = parts.theLoop(
+      net,
+      optimizer,
+      run.loader === 'full-batch' ? gdDataLoader : dataLoader,
+      {
+        epochs: run.epochs,
+        ...(swa ? { swaModel: swa, swaStart: run.swaStart } : {}),
+        progress: settings.progress,
+        lossFn: parts.lossFn,
+      },
+    );
     const landscape = landscapeOf(net, run, states, losses, parts, train, settings);
     let swaRecord: RunRecord['swa'];
     if (swa !== undefined) {
@@ -140,51 +201,85 @@ export function runNotebookCell(run: NotebookRun, train: ImageDataset, settings:
       swaRecord = { start: run.swaStart!, nAveraged: swa.nAveraged, loss, netLoss };
     }
     const record: RunRecord = {
-      id: run.id, title: run.title, net: run.net,
+      id: run.id,
+      title: run.title,
+      net: run.net,
       optimizer: { name: run.optimizer, hyperparameters: hyperparametersOf(run.optimizer, run.args) },
-      loader: run.loader, epochs: run.epochs, seed: settings.seed,
+      loader: run.loader,
+      epochs: run.epochs,
+      seed: settings.seed,
       ...(swaRecord ? { swa: swaRecord } : {}),
-      losses: finiteOrNull(losses), landscape,
+      losses: finiteOrNull(losses),
+      landscape,
       seconds: (performance.now() - started) / 1000,
     };
     return { cell: cellOf(run, 'ran'), run: record };
   } catch (thrown) {
     return failedCell(run, thrown);
   } finally {
-    try { optimizer?.dispose(); } catch { /* the student's dispose */ }
+    try {
+      optimizer?.dispose();
+    } catch {
+      /* the student's dispose */
+    }
     net?.dispose();
   }
 }
 
 /** The tuning section with the submission's tuning.json: 1 epoch on the 90 % / 5 % / 5 % split. */
-export function runTuningCell(dir: string, all: ImageDataset, settings: RunSettings, parts: Parts): CellOutcome {
+export function runTuningCell(
+  dir: string,
+  all: ImageDataset,
+  settings: RunSettings,
+  parts: Parts,
+): CellOutcome {
   const started = performance.now();
   const read = readTuningChoice(dir);
   if (!read.ok) {
-    return { cell: cellOf(TUNING_CELL_WITH_TITLE, read.reason === 'invalid' ? 'failed' : 'not-implemented', read.message) };
+    return {
+      cell: cellOf(
+        TUNING_CELL_WITH_TITLE,
+        read.reason === 'invalid' ? 'failed' : 'not-implemented',
+        read.message,
+      ),
+    };
   }
   const { choice } = read;
   const title = `Tuning choice: ${choice.optimizer}, batch ${choice.batchSize}, 1 epoch on the 90/5/5 split`;
   const cellRun = { ...TUNING_CELL_WITH_TITLE, title };
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(choice.optimizer)) return { cell: cellOf(cellRun, 'failed', `unknown optimizer ${choice.optimizer}`) };
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(choice.optimizer))
+    return { cell: cellOf(cellRun, 'failed', `unknown optimizer ${choice.optimizer}`) };
   const defaults = OPTIMIZER_DEFAULTS[choice.optimizer] as Record<string, number>;
   const args = Object.keys(defaults).map((key) => choice.hyperparameters[key] ?? defaults[key]!);
   let net: Net | undefined;
   let optimizer: tf.Optimizer | undefined;
   try {
     const [train, val, test] = randomSplit(all, [0.9, 0.05, 0.05], settings.seed);
-    const trainLoader = new DataLoader(train!, { batchSize: choice.batchSize, shuffle: true, seed: settings.seed });
+    const trainLoader = new DataLoader(train!, {
+      batchSize: choice.batchSize,
+      shuffle: true,
+      seed: settings.seed,
+    });
     net = parts.makeNet('GarmentClassifier', settings.seed);
     optimizer = new (optimizerOf(parts, choice.optimizer))(...args);
     const { losses, valLosses = [] } = parts.theLoop(net, optimizer, trainLoader, {
-      epochs: 1, valLoader: new DataLoader(val!, { batchSize: 256 }), progress: settings.progress, lossFn: parts.lossFn,
+      epochs: 1,
+      valLoader: new DataLoader(val!, { batchSize: 256 }),
+      progress: settings.progress,
+      lossFn: parts.lossFn,
     });
     const result = evaluate(net, new DataLoader(test!, { batchSize: 256 }), parts.lossFn);
     const run: RunRecord = {
-      id: 'tuning', title, net: 'GarmentClassifier',
+      id: 'tuning',
+      title,
+      net: 'GarmentClassifier',
       optimizer: { name: choice.optimizer, hyperparameters: hyperparametersOf(choice.optimizer, args) },
-      loader: 'train-split', epochs: 1, seed: settings.seed, batchSize: choice.batchSize,
-      losses: finiteOrNull(losses), valLosses: finiteOrNull(valLosses),
+      loader: 'train-split',
+      epochs: 1,
+      seed: settings.seed,
+      batchSize: choice.batchSize,
+      losses: finiteOrNull(losses),
+      valLosses: finiteOrNull(valLosses),
       test: { loss: finiteOrNull([result.loss])[0]!, accuracy: result.accuracy },
       claimed: choice.claimed,
       seconds: (performance.now() - started) / 1000,
@@ -193,7 +288,11 @@ export function runTuningCell(dir: string, all: ImageDataset, settings: RunSetti
   } catch (thrown) {
     return failedCell(cellRun, thrown);
   } finally {
-    try { optimizer?.dispose(); } catch { /* the student's dispose */ }
+    try {
+      optimizer?.dispose();
+    } catch {
+      /* the student's dispose */
+    }
     net?.dispose();
   }
 }

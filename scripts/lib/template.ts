@@ -39,11 +39,14 @@ export function templateOf(source: string, name: string): { text: string; soluti
   source.split('\n').forEach((line, index) => {
     const begin = BEGIN.exec(line);
     if (begin) {
-      if (open) throw new Error(`${name}:${index + 1}: BEGIN SOLUTION inside the block opened at line ${open.line}`);
+      if (open)
+        throw new Error(`${name}:${index + 1}: BEGIN SOLUTION inside the block opened at line ${open.line}`);
       const [, indent = '', part = '', key = ''] = begin;
       const section = (SPEC_SECTIONS as Record<string, string>)[key];
       if (section === undefined) {
-        throw new Error(`${name}:${index + 1}: unknown section @${key}; expected one of ${Object.keys(SPEC_SECTIONS).join(', ')}`);
+        throw new Error(
+          `${name}:${index + 1}: unknown section @${key}; expected one of ${Object.keys(SPEC_SECTIONS).join(', ')}`,
+        );
       }
       open = { part, section, lines: [], line: index + 1 };
       out.push(`${indent}throw notImplemented('${part}', '${section}');`);
@@ -73,11 +76,13 @@ export const TEMPLATE_DATA_FILES: Readonly<Record<string, string>> = {
 };
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return listFiles(path);
-    return entry.name.endsWith('.ts') || entry.name.endsWith('.json') ? [path] : [];
-  }).sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return listFiles(path);
+      return entry.name.endsWith('.ts') || entry.name.endsWith('.json') ? [path] : [];
+    })
+    .sort();
 }
 
 /** The template of every .ts and .json file under `referenceDir`, with paths relative to it. */
@@ -86,9 +91,12 @@ export function buildTemplate(referenceDir: string): TemplateFile[] {
     const path = relative(referenceDir, file);
     if (path.endsWith('.json')) {
       const text = TEMPLATE_DATA_FILES[path];
-      if (text === undefined) throw new Error(`reference/${path}: a data file without a template version in TEMPLATE_DATA_FILES`);
+      if (text === undefined)
+        throw new Error(`reference/${path}: a data file without a template version in TEMPLATE_DATA_FILES`);
       const placeholder = new Set(text.split('\n').map((line) => line.trim()));
-      const lines = readFileSync(file, 'utf8').split('\n').filter((line) => !placeholder.has(line.trim()));
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !placeholder.has(line.trim()));
       return { path, text, solutions: [{ part: path, section: SPEC_SECTIONS.tuning, lines }] };
     }
     return { path, ...templateOf(readFileSync(file, 'utf8'), `reference/${path}`) };

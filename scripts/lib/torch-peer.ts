@@ -24,12 +24,23 @@ export async function findTorchPython(): Promise<{ python: string } | { reason: 
   for (const python of CANDIDATES) {
     const run = await execa(python, ['-c', 'import torch'], { reject: false, timeout: 60_000 });
     if (run.exitCode === 0) return { python };
-    tried.push(`${python}: ${run.failed && run.exitCode === undefined ? 'not found' : (run.stderr.split('\n').at(-1) ?? 'failed')}`);
+    tried.push(
+      `${python}: ${run.failed && run.exitCode === undefined ? 'not found' : (run.stderr.split('\n').at(-1) ?? 'failed')}`,
+    );
   }
-  return { reason: `no interpreter imports torch (${tried.join('; ')}); on Debian: apt-get install python3-torch` };
+  return {
+    reason: `no interpreter imports torch (${tried.join('; ')}); on Debian: apt-get install python3-torch`,
+  };
 }
 
-export async function runTorch(python: string, steps: number, warmup: number, threads: number): Promise<TorchRun> {
-  const run = await execa(python, [SCRIPT, String(steps), String(warmup), String(threads)], { timeout: 300_000 });
+export async function runTorch(
+  python: string,
+  steps: number,
+  warmup: number,
+  threads: number,
+): Promise<TorchRun> {
+  const run = await execa(python, [SCRIPT, String(steps), String(warmup), String(threads)], {
+    timeout: 300_000,
+  });
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as TorchRun;
 }

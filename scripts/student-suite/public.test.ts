@@ -19,7 +19,8 @@ describe(`public tests of ${dir}`, () => {
   for (const test of result.tests) {
     it(`${test.id} (${test.maxPoints} points): ${test.name}`, () => {
       if (test.status === 'passed') return;
-      const hint = test.mistake && !test.message.includes(test.mistake.hint) ? `\nHint: ${test.mistake.hint}` : '';
+      const hint =
+        test.mistake && !test.message.includes(test.mistake.hint) ? `\nHint: ${test.mistake.hint}` : '';
       throw new Error(`${test.status === 'error' ? '[grader error] ' : ''}${test.message}${hint}`);
     });
   }

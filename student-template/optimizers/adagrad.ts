@@ -8,7 +8,10 @@ import { notImplemented } from '#course/not-implemented.js';
 export class AdaGrad extends SlotOptimizer<'sumSquares'> {
   static className = 'optnn/AdaGrad';
 
-  constructor(readonly lr = 0.01, readonly eps = 1e-10) {
+  constructor(
+    readonly lr = 0.01,
+    readonly eps = 1e-10,
+  ) {
     super(['sumSquares'], { lr, eps });
   }
 

@@ -11,7 +11,12 @@ import { notImplemented } from '#course/not-implemented.js';
 export class Adam extends SlotOptimizer<'m' | 's'> {
   static className = 'optnn/Adam';
 
-  constructor(readonly lr = 0.01, readonly gradDecay = 0.9, readonly squaredGradDecay = 0.999, readonly eps = 1e-8) {
+  constructor(
+    readonly lr = 0.01,
+    readonly gradDecay = 0.9,
+    readonly squaredGradDecay = 0.999,
+    readonly eps = 1e-8,
+  ) {
     super(['m', 's'], { lr, gradDecay, squaredGradDecay, eps }, ['gradDecay', 'squaredGradDecay']);
   }
 

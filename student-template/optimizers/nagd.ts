@@ -11,7 +11,10 @@ import { notImplemented } from '#course/not-implemented.js';
 export class NAGD extends SlotOptimizer<'v'> {
   static className = 'optnn/NAGD';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+  ) {
     super(['v'], { lr, momentum }, ['momentum']);
   }
 

@@ -11,7 +11,11 @@ import { notImplemented } from '#course/not-implemented.js';
 export class RMSProp extends SlotOptimizer<'meanSquares'> {
   static className = 'optnn/RMSProp';
 
-  constructor(readonly lr = 0.01, readonly eps = 1e-10, readonly decay = 0.1) {
+  constructor(
+    readonly lr = 0.01,
+    readonly eps = 1e-10,
+    readonly decay = 0.1,
+  ) {
     super(['meanSquares'], { lr, eps, decay }, ['decay']);
   }
 

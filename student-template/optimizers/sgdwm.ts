@@ -8,7 +8,10 @@ import { notImplemented } from '#course/not-implemented.js';
 export class SGDwM extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwM';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+  ) {
     super(['v'], { lr, momentum }, ['momentum']);
   }
 

@@ -11,7 +11,11 @@ import { notImplemented } from '#course/not-implemented.js';
 export class SGDwMLD extends SlotOptimizer<'v'> {
   static className = 'optnn/SGDwMLD';
 
-  constructor(readonly lr = 0.2, readonly momentum = 0.9, readonly decay = 0.01) {
+  constructor(
+    readonly lr = 0.2,
+    readonly momentum = 0.9,
+    readonly decay = 0.01,
+  ) {
     super(['v'], { lr, momentum, decay }, ['momentum']);
   }
 

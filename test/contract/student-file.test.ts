@@ -26,31 +26,68 @@ describe('readStudentText', () => {
     writeFileSync(join(d, 'one.json'), '{}');
     linkSync(join(d, 'one.json'), join(d, 'two.json'));
     const started = Date.now();
-    for (const name of ['zero.json', 'passwd.json']) expect(readStudentText(d, name)).toEqual({ ok: false, reason: 'refused', message: `${name} is a symbolic link; the grader reads only regular files of the submission` });
-    expect(readStudentText(d, 'fifo.json')).toMatchObject({ ok: false, reason: 'refused', message: expect.stringMatching(/not a regular file/) });
-    expect(readStudentText(d, 'big.json')).toMatchObject({ ok: false, reason: 'refused', message: 'big.json is 70000 bytes, over the limit of 65536' });
-    expect(readStudentText(d, 'two.json')).toMatchObject({ ok: false, reason: 'refused', message: expect.stringMatching(/hard link/) });
+    for (const name of ['zero.json', 'passwd.json'])
+      expect(readStudentText(d, name)).toEqual({
+        ok: false,
+        reason: 'refused',
+        message: `${name} is a symbolic link; the grader reads only regular files of the submission`,
+      });
+    expect(readStudentText(d, 'fifo.json')).toMatchObject({
+      ok: false,
+      reason: 'refused',
+      message: expect.stringMatching(/not a regular file/),
+    });
+    expect(readStudentText(d, 'big.json')).toMatchObject({
+      ok: false,
+      reason: 'refused',
+      message: 'big.json is 70000 bytes, over the limit of 65536',
+    });
+    expect(readStudentText(d, 'two.json')).toMatchObject({
+      ok: false,
+      reason: 'refused',
+      message: expect.stringMatching(/hard link/),
+    });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
 describe('readStudentJson', () => {
-  const withText = (text: string): string => { const d = dir(); writeFileSync(join(d, 't.json'), text); return d; };
+  const withText = (text: string): string => {
+    const d = dir();
+    writeFileSync(join(d, 't.json'), text);
+    return d;
+  };
 
   it('refuses prototype keys, deep nesting and bad JSON, saying where and never what', () => {
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      expect(readStudentJson(withText(`{"a": {"${key}": 1}}`), 't.json')).toMatchObject({ ok: false, message: `t.json uses the key \`${key}\`, which the grader refuses` });
+      expect(readStudentJson(withText(`{"a": {"${key}": 1}}`), 't.json')).toMatchObject({
+        ok: false,
+        message: `t.json uses the key \`${key}\`, which the grader refuses`,
+      });
     }
-    expect(readStudentJson(withText(`${'['.repeat(17)}${']'.repeat(17)}`), 't.json')).toMatchObject({ ok: false, message: 't.json nests arrays or objects deeper than 16 levels' });
-    expect(readStudentJson(withText('{"s": "[[[[[[[[[[[[[[[[[[[[[[["}'), 't.json')).toEqual({ ok: true, value: { s: '[[[[[[[[[[[[[[[[[[[[[[[' } });
+    expect(readStudentJson(withText(`${'['.repeat(17)}${']'.repeat(17)}`), 't.json')).toMatchObject({
+      ok: false,
+      message: 't.json nests arrays or objects deeper than 16 levels',
+    });
+    expect(readStudentJson(withText('{"s": "[[[[[[[[[[[[[[[[[[[[[[["}'), 't.json')).toEqual({
+      ok: true,
+      value: { s: '[[[[[[[[[[[[[[[[[[[[[[[' },
+    });
     const bad = readStudentJson(withText('root:x:0:0:secret'), 't.json');
     expect(bad).toMatchObject({ ok: false, reason: 'invalid' });
     expect(JSON.stringify(bad)).not.toMatch(/root|secret/);
   });
 
-  it('tuning.json with crafted values is a student\'s failure, not a harness exception', () => {
+  it("tuning.json with crafted values is a student's failure, not a harness exception", () => {
     const d = dir();
-    writeFileSync(join(d, 'tuning.json'), '{"optimizer": {"toString": 1, "valueOf": 1}, "hyperparameters": {}, "batchSize": 1, "claimed": {"valLoss": 0, "testAccuracy": 0}}');
-    expect(readTuningChoice(d)).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/does not fit its schema/) });
+    writeFileSync(
+      join(d, 'tuning.json'),
+      '{"optimizer": {"toString": 1, "valueOf": 1}, "hyperparameters": {}, "batchSize": 1, "claimed": {"valLoss": 0, "testAccuracy": 0}}',
+    );
+    expect(readTuningChoice(d)).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      message: expect.stringMatching(/does not fit its schema/),
+    });
   });
 });

@@ -19,15 +19,32 @@ describe('tuning.json', () => {
 
   it('the template holds the placeholder, read as not implemented', () => {
     expect(readTuningChoice(join(root, 'student-template'))).toEqual({
-      ok: false, reason: 'placeholder',
+      ok: false,
+      reason: 'placeholder',
       message: 'not implemented: tuning.json — see SPEC.md section "Parts a student implements (tuning)"',
     });
   });
 
-  it('a missing, unparsable or invalid file is the student\'s problem, said precisely', () => {
-    expect(readTuningChoice(mkdtempSync(join(tmpdir(), 'tuning-')))).toMatchObject({ ok: false, reason: 'missing' });
-    expect(readTuningChoice(dirWith('{ nope'))).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/not valid JSON/) });
-    const read = readTuningChoice(dirWith(JSON.stringify({ optimizer: 'GD', hyperparameters: { lr: -1 }, batchSize: 64, claimed: { valLoss: 0.3, testAccuracy: 0.9 } })));
+  it("a missing, unparsable or invalid file is the student's problem, said precisely", () => {
+    expect(readTuningChoice(mkdtempSync(join(tmpdir(), 'tuning-')))).toMatchObject({
+      ok: false,
+      reason: 'missing',
+    });
+    expect(readTuningChoice(dirWith('{ nope'))).toMatchObject({
+      ok: false,
+      reason: 'invalid',
+      message: expect.stringMatching(/not valid JSON/),
+    });
+    const read = readTuningChoice(
+      dirWith(
+        JSON.stringify({
+          optimizer: 'GD',
+          hyperparameters: { lr: -1 },
+          batchSize: 64,
+          claimed: { valLoss: 0.3, testAccuracy: 0.9 },
+        }),
+      ),
+    );
     expect(read.ok).toBe(false);
     if (!read.ok) {
       expect(read.message).toMatch(/\/optimizer: /);

@@ -11,8 +11,9 @@ describe('neutralise', () => {
   });
 
   it('defuses a GitHub workflow command at the start of any line, even indented', () => {
-    expect(neutralise('ok\n   ::warning file=x::boo\n::set-output name=a::1\n\t::add-mask::s'))
-      .toBe('ok\n   : :warning file=x::boo\n: :set-output name=a::1\n\t: :add-mask::s');
+    expect(neutralise('ok\n   ::warning file=x::boo\n::set-output name=a::1\n\t::add-mask::s')).toBe(
+      'ok\n   : :warning file=x::boo\n: :set-output name=a::1\n\t: :add-mask::s',
+    );
     expect(neutralise('a::b')).toBe('a::b');
   });
 

@@ -2,10 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { problemsWith, validateOrThrow } from '../../contract/validate.js';
 
-const Schema = Type.Object({
-  name: Type.String(),
-  losses: Type.Array(Type.Number()),
-}, { additionalProperties: false });
+const Schema = Type.Object(
+  {
+    name: Type.String(),
+    losses: Type.Array(Type.Number()),
+  },
+  { additionalProperties: false },
+);
 
 describe('validateOrThrow', () => {
   it('returns a value that fits', () => {
@@ -20,7 +23,11 @@ describe('validateOrThrow', () => {
     const problems = problemsWith(Schema, { name: 3, losses: [1, 'two'], extra: true });
     expect(problems).toContain('/name: must be string, got `3` (number)');
     expect(problems).toContain('/losses/1: must be number, got `"two"` (string)');
-    expect(problems).toContain('(the whole value): must NOT have additional properties `extra`, got an object');
-    expect(problemsWith(Schema, { losses: [] })).toEqual(["(the whole value): must have required property 'name'"]);
+    expect(problems).toContain(
+      '(the whole value): must NOT have additional properties `extra`, got an object',
+    );
+    expect(problemsWith(Schema, { losses: [] })).toEqual([
+      "(the whole value): must have required property 'name'",
+    ]);
   });
 });

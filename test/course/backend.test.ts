@@ -3,18 +3,37 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { BACKEND_ENV, BACKEND_NAMES, describeBackend, parseBackendName, selectBackend } from '../../course/backend.js';
+import {
+  BACKEND_ENV,
+  BACKEND_NAMES,
+  describeBackend,
+  parseBackendName,
+  selectBackend,
+} from '../../course/backend.js';
 import { findWebGpuAdapter } from '../../course/webgpu.js';
 import { HarnessError } from '../../course/errors.js';
 
 const resolvable = (pkg: string): boolean => {
-  try { createRequire(import.meta.url).resolve(pkg); return true; } catch { return false; }
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 describe('backend selection', () => {
   it('rejects an unknown name, naming the source, the choices and what came', () => {
-    expect(() => parseBackendName('gpu', '--backend')).toThrow(/Expected --backend to be one of auto, node-gpu, webgpu, node, wasm, cpu, got `"gpu"` \(string\)/);
-    const error = (() => { try { parseBackendName('x', 'y'); } catch (e) { return e; } })();
+    expect(() => parseBackendName('gpu', '--backend')).toThrow(
+      /Expected --backend to be one of auto, node-gpu, webgpu, node, wasm, cpu, got `"gpu"` \(string\)/,
+    );
+    const error = (() => {
+      try {
+        parseBackendName('x', 'y');
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('OPTNN_UNKNOWN_BACKEND');
   });
@@ -26,13 +45,19 @@ describe('backend selection', () => {
     const fromFlag = await selectBackend('wasm', { [BACKEND_ENV]: 'cpu' });
     expect(fromFlag.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    await expect(selectBackend(undefined, { [BACKEND_ENV]: 'tpu' })).rejects.toThrow(/OPTNN_BACKEND environment variable/);
+    await expect(selectBackend(undefined, { [BACKEND_ENV]: 'tpu' })).rejects.toThrow(
+      /OPTNN_BACKEND environment variable/,
+    );
   });
 
   it('auto picks the first that loads: node-gpu, node, wasm, cpu', async () => {
     expect(BACKEND_NAMES).toEqual(['node-gpu', 'webgpu', 'node', 'wasm', 'cpu']);
     const info = await selectBackend('auto', {});
-    const expected = resolvable('@tensorflow/tfjs-node-gpu') ? 'node-gpu' : resolvable('@tensorflow/tfjs-node') ? 'node' : 'wasm';
+    const expected = resolvable('@tensorflow/tfjs-node-gpu')
+      ? 'node-gpu'
+      : resolvable('@tensorflow/tfjs-node')
+        ? 'node'
+        : 'wasm';
     expect(info.name).toBe(expected);
     expect(describeBackend(info)).toMatch(new RegExp(`^backend ${expected} \\(@tensorflow/`));
   });
@@ -41,15 +66,28 @@ describe('backend selection', () => {
     if (resolvable('@tensorflow/tfjs-node')) {
       expect((await selectBackend('node', {})).name).toBe('node');
     } else {
-      await expect(selectBackend('node', {})).rejects.toThrow(/The backend 'node' was asked for but cannot start: @tensorflow\/tfjs-node is not usable here/);
+      await expect(selectBackend('node', {})).rejects.toThrow(
+        /The backend 'node' was asked for but cannot start: @tensorflow\/tfjs-node is not usable here/,
+      );
     }
   });
 });
 
-interface ChildSelection { name?: string; line?: string; adapter?: unknown; passedOver?: string[]; code?: string; message?: string }
+interface ChildSelection {
+  name?: string;
+  line?: string;
+  adapter?: unknown;
+  passedOver?: string[];
+  code?: string;
+  message?: string;
+}
 
 /** The selection in a fresh process: this one caches the backend it started. */
-async function selectInChild(requested: string, reads: 'sync' | 'async', env: Record<string, string> = {}): Promise<ChildSelection> {
+async function selectInChild(
+  requested: string,
+  reads: 'sync' | 'async',
+  env: Record<string, string> = {},
+): Promise<ChildSelection> {
   const child = fileURLToPath(new URL('select-backend-child.ts', import.meta.url));
   const { stdout } = await execa('npx', ['tsx', child, requested, reads], { env, extendEnv: true });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildSelection;
@@ -58,28 +96,40 @@ async function selectInChild(requested: string, reads: 'sync' | 'async', env: Re
 describe('the webgpu backend in the selection', () => {
   it('asked for by code that reads synchronously, it is an error that says why and what to use', async () => {
     await expect(selectBackend('webgpu', {})).rejects.toThrow(
-      /The backend 'webgpu' was asked for but cannot start: this command reads tensors synchronously \(dataSync\), which webgpu cannot do under Node .*run it on wasm or cpu/);
-    await expect(selectBackend(undefined, { [BACKEND_ENV]: 'webgpu' })).rejects.toThrow(/'webgpu' was asked for/);
+      /The backend 'webgpu' was asked for but cannot start: this command reads tensors synchronously \(dataSync\), which webgpu cannot do under Node .*run it on wasm or cpu/,
+    );
+    await expect(selectBackend(undefined, { [BACKEND_ENV]: 'webgpu' })).rejects.toThrow(
+      /'webgpu' was asked for/,
+    );
   });
 
   it('auto passes over it for code that reads synchronously, saying so', async () => {
     const got = await selectInChild('auto', 'sync');
-    expect(got.passedOver?.find((r) => r.startsWith('webgpu: '))).toMatch(/reads tensors synchronously \(dataSync\)/);
+    expect(got.passedOver?.find((r) => r.startsWith('webgpu: '))).toMatch(
+      /reads tensors synchronously \(dataSync\)/,
+    );
   });
 
   it('auto takes it for asynchronous code on a GPU adapter only; forced, it runs on a software one too', async () => {
     const adapter = await findWebGpuAdapter();
-    const [auto, forced] = await Promise.all([selectInChild('auto', 'async'), selectInChild('webgpu', 'async')]);
+    const [auto, forced] = await Promise.all([
+      selectInChild('auto', 'async'),
+      selectInChild('webgpu', 'async'),
+    ]);
     if (typeof adapter === 'string') {
       expect(auto.passedOver).toContain(`webgpu: ${adapter}`);
       expect(forced.message).toContain(adapter);
       return;
     }
     expect(forced.adapter).toEqual(adapter);
-    expect(forced.line).toMatch(/^backend webgpu \(@tensorflow\/tfjs-backend-webgpu \d+\.\d+\.\d+, adapter \S+ \S+ ".*", (a GPU|a software fallback, not a GPU)\)$/);
+    expect(forced.line).toMatch(
+      /^backend webgpu \(@tensorflow\/tfjs-backend-webgpu \d+\.\d+\.\d+, adapter \S+ \S+ ".*", (a GPU|a software fallback, not a GPU)\)$/,
+    );
     if (adapter.fallback) {
       expect(auto.name).not.toBe('webgpu');
-      expect(auto.passedOver?.find((r) => r.startsWith('webgpu: '))).toMatch(/a software fallback, not a GPU; auto takes webgpu on a GPU only \(--backend webgpu forces it\)/);
+      expect(auto.passedOver?.find((r) => r.startsWith('webgpu: '))).toMatch(
+        /a software fallback, not a GPU; auto takes webgpu on a GPU only \(--backend webgpu forces it\)/,
+      );
     } else {
       expect(['node-gpu', 'webgpu']).toContain(auto.name);
     }
@@ -92,8 +142,13 @@ describe('the webgpu backend in the selection', () => {
   });
 
   it('forced where Dawn finds no adapter, it is an error that says how to get one', async () => {
-    const got = await selectInChild('webgpu', 'async', { VK_ICD_FILENAMES: '/nonexistent.json', VK_DRIVER_FILES: '/nonexistent.json' });
+    const got = await selectInChild('webgpu', 'async', {
+      VK_ICD_FILENAMES: '/nonexistent.json',
+      VK_DRIVER_FILES: '/nonexistent.json',
+    });
     expect(got.code).toBe('OPTNN_BACKEND_UNAVAILABLE');
-    expect(got.message).toMatch(/The backend 'webgpu' was asked for but cannot start: Dawn found no WebGPU adapter .*install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts\/setup-system.sh/);
+    expect(got.message).toMatch(
+      /The backend 'webgpu' was asked for but cannot start: Dawn found no WebGPU adapter .*install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts\/setup-system.sh/,
+    );
   });
 });

@@ -6,14 +6,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../course/kernels/simd.js';
-import { compileTrainingKernels, KERNELS_MODULE, renderKernelsModule } from '../../scripts/lib/kernels-build.js';
+import {
+  compileTrainingKernels,
+  KERNELS_MODULE,
+  renderKernelsModule,
+} from '../../scripts/lib/kernels-build.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('training kernels module', () => {
   it('matches a fresh build of its source (run npm run build:kernels after changing it)', async () => {
     const fresh = renderKernelsModule(await compileTrainingKernels(ROOT));
-    expect(readFileSync(join(ROOT, KERNELS_MODULE), 'utf8') === fresh, `${KERNELS_MODULE} is stale: run npm run build:kernels`).toBe(true);
+    expect(
+      readFileSync(join(ROOT, KERNELS_MODULE), 'utf8') === fresh,
+      `${KERNELS_MODULE} is stale: run npm run build:kernels`,
+    ).toBe(true);
   });
 
   it('loads, grows its memory for large regions and keeps it', () => {

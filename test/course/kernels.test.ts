@@ -56,16 +56,26 @@ function scaledProblem(got: Float32Array, expected: Float32Array, scale: Float32
     const e = expected[i]!;
     if (Number.isNaN(g) && Number.isNaN(e)) continue;
     const excess = Math.abs(g - e) - (SCALED.atol + SCALED.perAbsoluteSum * scale[i]!);
-    if (!(excess <= worstExcess)) { worstAt = i; worstExcess = Number.isNaN(excess) ? Infinity : excess; }
+    if (!(excess <= worstExcess)) {
+      worstAt = i;
+      worstExcess = Number.isNaN(excess) ? Infinity : excess;
+    }
   }
   if (worstAt < 0) return undefined;
   const g = got[worstAt]!;
   const e = expected[worstAt]!;
-  return `worst at [${worstAt}]: expected ${e}, got ${g} (abs error ${Math.abs(g - e).toExponential(2)}, `
-    + `allowed ${SCALED.atol} + ${SCALED.perAbsoluteSum}·S with S = ${scale[worstAt]!.toExponential(2)})`;
+  return (
+    `worst at [${worstAt}]: expected ${e}, got ${g} (abs error ${Math.abs(g - e).toExponential(2)}, ` +
+    `allowed ${SCALED.atol} + ${SCALED.perAbsoluteSum}·S with S = ${scale[worstAt]!.toExponential(2)})`
+  );
 }
 
-function expectClose(label: string, got: Values, expected: Values, options: { exact?: boolean; scale?: Values } = {}): void {
+function expectClose(
+  label: string,
+  got: Values,
+  expected: Values,
+  options: { exact?: boolean; scale?: Values } = {},
+): void {
   expect(got.length, `${label}: number of gradients`).toBe(expected.length);
   got.forEach((g, i) => {
     const e = expected[i]!;
@@ -75,7 +85,10 @@ function expectClose(label: string, got: Values, expected: Values, options: { ex
     const diff = maxAbsDiff(g, e);
     const relative = s === undefined ? undefined : maxRelativeToScale(g, e, s);
     const seen = worst.get(key);
-    worst.set(key, { abs: Math.max(seen?.abs ?? 0, diff), perS: relative === undefined ? seen?.perS : Math.max(seen?.perS ?? 0, relative) });
+    worst.set(key, {
+      abs: Math.max(seen?.abs ?? 0, diff),
+      perS: relative === undefined ? seen?.perS : Math.max(seen?.perS ?? 0, relative),
+    });
     if (options.exact) {
       expect(Array.from(g), `${label}, gradient ${i}: expected equal bits`).toEqual(Array.from(e));
       return;
@@ -114,7 +127,11 @@ interface Comparison {
 }
 
 /** Runs `compute` on cpu with the stock kernels, then on cpu and on wasm with the fast ones. */
-async function compareBackends(label: string, compute: () => Values, options: Comparison = {}): Promise<void> {
+async function compareBackends(
+  label: string,
+  compute: () => Values,
+  options: Comparison = {},
+): Promise<void> {
   tf.env().set('IS_TEST', options.checkKernelLeaks ?? true);
   try {
     unregisterFastKernels('cpu');
@@ -122,7 +139,10 @@ async function compareBackends(label: string, compute: () => Values, options: Co
     const scale = options.absolute ? await on('cpu', options.absolute) : undefined;
     registerFastKernels('cpu');
     expectClose(`${label} on cpu`, await on('cpu', compute), expected, { exact: options.exactOnCpu, scale });
-    expectClose(`${label} on wasm`, await on('wasm', compute), expected, { exact: options.exactOnWasm, scale });
+    expectClose(`${label} on wasm`, await on('wasm', compute), expected, {
+      exact: options.exactOnWasm,
+      scale,
+    });
   } finally {
     registerFastKernels('cpu');
     tf.env().set('IS_TEST', false);
@@ -144,7 +164,10 @@ beforeAll(async () => {
 afterAll(async () => {
   registerFastKernels('cpu');
   await tf.setBackend('wasm');
-  const rows = [...worst.entries()].map(([k, v]) => `  ${v.abs.toExponential(2).padStart(9)}  ${v.perS === undefined ? '        ' : v.perS.toExponential(2)}  ${k}`);
+  const rows = [...worst.entries()].map(
+    ([k, v]) =>
+      `  ${v.abs.toExponential(2).padStart(9)}  ${v.perS === undefined ? '        ' : v.perS.toExponential(2)}  ${k}`,
+  );
   console.log(`worst |fast − stock cpu|, absolute and per S:\n${rows.join('\n')}`);
 });
 
@@ -162,35 +185,81 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 8, 8, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'same' },
   { x: [4, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
   { x: [5, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'valid' },
-  { x: [2, 9, 7, 3], filter: [2, 3, 3, 2], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 9, 7, 3],
+    filter: [2, 3, 3, 2],
+    strides: [2, 3],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 10, 10, 2], filter: [3, 3, 2, 3], strides: 3, pad: 'valid' },
   { x: [1, 8, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: 1, rounding: 'floor' },
-  { x: [2, 6, 6, 4], filter: [1, 1, 4, 3], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  {
+    x: [2, 6, 6, 4],
+    filter: [1, 1, 4, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
   // The SIMD kernels' cases (stride 1, ≤ 16 output channels): a partial last vector (5, 9, 12
   // channels), an even filter with 'same' (uneven padding), rows cut off, the nets' full batch.
   { x: [3, 7, 9, 2], filter: [3, 3, 2, 5], strides: 1, pad: 'same' },
   { x: [2, 8, 8, 3], filter: [2, 2, 3, 9], strides: 1, pad: 'same' },
-  { x: [2, 9, 6, 7], filter: [4, 3, 7, 12], strides: 1, pad: [[0, 0], [0, 3], [2, 0], [0, 0]] },
+  {
+    x: [2, 9, 6, 7],
+    filter: [4, 3, 7, 12],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [0, 3],
+      [2, 0],
+      [0, 0],
+    ],
+  },
   { x: [1, 5, 5, 16], filter: [3, 3, 16, 16], strides: 1, pad: 'valid' },
   { x: [64, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'valid' },
   { x: [64, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
 ];
 
 describe('fast kernels: gradients equal the stock cpu kernels', () => {
-  it.each(CONV_CASES.map((c, i) => [i, c] as const))('conv2d case %i: x and filter gradients', async (i, c) => {
-    const x = normal(c.x, 10 + i);
-    const f = normal(c.filter, 20 + i);
-    const conv = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => tf.conv2d(a, b, c.strides, c.pad, 'NHWC', 1, c.rounding);
-    const grads = (xs: Float32Array, fs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values => tf.tidy(() => {
-      const xt = tf.tensor4d(xs, c.x);
-      const ft = tf.tensor4d(fs, c.filter);
-      const shape = conv(xt, ft).shape;
-      const w = tf.tensor(weigh(normal(shape, 30 + i)), shape);
-      return read(tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D).mul(w).sum())([xt, ft]));
-    });
-    // On cpu the input gradient is the stock kernel and the filter gradient sums in the stock order.
-    await compareBackends(`conv2d #${i}`, grads(x, f, (w) => w), { exactOnCpu: true, absolute: grads(abs(x), abs(f), abs) });
-  });
+  it.each(CONV_CASES.map((c, i) => [i, c] as const))(
+    'conv2d case %i: x and filter gradients',
+    async (i, c) => {
+      const x = normal(c.x, 10 + i);
+      const f = normal(c.filter, 20 + i);
+      const conv = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D =>
+        tf.conv2d(a, b, c.strides, c.pad, 'NHWC', 1, c.rounding);
+      const grads =
+        (xs: Float32Array, fs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values =>
+          tf.tidy(() => {
+            const xt = tf.tensor4d(xs, c.x);
+            const ft = tf.tensor4d(fs, c.filter);
+            const shape = conv(xt, ft).shape;
+            const w = tf.tensor(weigh(normal(shape, 30 + i)), shape);
+            return read(
+              tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+                conv(a as tf.Tensor4D, b as tf.Tensor4D)
+                  .mul(w)
+                  .sum(),
+              )([xt, ft]),
+            );
+          });
+      // On cpu the input gradient is the stock kernel and the filter gradient sums in the stock order.
+      await compareBackends(
+        `conv2d #${i}`,
+        grads(x, f, (w) => w),
+        { exactOnCpu: true, absolute: grads(abs(x), abs(f), abs) },
+      );
+    },
+  );
 
   interface PoolCase {
     x: [number, number, number, number];
@@ -210,24 +279,45 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     { x: [2, 6, 6, 3], size: 3, strides: 1, pad: 1, disjoint: false },
   ];
 
-  it.each(POOL_CASES.map((c, i) => [i, c] as const))('maxPool case %i: gradient, with ties, NaN and −∞', async (i, c) => {
-    // After relu many values are exactly 0: windows with ties, where the first maximum must win.
-    const x = normal(c.x, 40 + i).map((v) => Math.max(0, Math.round(v * 2) / 2));
-    // The top-left 2×2 corner of sample 0: channel 0 holds only NaN and −∞ (no position wins, no
-    // gradient), channel 1 only −∞; the last value of x is NaN inside an ordinary window.
-    const at = (r: number, col: number, ch: number): number => (r * c.x[2] + col) * c.x[3] + ch;
-    [[0, 0, Number.NaN], [0, 1, Number.NEGATIVE_INFINITY], [1, 0, Number.NEGATIVE_INFINITY], [1, 1, Number.NaN]]
-      .forEach(([r, col, v]) => { x[at(r!, col!, 0)] = v!; if (c.x[3] > 1) x[at(r!, col!, 1)] = Number.NEGATIVE_INFINITY; });
-    x[x.length - 1] = Number.NaN;
-    const pool = (a: tf.Tensor4D): tf.Tensor4D => tf.maxPool(a, c.size, c.strides, c.pad);
-    const grad = (weigh: (w: Float32Array) => Float32Array) => (): Values => tf.tidy(() => {
-      const xt = tf.tensor4d(x, c.x);
-      const shape = pool(xt).shape;
-      const w = tf.tensor(weigh(normal(shape, 50 + i)), shape);
-      return read([tf.grad((a: tf.Tensor) => pool(a as tf.Tensor4D).mul(w).sum())(xt)]);
-    });
-    await compareBackends(`maxPool #${i}`, grad((w) => w), { exactOnCpu: c.disjoint, exactOnWasm: c.disjoint, absolute: grad(abs) });
-  });
+  it.each(POOL_CASES.map((c, i) => [i, c] as const))(
+    'maxPool case %i: gradient, with ties, NaN and −∞',
+    async (i, c) => {
+      // After relu many values are exactly 0: windows with ties, where the first maximum must win.
+      const x = normal(c.x, 40 + i).map((v) => Math.max(0, Math.round(v * 2) / 2));
+      // The top-left 2×2 corner of sample 0: channel 0 holds only NaN and −∞ (no position wins, no
+      // gradient), channel 1 only −∞; the last value of x is NaN inside an ordinary window.
+      const at = (r: number, col: number, ch: number): number => (r * c.x[2] + col) * c.x[3] + ch;
+      [
+        [0, 0, Number.NaN],
+        [0, 1, Number.NEGATIVE_INFINITY],
+        [1, 0, Number.NEGATIVE_INFINITY],
+        [1, 1, Number.NaN],
+      ].forEach(([r, col, v]) => {
+        x[at(r!, col!, 0)] = v!;
+        if (c.x[3] > 1) x[at(r!, col!, 1)] = Number.NEGATIVE_INFINITY;
+      });
+      x[x.length - 1] = Number.NaN;
+      const pool = (a: tf.Tensor4D): tf.Tensor4D => tf.maxPool(a, c.size, c.strides, c.pad);
+      const grad = (weigh: (w: Float32Array) => Float32Array) => (): Values =>
+        tf.tidy(() => {
+          const xt = tf.tensor4d(x, c.x);
+          const shape = pool(xt).shape;
+          const w = tf.tensor(weigh(normal(shape, 50 + i)), shape);
+          return read([
+            tf.grad((a: tf.Tensor) =>
+              pool(a as tf.Tensor4D)
+                .mul(w)
+                .sum(),
+            )(xt),
+          ]);
+        });
+      await compareBackends(
+        `maxPool #${i}`,
+        grad((w) => w),
+        { exactOnCpu: c.disjoint, exactOnWasm: c.disjoint, absolute: grad(abs) },
+      );
+    },
+  );
 
   const MATMUL_CASES: Array<{ a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
     { a: [64, 256], b: [256, 120], transposeA: false, transposeB: false },
@@ -238,48 +328,89 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     { a: [1, 6, 4], b: [1, 5, 6], transposeA: true, transposeB: true },
   ];
 
-  it.each(MATMUL_CASES.map((c, i) => [i, c] as const))('matMul case %i: gradients of both sides', async (i, c) => {
-    const a = normal(c.a, 60 + i);
-    const b = normal(c.b, 70 + i);
-    const mm = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.matMul(p, q, c.transposeA, c.transposeB);
-    const products = (as: Float32Array, bs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values => tf.tidy(() => {
-      const at = tf.tensor(as, c.a);
-      const bt = tf.tensor(bs, c.b);
-      const y = mm(at, bt);
-      const w = tf.tensor(weigh(normal(y.shape, 80 + i)), y.shape);
-      return read([y, ...tf.grads((p: tf.Tensor, q: tf.Tensor) => mm(p, q).mul(w).sum())([at, bt])]);
-    });
-    await compareBackends(`matMul #${i}`, products(a, b, (w) => w), { absolute: products(abs(a), abs(b), abs) });
-  });
+  it.each(MATMUL_CASES.map((c, i) => [i, c] as const))(
+    'matMul case %i: gradients of both sides',
+    async (i, c) => {
+      const a = normal(c.a, 60 + i);
+      const b = normal(c.b, 70 + i);
+      const mm = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.matMul(p, q, c.transposeA, c.transposeB);
+      const products =
+        (as: Float32Array, bs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values =>
+          tf.tidy(() => {
+            const at = tf.tensor(as, c.a);
+            const bt = tf.tensor(bs, c.b);
+            const y = mm(at, bt);
+            const w = tf.tensor(weigh(normal(y.shape, 80 + i)), y.shape);
+            return read([y, ...tf.grads((p: tf.Tensor, q: tf.Tensor) => mm(p, q).mul(w).sum())([at, bt])]);
+          });
+      await compareBackends(
+        `matMul #${i}`,
+        products(a, b, (w) => w),
+        { absolute: products(abs(a), abs(b), abs) },
+      );
+    },
+  );
 
   const BIAS_CASES: Array<{ x: number[]; c: number }> = [
-    { x: [64, 24, 24, 6], c: 6 }, { x: [64, 8, 8, 16], c: 16 }, { x: [64, 120], c: 120 }, { x: [3, 5, 7], c: 7 }, { x: [5, 3], c: 3 },
+    { x: [64, 24, 24, 6], c: 6 },
+    { x: [64, 8, 8, 16], c: 16 },
+    { x: [64, 120], c: 120 },
+    { x: [3, 5, 7], c: 7 },
+    { x: [5, 3], c: 3 },
   ];
 
-  it.each(BIAS_CASES.map((c, i) => [i, c] as const))('bias case %i: x + b and its gradients (Sum over all axes but the last)', async (i, c) => {
-    const x = normal(c.x, 120 + i);
-    const b = normal([c.c], 130 + i);
-    const values = (xs: Float32Array, bs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values => tf.tidy(() => {
-      const xt = tf.tensor(xs, c.x);
-      const bt = tf.tensor1d(bs);
-      const w = tf.tensor(weigh(normal(c.x, 140 + i)), c.x);
-      const f = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.add(p, q).mul(w).sum();
-      return read([tf.add(xt, bt), tf.add(bt, xt), ...tf.grads(f)([xt, bt])]);
-    });
-    await compareBackends(`bias #${i}`, values(x, b, (w) => w), { absolute: values(abs(x), abs(b), abs) });
-  });
+  it.each(BIAS_CASES.map((c, i) => [i, c] as const))(
+    'bias case %i: x + b and its gradients (Sum over all axes but the last)',
+    async (i, c) => {
+      const x = normal(c.x, 120 + i);
+      const b = normal([c.c], 130 + i);
+      const values =
+        (xs: Float32Array, bs: Float32Array, weigh: (w: Float32Array) => Float32Array) => (): Values =>
+          tf.tidy(() => {
+            const xt = tf.tensor(xs, c.x);
+            const bt = tf.tensor1d(bs);
+            const w = tf.tensor(weigh(normal(c.x, 140 + i)), c.x);
+            const f = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => tf.add(p, q).mul(w).sum();
+            return read([tf.add(xt, bt), tf.add(bt, xt), ...tf.grads(f)([xt, bt])]);
+          });
+      await compareBackends(
+        `bias #${i}`,
+        values(x, b, (w) => w),
+        { absolute: values(abs(x), abs(b), abs) },
+      );
+    },
+  );
 
   it('Add and Sum outside the bias shapes go to the stock kernels', async () => {
     await tf.setBackend('wasm');
     registerFastKernels('wasm');
-    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const x = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const row = tf.tensor2d([[10, 20, 30]]);
     expect(Array.from(tf.add(x, row).dataSync())).toEqual([11, 22, 33, 14, 25, 36]);
     expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([6, 15]);
     expect(Array.from(tf.sum(x).dataSync())).toEqual([21]);
     expect(Array.from(tf.sum(x, 0, true).dataSync())).toEqual([5, 7, 9]);
     expect(tf.sum(x, 0, true).shape).toEqual([1, 3]);
-    expect(Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor2d([[1, 1], [2, 2]], [2, 2], 'int32')).dataSync())).toEqual([2, 3, 3, 4]);
+    expect(
+      Array.from(
+        tf
+          .add(
+            tf.tensor1d([1, 2], 'int32'),
+            tf.tensor2d(
+              [
+                [1, 1],
+                [2, 2],
+              ],
+              [2, 2],
+              'int32',
+            ),
+          )
+          .dataSync(),
+      ),
+    ).toEqual([2, 3, 3, 4]);
     tf.dispose([x, row]);
   });
 
@@ -288,17 +419,26 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     const dyShape = [2, 4, 5, 4];
     const filterShape = [3, 3, 3, 4];
     const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', dimRoundingMode: undefined };
-    const kernels = (x: Float32Array, dy: Float32Array, filter: Float32Array) => (): Values => tf.tidy(() => {
-      const run = (name: string, inputs: tf.NamedTensorMap, extra: object): tf.Tensor =>
-        tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      const dyt = tf.tensor(dy, dyShape);
-      return read([
-        run('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: dyt }, { filterShape }),
-        run('Conv2DBackpropInput', { dy: dyt, filter: tf.tensor(filter, filterShape) }, { inputShape: xShape }),
-      ]);
-    });
+    const kernels = (x: Float32Array, dy: Float32Array, filter: Float32Array) => (): Values =>
+      tf.tidy(() => {
+        const run = (name: string, inputs: tf.NamedTensorMap, extra: object): tf.Tensor =>
+          tf
+            .engine()
+            .runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const dyt = tf.tensor(dy, dyShape);
+        return read([
+          run('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: dyt }, { filterShape }),
+          run(
+            'Conv2DBackpropInput',
+            { dy: dyt, filter: tf.tensor(filter, filterShape) },
+            { inputShape: xShape },
+          ),
+        ]);
+      });
     const [x, dy, filter] = [normal(xShape, 91), normal(dyShape, 92), normal(filterShape, 93)];
-    await compareBackends('NCHW conv2d grads', kernels(x, dy, filter), { absolute: kernels(abs(x), abs(dy), abs(filter)) });
+    await compareBackends('NCHW conv2d grads', kernels(x, dy, filter), {
+      absolute: kernels(abs(x), abs(dy), abs(filter)),
+    });
   });
 
   it('a full GarmentClassifier gradient on wasm (and fast cpu) equals stock cpu', async () => {
@@ -308,12 +448,16 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     const net = getGarmentClassifier({ seed: 3 });
     try {
       const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
-      const compute = (): Values => tf.tidy(() => {
-        const x = tf.tensor4d(xs, [batch, 28, 28, 1]);
-        const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat();
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor), vars);
-        return read([value, ...vars.map((v) => grads[v.name]!)]);
-      });
+      const compute = (): Values =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xs, [batch, 28, 28, 1]);
+          const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat();
+          const { value, grads } = tf.variableGrads(
+            () => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor),
+            vars,
+          );
+          return read([value, ...vars.map((v) => grads[v.name]!)]);
+        });
       await compareBackends('GarmentClassifier loss and grads', compute, { checkKernelLeaks: false });
     } finally {
       net.dispose();
@@ -330,7 +474,14 @@ describe('fast kernels: registration and memory', () => {
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
     const first = registerFastKernels('wasm');
     expect(first).toEqual([
-      tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul, tf.Identity, tf.Cast, tf.Add, tf.Sum,
+      tf.Conv2DBackpropFilter,
+      tf.Conv2DBackpropInput,
+      tf.MaxPoolGrad,
+      tf.BatchMatMul,
+      tf.Identity,
+      tf.Cast,
+      tf.Add,
+      tf.Sum,
     ]);
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));
     const warn = vi.spyOn(console, 'warn');
@@ -356,7 +507,10 @@ describe('fast kernels: registration and memory', () => {
     registerFastKernels('wasm');
     tf.env().set('IS_TEST', true);
     try {
-      const x = tf.tensor2d([[1.5, -2], [0, 3.25]]);
+      const x = tf.tensor2d([
+        [1.5, -2],
+        [0, 3.25],
+      ]);
       const before = tf.memory().numDataBuffers;
       const copy = tf.clone(x);
       const same = x.toFloat();
@@ -382,31 +536,38 @@ describe('fast kernels: registration and memory', () => {
     }
   });
 
-  it.each(['wasm', 'cpu'] as const)('training GarmentClassifier on %s leaks no tensor from step to step', async (backend) => {
-    await tf.setBackend(backend);
-    registerFastKernels(backend);
-    const net = getGarmentClassifier({ seed: 2 });
-    const optimizer = tf.train.sgd(0.01);
-    const x = tf.tensor4d(normal([8, 28, 28, 1], 111), [8, 28, 28, 1]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10).toFloat());
-    try {
-      const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
-      const step = (): number => {
-        const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor), true, varList);
-        const value = loss!.dataSync()[0]!;
-        loss!.dispose();
-        return value;
-      };
-      const first = step();
-      const after = { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers };
-      let last = first;
-      for (let i = 0; i < 3; i++) last = step();
-      expect({ tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers }).toEqual(after);
-      expect(Number.isFinite(last) && last < first).toBe(true); // it trained
-    } finally {
-      tf.dispose([x, y]);
-      optimizer.dispose();
-      net.dispose();
-    }
-  });
+  it.each(['wasm', 'cpu'] as const)(
+    'training GarmentClassifier on %s leaks no tensor from step to step',
+    async (backend) => {
+      await tf.setBackend(backend);
+      registerFastKernels(backend);
+      const net = getGarmentClassifier({ seed: 2 });
+      const optimizer = tf.train.sgd(0.01);
+      const x = tf.tensor4d(normal([8, 28, 28, 1], 111), [8, 28, 28, 1]);
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10).toFloat());
+      try {
+        const varList = net.trainableWeights.map((w) => w.read() as tf.Variable);
+        const step = (): number => {
+          const loss = optimizer.minimize(
+            () => tf.losses.softmaxCrossEntropy(y, net.apply(x) as tf.Tensor),
+            true,
+            varList,
+          );
+          const value = loss!.dataSync()[0]!;
+          loss!.dispose();
+          return value;
+        };
+        const first = step();
+        const after = { tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers };
+        let last = first;
+        for (let i = 0; i < 3; i++) last = step();
+        expect({ tensors: tf.memory().numTensors, buffers: tf.memory().numDataBuffers }).toEqual(after);
+        expect(Number.isFinite(last) && last < first).toBe(true); // it trained
+      } finally {
+        tf.dispose([x, y]);
+        optimizer.dispose();
+        net.dispose();
+      }
+    },
+  );
 });

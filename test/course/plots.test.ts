@@ -22,11 +22,17 @@ function expectStandalone(svg: string): void {
 const xs = [-1, -0.5, 0, 0.5, 1];
 const ys = [-1, 0, 1];
 const grid = { xs, ys, losses: ys.map((y) => xs.map((x) => 0.5 + x * x + 2 * y * y)) };
-const trajectory = { stateIds: [0, 4, 9], coordinates: [[-1, -0.4, 0], [1, 0.3, 0]] as [number[], number[]] };
+const trajectory = {
+  stateIds: [0, 4, 9],
+  coordinates: [
+    [-1, -0.4, 0],
+    [1, 0.3, 0],
+  ] as [number[], number[]],
+};
 const losses = Array.from({ length: 10 }, (_, i) => 2 / (i + 1));
 
 describe('plotLosses', () => {
-  it('draws a run\'s training loss and its validation losses at the ends of the epochs', () => {
+  it("draws a run's training loss and its validation losses at the ends of the epochs", () => {
     const svg = plotLosses(losses, { valLosses: [1.1, 0.3] });
     expectStandalone(svg);
     expect(count(svg, /data-series=/g)).toBe(2);
@@ -38,7 +44,9 @@ describe('plotLosses', () => {
   it('draws several runs on one chart, each in its own colour, named in the legend', () => {
     const svg = plotLosses({ GD: losses, Adam: losses.map((v) => v / 2) }, { title: 'GD & <Adam>' });
     expectStandalone(svg);
-    const strokes = [...svg.matchAll(/class="line series-\d+"[^>]*stroke="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    const strokes = [...svg.matchAll(/class="line series-\d+"[^>]*stroke="(#[0-9a-f]{6})"/g)].map(
+      (m) => m[1],
+    );
     expect(strokes).toHaveLength(2);
     expect(new Set(strokes).size).toBe(2);
     expect(svg).toContain('GD &amp; &lt;Adam&gt;');
@@ -46,7 +54,9 @@ describe('plotLosses', () => {
   });
 
   it('rejects losses that are not numbers, naming the argument', () => {
-    expect(() => plotLosses(['a'] as unknown as number[])).toThrow(/Expected the `losses` argument to be an array of numbers/);
+    expect(() => plotLosses(['a'] as unknown as number[])).toThrow(
+      /Expected the `losses` argument to be an array of numbers/,
+    );
   });
 });
 
@@ -60,7 +70,7 @@ describe('plotContour and plotSurface', () => {
     expect(svg).toContain('state 4: loss 0.4');
   });
 
-  it('plotSurface draws one shaded face per grid cell in painter\'s order, and the states on the surface', () => {
+  it("plotSurface draws one shaded face per grid cell in painter's order, and the states on the surface", () => {
     const svg = plotSurface(grid, { trajectory, losses });
     expectStandalone(svg);
     // (5 − 1) × (3 − 1) faces (the base plane under them has a grey hex fill).
@@ -75,7 +85,9 @@ describe('plotContour and plotSurface', () => {
     const svg = plotSurface({ xs: [0], ys: [0], losses: [[1]] });
     expectStandalone(svg);
     expect(svg).toContain('data-series-count="0"');
-    expect(() => plotContour({} as never)).toThrow(/Expected the `grid` argument to be what getLossGrid returned/);
+    expect(() => plotContour({} as never)).toThrow(
+      /Expected the `grid` argument to be what getLossGrid returned/,
+    );
   });
 
   it('writes the SVG with `out`', () => {
@@ -86,8 +98,12 @@ describe('plotContour and plotSurface', () => {
 });
 
 describe('plotExamples', () => {
-  const images = new Float32Array(12 * 28 * 28).map((_, i) => ((i % 28) > 10 && (i % 28) < 18 ? 1 : -1));
-  const data = new ArrayImageDataset(images, Int32Array.from({ length: 12 }, (_, i) => i % 10), [28, 28, 1]);
+  const images = new Float32Array(12 * 28 * 28).map((_, i) => (i % 28 > 10 && i % 28 < 18 ? 1 : -1));
+  const data = new ArrayImageDataset(
+    images,
+    Int32Array.from({ length: 12 }, (_, i) => i % 10),
+    [28, 28, 1],
+  );
 
   it('draws every image framed, dark on white, with its label', () => {
     const svg = plotExamples(data, { count: 10, columns: 5 });
@@ -99,6 +115,8 @@ describe('plotExamples', () => {
   });
 
   it('rejects indices outside the data set', () => {
-    expect(() => plotExamples(data, { indices: [0, 12] })).toThrow(/Expected the `indices` option to be integers in \[0, 11\], got `12`/);
+    expect(() => plotExamples(data, { indices: [0, 12] })).toThrow(
+      /Expected the `indices` option to be integers in \[0, 11\], got `12`/,
+    );
   });
 });

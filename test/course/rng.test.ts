@@ -22,7 +22,9 @@ describe('mulberry32', () => {
 
   it('rejects a seed that is not an integer', () => {
     expect(() => mulberry32(1.5)).toThrow(HarnessError);
-    expect(() => mulberry32(Number.NaN)).toThrow(/Expected the seed of mulberry32 to be an integer, got `NaN` \(number\)/);
+    expect(() => mulberry32(Number.NaN)).toThrow(
+      /Expected the seed of mulberry32 to be an integer, got `NaN` \(number\)/,
+    );
   });
 });
 
@@ -45,7 +47,8 @@ describe('shuffleInPlace', () => {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     expect([...counts.keys()].sort()).toEqual(['012', '021', '102', '120', '201', '210']);
-    for (const count of counts.values()) expect(Math.abs(count - trials / 6)).toBeLessThan(0.05 * trials / 6);
+    for (const count of counts.values())
+      expect(Math.abs(count - trials / 6)).toBeLessThan((0.05 * trials) / 6);
   });
 });
 
@@ -61,7 +64,9 @@ describe('permutation', () => {
   it('handles the empty and one-element cases and rejects bad lengths', () => {
     expect(permutation(0, 1).length).toBe(0);
     expect(Array.from(permutation(1, 5))).toEqual([0]);
-    expect(() => permutation(-1, 1)).toThrow('Expected the length of a permutation to be a non-negative integer, got `-1` (number)');
+    expect(() => permutation(-1, 1)).toThrow(
+      'Expected the length of a permutation to be a non-negative integer, got `-1` (number)',
+    );
     expect(() => permutation(2.5, 1)).toThrow(HarnessError);
   });
 });
@@ -71,7 +76,8 @@ describe('deriveSeed', () => {
     expect(deriveSeed(1, 0)).toBe(deriveSeed(1, 0));
     expect(deriveSeed(1, 0)).toBe(2196674448);
     const seen = new Set<number>();
-    for (let seed = 0; seed < 100; seed++) for (let epoch = 0; epoch < 100; epoch++) seen.add(deriveSeed(seed, epoch));
+    for (let seed = 0; seed < 100; seed++)
+      for (let epoch = 0; epoch < 100; epoch++) seen.add(deriveSeed(seed, epoch));
     expect(seen.size).toBe(10_000);
     expect(deriveSeed(1, 2, 3)).not.toBe(deriveSeed(1, 3, 2));
   });

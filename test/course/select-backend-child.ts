@@ -9,7 +9,19 @@ import { HarnessError } from '../../course/errors.js';
 const [requested = 'auto', reads = 'sync'] = process.argv.slice(2);
 try {
   const info = await selectBackend(requested, {}, { asyncReads: reads === 'async' });
-  console.log(JSON.stringify({ name: info.name, line: describeBackend(info), adapter: info.adapter ?? null, passedOver: backendsPassedOver() }));
+  console.log(
+    JSON.stringify({
+      name: info.name,
+      line: describeBackend(info),
+      adapter: info.adapter ?? null,
+      passedOver: backendsPassedOver(),
+    }),
+  );
 } catch (error) {
-  console.log(JSON.stringify({ code: error instanceof HarnessError ? error.code : 'other', message: (error as Error).message }));
+  console.log(
+    JSON.stringify({
+      code: error instanceof HarnessError ? error.code : 'other',
+      message: (error as Error).message,
+    }),
+  );
 }

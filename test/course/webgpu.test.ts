@@ -14,7 +14,12 @@ import { loadMnist } from '../../course/data/mnist.js';
 import { HarnessError } from '../../course/errors.js';
 import { findWebGpuAdapter, setCpuHandoffSize } from '../../course/webgpu.js';
 import { meanCrossEntropy, trainAsync } from '../../course/webgpu-train.js';
-import { CLOSED_LOOP_TOLERANCE, TEACHER_FORCED_TOLERANCE, describeDivergence, firstDivergence } from '../../graders/compare.js';
+import {
+  CLOSED_LOOP_TOLERANCE,
+  TEACHER_FORCED_TOLERANCE,
+  describeDivergence,
+  firstDivergence,
+} from '../../graders/compare.js';
 import { loadFixtureDir } from '../../graders/fixtures.js';
 import type { CaseInput } from '../../contract/fixture-schema.js';
 import * as reference from '../../reference/index.js';
@@ -24,8 +29,10 @@ import { closeness } from '../helpers/close.js';
 setCpuHandoffSize(0);
 const adapter = await findWebGpuAdapter();
 const installable = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-const skipReason = typeof adapter === 'string' && !installable
-  ? `no WebGPU adapter (${adapter}), and lavapipe cannot be installed here (needs root and apt-get)` : undefined;
+const skipReason =
+  typeof adapter === 'string' && !installable
+    ? `no WebGPU adapter (${adapter}), and lavapipe cannot be installed here (needs root and apt-get)`
+    : undefined;
 if (skipReason !== undefined) console.warn(`webgpu tests skipped: ${skipReason}`);
 
 /** Gradients of the GarmentClassifier: a sum over many products, so a little above one rounding. */
@@ -39,7 +46,11 @@ async function onWebGpu(): Promise<void> {
   expect(info.name).toBe('webgpu');
 }
 
-async function gradients(weights: Float32Array[], images: number[], labels: number[]): Promise<Float32Array[]> {
+async function gradients(
+  weights: Float32Array[],
+  images: number[],
+  labels: number[],
+): Promise<Float32Array[]> {
   const net = reference.getGarmentClassifier({ seed: 1 });
   net.trainableWeights.forEach((w, i) => w.write(tf.tensor(weights[i]!, w.shape as number[])));
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -55,7 +66,9 @@ async function gradients(weights: Float32Array[], images: number[], labels: numb
 async function trajectory(input: CaseInput, steps: number): Promise<Array<Record<string, number[]>>> {
   const Optimizer = reference[input.optimizer] as unknown as new (...args: number[]) => tf.Optimizer;
   const optimizer = new Optimizer(...input.args);
-  const vars = Object.fromEntries(input.params.map((p) => [p.name, tf.variable(tf.tensor(p.initial, p.shape))]));
+  const vars = Object.fromEntries(
+    input.params.map((p) => [p.name, tf.variable(tf.tensor(p.initial, p.shape))]),
+  );
   const out: Array<Record<string, number[]>> = [];
   for (let k = 0; k < steps; k++) {
     if (input.kind === 'teacher-forced') {
@@ -70,10 +83,15 @@ async function trajectory(input: CaseInput, steps: number): Promise<Array<Record
       const [kernel, bias] = input.params.map((p) => vars[p.name]!) as [tf.Variable, tf.Variable];
       const x = tf.tensor2d(input.images, [input.labels.length, input.features]);
       const y = tf.tensor1d(input.labels, 'int32');
-      optimizer.minimize(() => meanCrossEntropy(tf.add(tf.matMul(x, kernel), bias), y), false, [kernel, bias]);
+      optimizer.minimize(() => meanCrossEntropy(tf.add(tf.matMul(x, kernel), bias), y), false, [
+        kernel,
+        bias,
+      ]);
       tf.dispose([x, y]);
     }
-    const entries = await Promise.all(Object.entries(vars).map(async ([n, v]) => [n, Array.from(await v.data())] as const));
+    const entries = await Promise.all(
+      Object.entries(vars).map(async ([n, v]) => [n, Array.from(await v.data())] as const),
+    );
     out.push(Object.fromEntries(entries));
   }
   optimizer.dispose();
@@ -84,18 +102,28 @@ async function trajectory(input: CaseInput, steps: number): Promise<Array<Record
 describe.skipIf(skipReason !== undefined)('the webgpu backend (lavapipe without a GPU)', () => {
   beforeAll(async () => {
     if (typeof adapter === 'string') {
-      throw new Error(`no WebGPU adapter although lavapipe can be installed here: run scripts/setup-system.sh as root (${adapter})`);
+      throw new Error(
+        `no WebGPU adapter although lavapipe can be installed here: run scripts/setup-system.sh as root (${adapter})`,
+      );
     }
   });
-  afterAll(async () => { await selectBackend('cpu', {}); });
+  afterAll(async () => {
+    await selectBackend('cpu', {});
+  });
 
-  it('the GarmentClassifier\'s gradients equal the cpu backend\'s within float32 tolerance', async () => {
+  it("the GarmentClassifier's gradients equal the cpu backend's within float32 tolerance", async () => {
     await selectBackend('cpu', {});
     const net = reference.getGarmentClassifier({ seed: 3 });
     const weights = net.trainableWeights.map((w) => w.read().dataSync().slice() as Float32Array);
     net.dispose();
     const data = loadMnist({ source: 'embedded' }).train;
-    const batch = new DataLoader(subset(data, Array.from({ length: 16 }, (_, i) => i)), { batchSize: 16 });
+    const batch = new DataLoader(
+      subset(
+        data,
+        Array.from({ length: 16 }, (_, i) => i),
+      ),
+      { batchSize: 16 },
+    );
     const { images, labels } = [...batch][0]!;
     const imageValues = Array.from(images.dataSync());
     const labelValues = Array.from(labels.dataSync());
@@ -127,7 +155,13 @@ describe.skipIf(skipReason !== undefined)('the webgpu backend (lavapipe without 
   it('a short training of the GarmentClassifier lowers the loss', async () => {
     await onWebGpu();
     const data = loadMnist({ source: 'embedded' }).train;
-    const loader = new DataLoader(subset(data, Array.from({ length: 512 }, (_, i) => i)), { batchSize: 32, shuffle: true, seed: 1 });
+    const loader = new DataLoader(
+      subset(
+        data,
+        Array.from({ length: 512 }, (_, i) => i),
+      ),
+      { batchSize: 32, shuffle: true, seed: 1 },
+    );
     const net = reference.getGarmentClassifier({ seed: 1 });
     const optimizer = new reference.Adam(0.005);
     const losses = await trainAsync(net, optimizer, loader, { epochs: 1 });
@@ -143,7 +177,13 @@ describe.skipIf(skipReason !== undefined)('the webgpu backend (lavapipe without 
   it('a synchronous read on the GPU is an error that says what to do', async () => {
     await onWebGpu();
     const x = tf.tensor1d([1, 2, 3]).mul(2);
-    const error = (() => { try { x.dataSync(); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        x.dataSync();
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(HarnessError);
     expect((error as HarnessError).code).toBe('OPTNN_WEBGPU_SYNC_READ');
     expect((error as Error).message).toMatch(/await tensor\.data\(\).*--backend wasm/);

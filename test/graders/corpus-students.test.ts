@@ -19,19 +19,29 @@ const corpus = join(root, 'test', 'corpus', 'students');
 const work = join(root, '.work', 'corpus-students');
 let hidden = '';
 
-const Expected = Type.Object({
-  graded: Type.Array(Type.String(), { minItems: 1 }),
-  /** Failing tests, each with the mistake it must name (null: none). */
-  fails: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
-  messageMatches: Type.Optional(Type.Record(Type.String(), Type.String())),
-}, { additionalProperties: false });
+const Expected = Type.Object(
+  {
+    graded: Type.Array(Type.String(), { minItems: 1 }),
+    /** Failing tests, each with the mistake it must name (null: none). */
+    fails: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
+    messageMatches: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { additionalProperties: false },
+);
 
 beforeAll(async () => {
   hidden = mkdtempSync(join(tmpdir(), 'students-hidden-'));
-  const made = await execa('npx', ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden], { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } });
+  const made = await execa(
+    'npx',
+    ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden],
+    { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } },
+  );
   expect(made.exitCode, made.stderr).toBe(0);
 }, 120_000);
-afterAll(() => { rmSync(work, { recursive: true, force: true }); rmSync(hidden, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(hidden, { recursive: true, force: true });
+});
 
 function materialise(kind: string, id: string): string {
   const dir = join(work, kind, id);
@@ -43,7 +53,11 @@ function materialise(kind: string, id: string): string {
 
 const ids = (kind: string): string[] => readdirSync(join(corpus, kind)).sort();
 const expectedOf = (kind: string, id: string) =>
-  validateOrThrow(Expected, JSON.parse(readFileSync(join(corpus, kind, id, 'expected.json'), 'utf8')), `${kind}/${id}/expected.json`);
+  validateOrThrow(
+    Expected,
+    JSON.parse(readFileSync(join(corpus, kind, id, 'expected.json'), 'utf8')),
+    `${kind}/${id}/expected.json`,
+  );
 
 describe('student-like corpora', () => {
   it('hold at least 10 correct variants and 10 planted bugs', () => {
@@ -63,7 +77,10 @@ describe('student-like corpora', () => {
   describe.each(ids('bugs'))('bug: %s', (id) => {
     it('fails the right tests with the right hint or none, and nothing else', async () => {
       const expected = expectedOf('bugs', id);
-      const verdicts = await gradeSubmission(materialise('bugs', id), { only: expected.graded, hiddenDir: hidden });
+      const verdicts = await gradeSubmission(materialise('bugs', id), {
+        only: expected.graded,
+        hiddenDir: hidden,
+      });
       const fails = expected.fails ?? {};
       for (const v of verdicts) {
         const wanted = fails[v.id];

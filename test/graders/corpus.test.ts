@@ -12,10 +12,22 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { OPTIMIZER_FILES, OPTIMIZER_NAMES, type OptimizerClasses, type OptimizerName } from '../../contract/index.js';
+import {
+  OPTIMIZER_FILES,
+  OPTIMIZER_NAMES,
+  type OptimizerClasses,
+  type OptimizerName,
+} from '../../contract/index.js';
 import type { OptimizerCase } from '../../contract/fixture-schema.js';
 import { validateOrThrow } from '../../contract/validate.js';
-import { CLOSED_LOOP_TOLERANCE, TEACHER_FORCED_TOLERANCE, agrees, describeDivergence, firstDivergence, type Tolerance } from '../../graders/compare.js';
+import {
+  CLOSED_LOOP_TOLERANCE,
+  TEACHER_FORCED_TOLERANCE,
+  agrees,
+  describeDivergence,
+  firstDivergence,
+  type Tolerance,
+} from '../../graders/compare.js';
 import { loadFixtureDir } from '../../graders/fixtures.js';
 import { MISTAKES, type Mistake } from '../../graders/mistakes/registry.js';
 import { runOptimizerCase, type Trajectory } from '../../runner/optimizer-case.js';
@@ -25,19 +37,32 @@ const CORPUS = resolve('test/corpus');
 const CASES = loadFixtureDir('fixtures/public');
 
 const Name = Type.Union(OPTIMIZER_NAMES.map((n) => Type.Literal(n)));
-const MutantExpected = Type.Object({ optimizer: Name, mistake: Type.String() }, { additionalProperties: false });
-const CorrectExpected = Type.Object({ optimizers: Type.Array(Name, { minItems: 1 }) }, { additionalProperties: false });
+const MutantExpected = Type.Object(
+  { optimizer: Name, mistake: Type.String() },
+  { additionalProperties: false },
+);
+const CorrectExpected = Type.Object(
+  { optimizers: Type.Array(Name, { minItems: 1 }) },
+  { additionalProperties: false },
+);
 
 const casesOf = (name: OptimizerName): OptimizerCase[] => CASES.filter((c) => c.input.optimizer === name);
-const toleranceOf = (c: OptimizerCase): Tolerance => (c.input.kind === 'teacher-forced' ? TEACHER_FORCED_TOLERANCE : CLOSED_LOOP_TOLERANCE);
-const shapesOf = (c: OptimizerCase): Record<string, number[]> => Object.fromEntries(c.input.params.map((p) => [p.name, p.shape]));
-const entries = (kind: string): string[] => readdirSync(join(CORPUS, kind), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const toleranceOf = (c: OptimizerCase): Tolerance =>
+  c.input.kind === 'teacher-forced' ? TEACHER_FORCED_TOLERANCE : CLOSED_LOOP_TOLERANCE;
+const shapesOf = (c: OptimizerCase): Record<string, number[]> =>
+  Object.fromEntries(c.input.params.map((p) => [p.name, p.shape]));
+const entries = (kind: string): string[] =>
+  readdirSync(join(CORPUS, kind), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 const readExpected = (dir: string): unknown => JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
 
 /** The files an overlay holds, relative to it. */
 function filesIn(dir: string, prefix = ''): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? filesIn(dir, join(prefix, d.name)) : [join(prefix, d.name)]).sort();
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? filesIn(dir, join(prefix, d.name)) : [join(prefix, d.name)]))
+    .sort();
 }
 
 /** The reference's classes with `name` replaced by the overlay's class of that name. */
@@ -50,15 +75,24 @@ async function classesWith(dir: string, name: OptimizerName): Promise<OptimizerC
 }
 
 function mistakeClasses(mistake: Mistake): OptimizerClasses {
-  const Make = function MistakeClass(...args: number[]): tf.Optimizer { return mistake.make(args); };
+  const Make = function MistakeClass(...args: number[]): tf.Optimizer {
+    return mistake.make(args);
+  };
   return { ...reference, [mistake.optimizer]: Make as unknown as OptimizerClasses[OptimizerName] };
 }
 
 /** A run, with the tensors it left behind (runOptimizerCase leaves a few of its own; compare with the reference's). */
-function measuredRun(classes: OptimizerClasses, c: OptimizerCase): { run: Trajectory; left: number; growth: number[] } {
+function measuredRun(
+  classes: OptimizerClasses,
+  c: OptimizerCase,
+): { run: Trajectory; left: number; growth: number[] } {
   const before = tf.memory().numTensors;
   const run = runOptimizerCase(classes, c.input);
-  return { run, left: tf.memory().numTensors - before, growth: run.tensorCounts.map((n) => n - (run.tensorCounts[0] ?? 0)) };
+  return {
+    run,
+    left: tf.memory().numTensors - before,
+    growth: run.tensorCounts.map((n) => n - (run.tensorCounts[0] ?? 0)),
+  };
 }
 
 describe('corpus: mutants', () => {
@@ -72,7 +106,10 @@ describe('corpus: mutants', () => {
     const dir = join(CORPUS, 'mutants', id);
     const expected = validateOrThrow(MutantExpected, readExpected(dir), `${dir}/expected.json`);
     expect(expected.mistake).toBe(id);
-    expect(filesIn(dir)).toEqual(['expected.json', join('optimizers', `${OPTIMIZER_FILES[expected.optimizer]}.ts`)]);
+    expect(filesIn(dir)).toEqual([
+      'expected.json',
+      join('optimizers', `${OPTIMIZER_FILES[expected.optimizer]}.ts`),
+    ]);
     const mistake = MISTAKES.find((m) => m.id === id);
     expect(mistake?.optimizer).toBe(expected.optimizer);
     if (mistake === undefined) return;
@@ -97,14 +134,20 @@ describe('corpus: correct', () => {
 
   it('has at least 6 entries, which together cover every optimizer', () => {
     expect(ids.length).toBeGreaterThanOrEqual(6);
-    const covered = new Set(ids.flatMap((id) => validateOrThrow(CorrectExpected, readExpected(join(CORPUS, 'correct', id)), id).optimizers));
+    const covered = new Set(
+      ids.flatMap(
+        (id) => validateOrThrow(CorrectExpected, readExpected(join(CORPUS, 'correct', id)), id).optimizers,
+      ),
+    );
     expect([...covered].sort()).toEqual([...OPTIMIZER_NAMES].sort());
   });
 
   it.each(ids)('%s agrees with every public case of its optimizers, without leaks', async (id) => {
     const dir = join(CORPUS, 'correct', id);
     const { optimizers } = validateOrThrow(CorrectExpected, readExpected(dir), `${dir}/expected.json`);
-    expect(filesIn(dir)).toEqual(['expected.json', ...optimizers.map((n) => join('optimizers', `${OPTIMIZER_FILES[n]}.ts`))].sort());
+    expect(filesIn(dir)).toEqual(
+      ['expected.json', ...optimizers.map((n) => join('optimizers', `${OPTIMIZER_FILES[n]}.ts`))].sort(),
+    );
     for (const name of optimizers) {
       expect(existsSync(join(dir, 'optimizers', `${OPTIMIZER_FILES[name]}.ts`)), name).toBe(true);
       const classes = await classesWith(dir, name);
@@ -117,7 +160,9 @@ describe('corpus: correct', () => {
         expect(agrees(ours.run.steps, c.expected, shapesOf(c), toleranceOf(c)), `${name} ${c.id}`).toBe(true);
         // Stable after the first step, as the reference is (the runner's own tensors aside), and
         // nothing left once the optimizer is disposed.
-        expect(ours.growth, `${name} ${c.id}: tensor counts ${ours.run.tensorCounts.join(', ')}`).toEqual(theirs.growth);
+        expect(ours.growth, `${name} ${c.id}: tensor counts ${ours.run.tensorCounts.join(', ')}`).toEqual(
+          theirs.growth,
+        );
         expect(ours.left, `${name} ${c.id}: tensors left after the run`).toBe(theirs.left);
       }
     }

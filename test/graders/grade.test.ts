@@ -9,7 +9,10 @@ const manifest = loadManifest();
 const context = (id: string): ResultContext => ({
   submission: { id, path: join(root, id) },
   backend: { name: 'test', package: 'test', version: '0' },
-  versions: {}, seeds: { training: 1, fixtures: [1001] }, hiddenFixtures: false, timings: { totalMs: 0 },
+  versions: {},
+  seeds: { training: 1, fixtures: [1001] },
+  hiddenFixtures: false,
+  timings: { totalMs: 0 },
 });
 
 describe('grading the reference and the template', () => {
@@ -25,7 +28,9 @@ describe('grading the reference and the template', () => {
 
   it('the template fails every graded test with its "not implemented" message and scores 0', async () => {
     const verdicts = await gradeSubmission(join(root, 'student-template'));
-    expect(verdicts.map((v) => v.id)).toEqual(manifest.tests.filter((t) => t.requires === undefined).map((t) => t.id));
+    expect(verdicts.map((v) => v.id)).toEqual(
+      manifest.tests.filter((t) => t.requires === undefined).map((t) => t.id),
+    );
     for (const v of verdicts) {
       expect(v.status, v.id).toBe('failed');
       expect(v.message, v.id).toMatch(/^not implemented: \S+ — see SPEC\.md section "[^"]+"$/);

@@ -6,12 +6,23 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { unprivileged } from '../../runner/sandbox.js';
-import { cleanup, correctVerdicts, gradeHostile, hostileCases, hostileProblems, loadHostile } from '../helpers/materialise.js';
+import {
+  cleanup,
+  correctVerdicts,
+  gradeHostile,
+  hostileCases,
+  hostileProblems,
+  loadHostile,
+} from '../helpers/materialise.js';
 
 const SLOW = new Set(['top-level-await', 'import-infinite-loop', 'busy-wait']);
 const cases = hostileCases().filter((id) => loadHostile(id).group !== 'special' && !SLOW.has(id));
 const isolation = { sandbox: unprivileged };
-afterAll(() => { cleanup('hostile/node-only'); cleanup('hostile-correct-node-only'); cleanup('hostile-out/hostile-node-only'); });
+afterAll(() => {
+  cleanup('hostile/node-only');
+  cleanup('hostile-correct-node-only');
+  cleanup('hostile-out/hostile-node-only');
+});
 
 describe('every hostile case is contained without bubblewrap', () => {
   let before: string[] = [];
@@ -22,10 +33,14 @@ describe('every hostile case is contained without bubblewrap', () => {
 
   for (const id of cases) {
     const expectation = loadHostile(id);
-    (expectation.knownHole === undefined ? it : it.fails)(`${id} (${expectation.group})`, async () => {
-      const outcome = await gradeHostile(id, { isolation, area: 'hostile/node-only' });
-      expect(hostileProblems(expectation, outcome)).toEqual([]);
-    }, 90_000);
+    (expectation.knownHole === undefined ? it : it.fails)(
+      `${id} (${expectation.group})`,
+      async () => {
+        const outcome = await gradeHostile(id, { isolation, area: 'hostile/node-only' });
+        expect(hostileProblems(expectation, outcome)).toEqual([]);
+      },
+      90_000,
+    );
   }
 
   it('the same correct submission, graded after them in the same process, gets the same verdicts', async () => {

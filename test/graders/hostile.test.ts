@@ -17,13 +17,41 @@ import { loadManifest } from '../../graders/manifest-schema.js';
 import { buildResult } from '../../results/model.js';
 import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
 import type { Verdict } from '../../graders/verdict.js';
-import { bubblewrap, childrenIsolated, findBubblewrap, pidNamespaces, unprivileged } from '../../runner/sandbox.js';
 import {
-  HOSTILE_CORPUS, PROJECT_ROOT, TEST_LIMITS, cleanup, correctVerdicts, fillPlaceholder, gradeHostile, hostileCases, hostileOnly,
-  hostileProblems, loadHostile, materialise, processesMentioning, survivors, watchBuilds,
+  bubblewrap,
+  childrenIsolated,
+  findBubblewrap,
+  pidNamespaces,
+  unprivileged,
+} from '../../runner/sandbox.js';
+import {
+  HOSTILE_CORPUS,
+  PROJECT_ROOT,
+  TEST_LIMITS,
+  cleanup,
+  correctVerdicts,
+  fillPlaceholder,
+  gradeHostile,
+  hostileCases,
+  hostileOnly,
+  hostileProblems,
+  loadHostile,
+  materialise,
+  processesMentioning,
+  survivors,
+  watchBuilds,
 } from '../helpers/materialise.js';
 
-afterAll(() => { for (const area of ['hostile/special', 'hostile/batch', 'hostile-correct-batch', 'hostile-out/hostile-special', 'hostile-out/hostile-batch']) cleanup(area); });
+afterAll(() => {
+  for (const area of [
+    'hostile/special',
+    'hostile/batch',
+    'hostile-correct-batch',
+    'hostile-out/hostile-special',
+    'hostile-out/hostile-batch',
+  ])
+    cleanup(area);
+});
 
 const bwrap = findBubblewrap();
 const sandboxed = bwrap === undefined ? undefined : { sandbox: bubblewrap(bwrap) };
@@ -43,16 +71,30 @@ describe('the hostile corpus', () => {
       expect(['broken', 'resources', 'integrity', 'special'], id).toContain(e.group);
       expect(() => new RegExp(e.messageMatches), id).not.toThrow();
       for (const t of hostileOnly(e)) expect(testIds.has(t), `${id}: ${t}`).toBe(true);
-      const files = readdirSync(join(HOSTILE_CORPUS, id), { recursive: true, withFileTypes: true })
-        .filter((f) => f.isFile() && f.name !== 'expected.json');
+      const files = readdirSync(join(HOSTILE_CORPUS, id), { recursive: true, withFileTypes: true }).filter(
+        (f) => f.isFile() && f.name !== 'expected.json',
+      );
       expect(files.length + Object.keys(e.symlinks ?? {}).length, `${id} changes nothing`).toBeGreaterThan(0);
     }
   });
 });
 
 describe('a batch of hostile submissions changes nothing for a correct one', () => {
-  const batch = ['kill-others', 'kill-self', 'buffer-hog', 'heap-hog', 'channel-flood', 'exit-midway', 'fork-bomb', 'keeps-alive', 'write-results', 'forge-ipc-fd',
-    'channel-garbage', 'patch-tf-ops', 'huge-output'];
+  const batch = [
+    'kill-others',
+    'kill-self',
+    'buffer-hog',
+    'heap-hog',
+    'channel-flood',
+    'exit-midway',
+    'fork-bomb',
+    'keeps-alive',
+    'write-results',
+    'forge-ipc-fd',
+    'channel-garbage',
+    'patch-tf-ops',
+    'huge-output',
+  ];
 
   it('graded one after another around a correct submission, and at the same time as it, in this process', async () => {
     const alone = await correctVerdicts('hostile-correct-batch');
@@ -85,7 +127,9 @@ describe('a batch of hostile submissions changes nothing for a correct one', () 
     const alone = await correctVerdicts('hostile-correct-batch', nodeOnly);
     const [during, ...outcomes] = await Promise.all([
       correctVerdicts('hostile-correct-batch', nodeOnly),
-      ...['kill-others', 'channel-flood'].map((id) => gradeHostile(id, { area: 'hostile/batch', watch: false, isolation: nodeOnly })),
+      ...['kill-others', 'channel-flood'].map((id) =>
+        gradeHostile(id, { area: 'hostile/batch', watch: false, isolation: nodeOnly }),
+      ),
     ]);
     expect(during).toEqual(alone);
     expect(hostileProblems(loadHostile('kill-others'), outcomes[0]!)).toEqual([]);
@@ -96,16 +140,23 @@ describe('a batch of hostile submissions changes nothing for a correct one', () 
 });
 
 describe('the grading process keeps its secrets', () => {
-  for (const [layers, isolation] of [['the Node-only layers', nodeOnly], ['bubblewrap', sandboxed]] as const) {
-    it.skipIf(isolation === undefined)(`env-secret, under ${layers}: the child sees no environment variable of the grader`, async () => {
-      process.env['OPTNN_HOSTILE_SECRET'] = `secret-${process.pid}-${Date.now()}`;
-      try {
-        const outcome = await gradeHostile('env-secret', { isolation: isolation! });
-        expect(hostileProblems(loadHostile('env-secret'), outcome)).toEqual([]);
-      } finally {
-        delete process.env['OPTNN_HOSTILE_SECRET'];
-      }
-    }, 60_000);
+  for (const [layers, isolation] of [
+    ['the Node-only layers', nodeOnly],
+    ['bubblewrap', sandboxed],
+  ] as const) {
+    it.skipIf(isolation === undefined)(
+      `env-secret, under ${layers}: the child sees no environment variable of the grader`,
+      async () => {
+        process.env['OPTNN_HOSTILE_SECRET'] = `secret-${process.pid}-${Date.now()}`;
+        try {
+          const outcome = await gradeHostile('env-secret', { isolation: isolation! });
+          expect(hostileProblems(loadHostile('env-secret'), outcome)).toEqual([]);
+        } finally {
+          delete process.env['OPTNN_HOSTILE_SECRET'];
+        }
+      },
+      60_000,
+    );
   }
 });
 
@@ -124,34 +175,53 @@ async function listener(): Promise<{ port: number; received: string[]; close: ()
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return {
-    port: address.port, received,
-    close: () => new Promise<void>((ok) => { for (const s of sockets) s.destroy(); server.close(() => ok()); }),
+    port: address.port,
+    received,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
   };
 }
 
 describe('network', () => {
-  it.skipIf(sandboxed === undefined)('under bubblewrap, a connection to 127.0.0.1 on the grader\'s port never arrives (new network namespace)', async () => {
-    const server = await listener();
-    try {
-      const outcome = await gradeHostile('network', { isolation: sandboxed!, prepare: (dir) => fillPlaceholder(dir, '__HOSTILE_PORT__', String(server.port)) });
-      await new Promise((r) => setTimeout(r, 300));
-      expect(hostileProblems(loadHostile('network'), outcome)).toEqual([]);
-      expect(server.received).toEqual([]);
-    } finally {
-      await server.close();
-    }
-  }, 60_000);
+  it.skipIf(sandboxed === undefined)(
+    "under bubblewrap, a connection to 127.0.0.1 on the grader's port never arrives (new network namespace)",
+    async () => {
+      const server = await listener();
+      try {
+        const outcome = await gradeHostile('network', {
+          isolation: sandboxed!,
+          prepare: (dir) => fillPlaceholder(dir, '__HOSTILE_PORT__', String(server.port)),
+        });
+        await new Promise((r) => setTimeout(r, 300));
+        expect(hostileProblems(loadHostile('network'), outcome)).toEqual([]);
+        expect(server.received).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    },
+    60_000,
+  );
 
   it('under the Node-only layers the connection arrives: a known limit (Node 20 has no network permission), said in the case and the security model', async () => {
     const server = await listener();
     try {
-      const outcome = await gradeHostile('network', { isolation: nodeOnly, prepare: (dir) => fillPlaceholder(dir, '__HOSTILE_PORT__', String(server.port)) });
+      const outcome = await gradeHostile('network', {
+        isolation: nodeOnly,
+        prepare: (dir) => fillPlaceholder(dir, '__HOSTILE_PORT__', String(server.port)),
+      });
       await new Promise((r) => setTimeout(r, 300));
       expect(hostileProblems(loadHostile('network'), outcome)).toEqual([]);
       if (server.received.length > 0) {
         expect(server.received.join(' ')).toMatch(/hostile-network: at import/);
-        expect(loadHostile('network').description).toMatch(/Node-only layers the connection arrives.*known limit/);
-        expect(securityModel).toMatch(/Without bubblewrap, Node 20's permission model does not stop network access/);
+        expect(loadHostile('network').description).toMatch(
+          /Node-only layers the connection arrives.*known limit/,
+        );
+        expect(securityModel).toMatch(
+          /Without bubblewrap, Node 20's permission model does not stop network access/,
+        );
       }
     } finally {
       await server.close();
@@ -163,10 +233,18 @@ describe('network', () => {
  * kill-parent kills whatever process graded it, so it is graded by a separate driver process:
  * the driver must survive, print its verdicts and leave no child behind.
  */
-function gradeInDriver(mode: 'node' | 'bwrap'): { signal: NodeJS.Signals | null; status: number | null; verdicts: Verdict[] | undefined; builds: string[]; stderr: string } {
+function gradeInDriver(mode: 'node' | 'bwrap'): {
+  signal: NodeJS.Signals | null;
+  status: number | null;
+  verdicts: Verdict[] | undefined;
+  builds: string[];
+  stderr: string;
+} {
   const dir = materialise('hostile/special', `kill-parent-${mode}`, join(HOSTILE_CORPUS, 'kill-parent'));
   const driver = join(PROJECT_ROOT, '.work', 'hostile', 'special', `driver-${mode}.ts`);
-  writeFileSync(driver, `
+  writeFileSync(
+    driver,
+    `
 import { gradeSubmission } from ${JSON.stringify(join(PROJECT_ROOT, 'graders', 'grade.ts'))};
 import { bubblewrap, findBubblewrap, unprivileged } from ${JSON.stringify(join(PROJECT_ROOT, 'runner', 'sandbox.ts'))};
 import { watchBuilds } from ${JSON.stringify(join(PROJECT_ROOT, 'test', 'helpers', 'materialise.ts'))};
@@ -179,24 +257,54 @@ const verdicts = await gradeSubmission(${JSON.stringify(dir)}, {
 });
 process.stderr.write('BUILDS ' + JSON.stringify(watch.stop()) + '\\n');
 process.stdout.write(JSON.stringify(verdicts));
-`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', driver], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000, killSignal: 'SIGKILL' });
+`,
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', driver], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 90_000,
+    killSignal: 'SIGKILL',
+  });
   rmSync(driver, { force: true });
   const builds = [...run.stderr.matchAll(/^BUILDS (.*)$/gm)].flatMap((m) => JSON.parse(m[1]!) as string[]);
   let verdicts: Verdict[] | undefined;
-  try { verdicts = JSON.parse(run.stdout) as Verdict[]; } catch { verdicts = undefined; }
-  return { signal: run.signal, status: run.status, verdicts, builds: [...new Set(builds)], stderr: run.stderr.slice(-500) };
+  try {
+    verdicts = JSON.parse(run.stdout) as Verdict[];
+  } catch {
+    verdicts = undefined;
+  }
+  return {
+    signal: run.signal,
+    status: run.status,
+    verdicts,
+    builds: [...new Set(builds)],
+    stderr: run.stderr.slice(-500),
+  };
 }
 
 describe('kill-parent: a submission that kills the grading process', () => {
-  it.skipIf(bwrap === undefined)('under bubblewrap the grader survives (its pid is outside the child\'s PID namespace), grades it, and no process is left', async () => {
-    const run = gradeInDriver('bwrap');
-    expect(run.signal, run.stderr).toBe(null);
-    expect(run.status, run.stderr).toBe(0);
-    const expectation = loadHostile('kill-parent');
-    expect(hostileProblems(expectation, { verdicts: run.verdicts ?? [], builds: run.builds, survivors: [], written: [], markers: [], leftBuilds: [], durationMs: 0 })).toEqual([]);
-    expect((await Promise.all(run.builds.map((b) => survivors(b)))).flat()).toEqual([]);
-  }, 120_000);
+  it.skipIf(bwrap === undefined)(
+    "under bubblewrap the grader survives (its pid is outside the child's PID namespace), grades it, and no process is left",
+    async () => {
+      const run = gradeInDriver('bwrap');
+      expect(run.signal, run.stderr).toBe(null);
+      expect(run.status, run.stderr).toBe(0);
+      const expectation = loadHostile('kill-parent');
+      expect(
+        hostileProblems(expectation, {
+          verdicts: run.verdicts ?? [],
+          builds: run.builds,
+          survivors: [],
+          written: [],
+          markers: [],
+          leftBuilds: [],
+          durationMs: 0,
+        }),
+      ).toEqual([]);
+      expect((await Promise.all(run.builds.map((b) => survivors(b)))).flat()).toEqual([]);
+    },
+    120_000,
+  );
 
   it('under the Node-only layers, whatever happens to the grader, no child outlives it', async () => {
     const run = gradeInDriver('node');
@@ -204,25 +312,45 @@ describe('kill-parent: a submission that kills the grading process', () => {
     expect((await Promise.all(run.builds.map((b) => survivors(b, 5000)))).flat()).toEqual([]);
     if (!root) {
       // Known limit: an ordinary user's grader without bubblewrap shares its uid with the child, which may kill it.
-      expect(securityModel).toMatch(/does not stop network access or `process.kill` of\s+other processes of the same user/);
+      expect(securityModel).toMatch(
+        /does not stop network access or `process.kill` of\s+other processes of the same user/,
+      );
       return;
     }
     // As root, the child runs as uid 65534 and may not signal the grader.
     expect(run.signal, run.stderr).toBe(null);
     expect(run.status, run.stderr).toBe(0);
-    expect(hostileProblems(loadHostile('kill-parent'), { verdicts: run.verdicts ?? [], builds: run.builds, survivors: [], written: [], markers: [], leftBuilds: [], durationMs: 0 })).toEqual([]);
+    expect(
+      hostileProblems(loadHostile('kill-parent'), {
+        verdicts: run.verdicts ?? [],
+        builds: run.builds,
+        survivors: [],
+        written: [],
+        markers: [],
+        leftBuilds: [],
+        durationMs: 0,
+      }),
+    ).toEqual([]);
   }, 120_000);
 });
 
-describe('escape-text: a submission\'s text is neutralised once, in the results model', () => {
+describe("escape-text: a submission's text is neutralised once, in the results model", () => {
   it('no report, summary or gradebook carries an escape, NUL, CR or a line GitHub would run as a workflow command', async () => {
     const outcome = await gradeHostile('escape-text', { area: 'hostile/special' });
     expect(hostileProblems(loadHostile('escape-text'), outcome)).toEqual([]);
     const manifest = loadManifest();
-    const result = buildResult(outcome.verdicts, { ...manifest, tests: manifest.tests.filter((t) => outcome.verdicts.some((v) => v.id === t.id)) }, {
-      submission: { id: 'escape-text', path: '/x' }, backend: { name: 'test', package: 'test', version: '0' },
-      versions: {}, seeds: { training: 1, fixtures: [1001] }, hiddenFixtures: false, timings: { totalMs: 1 },
-    });
+    const result = buildResult(
+      outcome.verdicts,
+      { ...manifest, tests: manifest.tests.filter((t) => outcome.verdicts.some((v) => v.id === t.id)) },
+      {
+        submission: { id: 'escape-text', path: '/x' },
+        backend: { name: 'test', package: 'test', version: '0' },
+        versions: {},
+        seeds: { training: 1, fixtures: [1001] },
+        hiddenFixtures: false,
+        timings: { totalMs: 1 },
+      },
+    );
     const raw = outcome.verdicts.find((v) => v.id === 'optimizer.Adam.steps')!.message;
     // eslint-disable-next-line no-control-regex
     expect(raw).toMatch(/\x1b\]52;/);
@@ -237,7 +365,9 @@ describe('escape-text: a submission\'s text is neutralised once, in the results 
       expect(text, path).not.toMatch(/^\s*::(warning|set-output)/m);
       if (!path.endsWith('.csv')) expect(text, path).toMatch(/HOSTILE-escape/);
     }
-    expect(result.tests.find((t) => t.id === 'optimizer.Adam.steps')!.message).toMatch(/HOSTILE-escapePASS optimizer\.Adam\.stepsnul\\x0dcr\n {3}: :warning file=x::HOSTILE-annotation\n: :set-output name=score::100\\x9b31m/);
+    expect(result.tests.find((t) => t.id === 'optimizer.Adam.steps')!.message).toMatch(
+      /HOSTILE-escapePASS optimizer\.Adam\.stepsnul\\x0dcr\n {3}: :warning file=x::HOSTILE-annotation\n: :set-output name=score::100\\x9b31m/,
+    );
     rmSync(out, { recursive: true, force: true });
   }, 90_000);
 });
@@ -245,82 +375,167 @@ describe('escape-text: a submission\'s text is neutralised once, in the results 
 describe('the time budget is a deadline', () => {
   it('a step that loops forever is killed when the budget runs out, mid-request, not when the next request starts', async () => {
     const started = performance.now();
-    const outcome = await gradeHostile('step-infinite-loop', { area: 'hostile/special', isolation: { budgetMs: 4000 } });
+    const outcome = await gradeHostile('step-infinite-loop', {
+      area: 'hostile/special',
+      isolation: { budgetMs: 4000 },
+    });
     const seconds = (performance.now() - started) / 1000;
     const adam = outcome.verdicts.find((v) => v.id === 'optimizer.Adam.steps')!;
     expect(adam.status).toBe('failed');
-    expect(adam.message).toBe('the submission\'s time budget of 4 s ran out (during Adam, case adam-defaults)');
+    expect(adam.message).toBe(
+      "the submission's time budget of 4 s ran out (during Adam, case adam-defaults)",
+    );
     // The rest is not run: its budget is spent.
-    expect(outcome.verdicts.find((v) => v.id === 'nets')!.message).toBe('not run: the submission\'s time budget of 4 s ran out');
+    expect(outcome.verdicts.find((v) => v.id === 'nets')!.message).toBe(
+      "not run: the submission's time budget of 4 s ran out",
+    );
     expect(seconds).toBeLessThan(9);
     expect(outcome.survivors).toEqual([]);
   }, 60_000);
 });
 
 describe('a kill from outside is not charged to the submission', () => {
-  for (const [layers, isolation] of [['the Node-only layers', nodeOnly], ['bubblewrap', sandboxed]] as const) {
-    it.skipIf(isolation === undefined)(`under ${layers}, a correct child killed by SIGKILL mid-request is retried in a fresh process and passes`, async () => {
-      const dir = materialise('hostile/special', `outside-kill-${layers.length}`, join(HOSTILE_CORPUS, 'step-infinite-loop'));
-      // A correct Adam, slowed down: the outside kill lands while the first case runs.
-      writeFileSync(join(dir, 'optimizers', 'adam.ts'), readFileSync(join(PROJECT_ROOT, 'reference', 'optimizers', 'adam.ts'), 'utf8')
-        .replace('const { m, s } = state;', 'for (const until = Date.now() + 80; Date.now() < until;) { /* slow */ }\n    const { m, s } = state;'));
-      const watch = watchBuilds(20);
-      let killed = 0;
-      const killer = setInterval(() => {
-        if (killed > 0) return;
-        for (const build of watch.seen()) {
-          // The deepest process of that child's tree is node itself (under a sandbox, its wrappers are above it).
-          const pids = processesMentioning(build).map((p) => p.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('child.mjs'));
-          const node = pids.at(-1);
-          if (node !== undefined && killed === 0) {
-            setTimeout(() => { try { process.kill(node, 'SIGKILL'); } catch { /* gone */ } }, 3000);
-            killed = node;
+  for (const [layers, isolation] of [
+    ['the Node-only layers', nodeOnly],
+    ['bubblewrap', sandboxed],
+  ] as const) {
+    it.skipIf(isolation === undefined)(
+      `under ${layers}, a correct child killed by SIGKILL mid-request is retried in a fresh process and passes`,
+      async () => {
+        const dir = materialise(
+          'hostile/special',
+          `outside-kill-${layers.length}`,
+          join(HOSTILE_CORPUS, 'step-infinite-loop'),
+        );
+        // A correct Adam, slowed down: the outside kill lands while the first case runs.
+        writeFileSync(
+          join(dir, 'optimizers', 'adam.ts'),
+          readFileSync(join(PROJECT_ROOT, 'reference', 'optimizers', 'adam.ts'), 'utf8').replace(
+            'const { m, s } = state;',
+            'for (const until = Date.now() + 80; Date.now() < until;) { /* slow */ }\n    const { m, s } = state;',
+          ),
+        );
+        const watch = watchBuilds(20);
+        let killed = 0;
+        const killer = setInterval(() => {
+          if (killed > 0) return;
+          for (const build of watch.seen()) {
+            // The deepest process of that child's tree is node itself (under a sandbox, its wrappers are above it).
+            const pids = processesMentioning(build)
+              .map((p) => p.pid)
+              .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('child.mjs'));
+            const node = pids.at(-1);
+            if (node !== undefined && killed === 0) {
+              setTimeout(() => {
+                try {
+                  process.kill(node, 'SIGKILL');
+                } catch {
+                  /* gone */
+                }
+              }, 3000);
+              killed = node;
+            }
           }
+        }, 50);
+        try {
+          const verdicts = await gradeSubmission(dir, {
+            only: ['optimizer.Adam.steps'],
+            isolation: { limits: TEST_LIMITS, ...isolation! },
+          });
+          expect(killed).toBeGreaterThan(0);
+          expect(verdicts.map((v) => `${v.status}: ${v.message}`)).toEqual([
+            'passed: Adam: 2 cases agree with the reference at every step',
+          ]);
+        } finally {
+          clearInterval(killer);
+          watch.stop();
+          rmSync(dir, { recursive: true, force: true });
         }
-      }, 50);
-      try {
-        const verdicts = await gradeSubmission(dir, { only: ['optimizer.Adam.steps'], isolation: { limits: TEST_LIMITS, ...isolation! } });
-        expect(killed).toBeGreaterThan(0);
-        expect(verdicts.map((v) => `${v.status}: ${v.message}`)).toEqual(['passed: Adam: 2 cases agree with the reference at every step']);
-      } finally {
-        clearInterval(killer);
-        watch.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }, 90_000);
+      },
+      90_000,
+    );
   }
 });
 
 describe('hidden inputs stay hidden', () => {
-  it('hidden cases run last, in a process of their own: no visible test\'s message shows a hidden hyperparameter', async () => {
+  it("hidden cases run last, in a process of their own: no visible test's message shows a hidden hyperparameter", async () => {
     const hidden = join(PROJECT_ROOT, '.work', 'hostile', 'special', 'hidden-fixtures');
     rmSync(hidden, { recursive: true, force: true });
-    const made = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden],
-      { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 });
+    const made = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden],
+      { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(made.status, made.stderr).toBe(0);
     const dir = materialise('hostile/special', 'hidden-leak', join(HOSTILE_CORPUS, 'kill-self'));
     // An Adam that remembers every constructor's arguments in its process and throws them all from each step.
-    writeFileSync(join(dir, 'optimizers', 'adam.ts'), readFileSync(join(PROJECT_ROOT, 'reference', 'optimizers', 'adam.ts'), 'utf8')
-      .replace('export class Adam', 'const seen: string[] = [];\nexport class Adam')
-      .replace("super(['m', 's']", "seen.push(JSON.stringify([lr, gradDecay, squaredGradDecay, eps]));\n    super(['m', 's']")
-      .replace('const { m, s } = state;', 'throw new Error(`HOSTILE-seen ${seen.join(" ")}`);'));
+    writeFileSync(
+      join(dir, 'optimizers', 'adam.ts'),
+      readFileSync(join(PROJECT_ROOT, 'reference', 'optimizers', 'adam.ts'), 'utf8')
+        .replace('export class Adam', 'const seen: string[] = [];\nexport class Adam')
+        .replace(
+          "super(['m', 's']",
+          "seen.push(JSON.stringify([lr, gradDecay, squaredGradDecay, eps]));\n    super(['m', 's']",
+        )
+        .replace('const { m, s } = state;', 'throw new Error(`HOSTILE-seen ${seen.join(" ")}`);'),
+    );
     // The tuning test, after the hidden ones in the manifest, retrains with this Adam too.
-    writeFileSync(join(dir, 'tuning.json'), JSON.stringify({ optimizer: 'Adam', hyperparameters: { lr: 0.002 }, batchSize: 64, claimed: { valLoss: 0.2, testAccuracy: 0.9 } }));
+    writeFileSync(
+      join(dir, 'tuning.json'),
+      JSON.stringify({
+        optimizer: 'Adam',
+        hyperparameters: { lr: 0.002 },
+        batchSize: 64,
+        claimed: { valLoss: 0.2, testAccuracy: 0.9 },
+      }),
+    );
     try {
-      const only = ['optimizer.Adam.steps', 'optimizer.Adam.hidden', 'optimizer.Adam.closed-loop', 'optimizer.Adam.properties', 'tuning'];
-      const verdicts = await gradeSubmission(dir, { only, hiddenDir: hidden, isolation: { limits: TEST_LIMITS, ...nodeOnly } });
-      expect(verdicts.map((v) => v.id)).toEqual(loadManifest().tests.map((t) => t.id).filter((id) => only.includes(id)));
-      const hiddenArgs = readdirSync(hidden).flatMap((f) => (JSON.parse(readFileSync(join(hidden, f), 'utf8')) as { cases: Array<{ input: { optimizer: string; args: number[] } }> })
-        .cases.filter((c) => c.input.optimizer === 'Adam').map((c) => JSON.stringify(c.input.args)))
-        .filter((args) => !readFileSync(join(PROJECT_ROOT, 'fixtures', 'public', 'adam.json'), 'utf8').includes(args.slice(1, -1)) && args !== '[0.01,0.9,0.999,1e-8]');
+      const only = [
+        'optimizer.Adam.steps',
+        'optimizer.Adam.hidden',
+        'optimizer.Adam.closed-loop',
+        'optimizer.Adam.properties',
+        'tuning',
+      ];
+      const verdicts = await gradeSubmission(dir, {
+        only,
+        hiddenDir: hidden,
+        isolation: { limits: TEST_LIMITS, ...nodeOnly },
+      });
+      expect(verdicts.map((v) => v.id)).toEqual(
+        loadManifest()
+          .tests.map((t) => t.id)
+          .filter((id) => only.includes(id)),
+      );
+      const hiddenArgs = readdirSync(hidden)
+        .flatMap((f) =>
+          (
+            JSON.parse(readFileSync(join(hidden, f), 'utf8')) as {
+              cases: Array<{ input: { optimizer: string; args: number[] } }>;
+            }
+          ).cases
+            .filter((c) => c.input.optimizer === 'Adam')
+            .map((c) => JSON.stringify(c.input.args)),
+        )
+        .filter(
+          (args) =>
+            !readFileSync(join(PROJECT_ROOT, 'fixtures', 'public', 'adam.json'), 'utf8').includes(
+              args.slice(1, -1),
+            ) && args !== '[0.01,0.9,0.999,1e-8]',
+        );
       expect(hiddenArgs.length).toBeGreaterThan(0);
       for (const v of verdicts) {
         expect(v.status, v.id).toBe('failed');
         expect(v.message, v.id).toMatch(/HOSTILE-seen/);
-        if (!v.id.endsWith('.hidden')) for (const args of hiddenArgs) expect(v.message, v.id).not.toContain(args);
+        if (!v.id.endsWith('.hidden'))
+          for (const args of hiddenArgs) expect(v.message, v.id).not.toContain(args);
       }
       // The hidden test's own message may show them: it is as visible as the hidden test.
-      expect(hiddenArgs.some((args) => verdicts.find((v) => v.id === 'optimizer.Adam.hidden')!.message.includes(args))).toBe(true);
+      expect(
+        hiddenArgs.some((args) =>
+          verdicts.find((v) => v.id === 'optimizer.Adam.hidden')!.message.includes(args),
+        ),
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(hidden, { recursive: true, force: true });

@@ -7,10 +7,12 @@ export class FixedBatches implements BatchSource {
 
   /** `count` batches of `size` random images (values in [−1, 1]) with labels 0..9, from `seed`. */
   constructor(count: number, size: number, seed: number) {
-    this.data = Array.from({ length: count }, (_, k) => tf.tidy(() => ({
-      images: tf.randomUniform([size, 28, 28, 1], -1, 1, 'float32', seed + k).dataSync() as Float32Array,
-      labels: Int32Array.from({ length: size }, (_, i) => (i * 7 + k * 3 + seed) % 10),
-    })));
+    this.data = Array.from({ length: count }, (_, k) =>
+      tf.tidy(() => ({
+        images: tf.randomUniform([size, 28, 28, 1], -1, 1, 'float32', seed + k).dataSync() as Float32Array,
+        labels: Int32Array.from({ length: size }, (_, i) => (i * 7 + k * 3 + seed) % 10),
+      })),
+    );
   }
 
   get length(): number {

@@ -8,7 +8,11 @@ export interface Tolerance {
   rtol?: number;
 }
 
-export function closeness(got: ArrayLike<number>, expected: ArrayLike<number>, { atol = 1e-6, rtol = 1e-6 }: Tolerance = {}): string | undefined {
+export function closeness(
+  got: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { atol = 1e-6, rtol = 1e-6 }: Tolerance = {},
+): string | undefined {
   if (got.length !== expected.length) return `length ${got.length}, expected ${expected.length}`;
   let worst = -1;
   let worstExcess = 0;
@@ -18,7 +22,10 @@ export function closeness(got: ArrayLike<number>, expected: ArrayLike<number>, {
     const bothNaN = Number.isNaN(g) && Number.isNaN(e);
     const excess = bothNaN ? 0 : Math.abs(g - e) - (atol + rtol * Math.abs(e));
     const measured = Number.isNaN(excess) ? Infinity : excess;
-    if (measured > worstExcess) { worst = i; worstExcess = measured; }
+    if (measured > worstExcess) {
+      worst = i;
+      worstExcess = measured;
+    }
   }
   if (worst < 0) return undefined;
   const g = got[worst]!;
@@ -26,7 +33,12 @@ export function closeness(got: ArrayLike<number>, expected: ArrayLike<number>, {
   return `worst at [${worst}]: expected ${e}, got ${g} (abs error ${Math.abs(g - e).toExponential(2)}, atol ${atol}, rtol ${rtol})`;
 }
 
-export function assertClose(label: string, got: ArrayLike<number>, expected: ArrayLike<number>, tolerance?: Tolerance): void {
+export function assertClose(
+  label: string,
+  got: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance?: Tolerance,
+): void {
   const problem = closeness(got, expected, tolerance);
   if (problem !== undefined) throw new Error(`${label}: ${problem}`);
 }

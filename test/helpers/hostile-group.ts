@@ -9,11 +9,22 @@
  * The groups are separate test files so that vitest runs them in parallel.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanup, correctVerdicts, gradeHostile, hostileCases, hostileProblems, loadHostile } from './materialise.js';
+import {
+  cleanup,
+  correctVerdicts,
+  gradeHostile,
+  hostileCases,
+  hostileProblems,
+  loadHostile,
+} from './materialise.js';
 
 export function describeHostileGroup(group: string, title: string): void {
   const cases = hostileCases().filter((id) => loadHostile(id).group === group);
-  afterAll(() => { cleanup(`hostile/${group}`); cleanup(`hostile-correct-${group}`); cleanup(`hostile-out/hostile-${group}`); });
+  afterAll(() => {
+    cleanup(`hostile/${group}`);
+    cleanup(`hostile-correct-${group}`);
+    cleanup(`hostile-out/hostile-${group}`);
+  });
 
   describe(title, () => {
     let before: string[] = [];
@@ -25,10 +36,14 @@ export function describeHostileGroup(group: string, title: string): void {
 
     for (const id of cases) {
       const expectation = loadHostile(id);
-      (expectation.knownHole === undefined ? it : it.fails)(`${id}: ${expectation.description.slice(0, 90)}`, async () => {
-        const outcome = await gradeHostile(id);
-        expect(hostileProblems(expectation, outcome)).toEqual([]);
-      }, 90_000);
+      (expectation.knownHole === undefined ? it : it.fails)(
+        `${id}: ${expectation.description.slice(0, 90)}`,
+        async () => {
+          const outcome = await gradeHostile(id);
+          expect(hostileProblems(expectation, outcome)).toEqual([]);
+        },
+        90_000,
+      );
     }
 
     it('the same correct submission, graded after them in the same process, gets the same verdicts', async () => {

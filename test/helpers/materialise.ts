@@ -5,7 +5,17 @@
  * processes still mention a path, and `gradeHostile`, which grades one case of
  * test/corpus/hostile/ and says what went against its expected.json.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gradeSubmission, type GradeOptions } from '../../graders/grade.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
@@ -58,12 +68,20 @@ export function snapshot(dir: string, skip: (path: string) => boolean = () => fa
   const seen: Snapshot = new Map();
   const walk = (d: string): void => {
     let names: string[];
-    try { names = readdirSync(d); } catch { return; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
     for (const name of names) {
       const path = join(d, name);
       if (SKIP.has(name) || skip(path)) continue;
       let stat;
-      try { stat = statSync(path, { throwIfNoEntry: false }); } catch { continue; }
+      try {
+        stat = statSync(path, { throwIfNoEntry: false });
+      } catch {
+        continue;
+      }
       if (stat === undefined) continue;
       if (stat.isDirectory()) walk(path);
       else seen.set(relative(dir, path), `${stat.size}:${stat.mtimeMs}`);
@@ -89,13 +107,18 @@ export function processesMentioning(needle: string): Array<{ pid: number; cmdlin
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
       if (cmdline.includes(needle)) found.push({ pid: Number(entry), cmdline });
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return found;
 }
 
 /** Waits (bounded) until no process mentions `needle`; returns the survivors. */
-export async function survivors(needle: string, waitMs = 2000): Promise<Array<{ pid: number; cmdline: string }>> {
+export async function survivors(
+  needle: string,
+  waitMs = 2000,
+): Promise<Array<{ pid: number; cmdline: string }>> {
   const until = Date.now() + waitMs;
   let left = processesMentioning(needle);
   while (left.length > 0 && Date.now() < until) {
@@ -104,7 +127,6 @@ export async function survivors(needle: string, waitMs = 2000): Promise<Array<{ 
   }
   return left;
 }
-
 
 /**
  * Watches, while a grading runs, for the child processes this process starts on a build under
@@ -120,14 +142,25 @@ export function watchBuilds(intervalMs = 50): { stop: () => string[]; seen: () =
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
         if (ppid !== process.pid) continue;
-        const match = /\/\.work\/builds\/(?:\d+-)?[0-9a-f-]{36}/.exec(readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
+        const match = /\/\.work\/builds\/(?:\d+-)?[0-9a-f-]{36}/.exec(
+          readFileSync(`/proc/${entry}/cmdline`, 'utf8'),
+        );
         if (match) builds.add(join(PROJECT_ROOT, match[0]));
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
   };
   scan();
   const timer = setInterval(scan, intervalMs);
-  return { stop: () => { clearInterval(timer); scan(); return [...builds]; }, seen: () => [...builds] };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      scan();
+      return [...builds];
+    },
+    seen: () => [...builds],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +192,9 @@ export interface HostileExpectation {
 }
 
 export function hostileCases(): string[] {
-  return readdirSync(HOSTILE_CORPUS).filter((id) => statSync(join(HOSTILE_CORPUS, id)).isDirectory()).sort();
+  return readdirSync(HOSTILE_CORPUS)
+    .filter((id) => statSync(join(HOSTILE_CORPUS, id)).isDirectory())
+    .sort();
 }
 
 export function loadHostile(id: string): HostileExpectation {
@@ -191,14 +226,22 @@ const MARKER = 'HOSTILE-WROTE';
 function findMarkers(dir: string, depth = 0): string[] {
   if (depth > 6) return [];
   let names: string[];
-  try { names = readdirSync(dir); } catch { return []; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
   const found: string[] = [];
   for (const name of names) {
     if (name === 'node_modules' || name === '.git') continue;
     const path = join(dir, name);
     if (name.startsWith(MARKER)) found.push(path);
     let stat;
-    try { stat = statSync(path, { throwIfNoEntry: false }); } catch { continue; }
+    try {
+      stat = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      continue;
+    }
     if (stat?.isDirectory()) found.push(...findMarkers(path, depth + 1));
   }
   return found;
@@ -243,7 +286,10 @@ export async function gradeHostile(id: string, options: HostileOptions = {}): Pr
   const watch = options.watch === false ? undefined : watchBuilds();
   let verdicts: Verdict[];
   try {
-    verdicts = await gradeSubmission(dir, { only: hostileOnly(expectation), isolation: { limits: TEST_LIMITS, ...options.isolation } });
+    verdicts = await gradeSubmission(dir, {
+      only: hostileOnly(expectation),
+      isolation: { limits: TEST_LIMITS, ...options.isolation },
+    });
   } finally {
     watch?.stop();
   }
@@ -254,20 +300,40 @@ export async function gradeHostile(id: string, options: HostileOptions = {}): Pr
   if (readFileSync(join(out, 'results.json'), 'utf8') !== previous) written.push(join(out, 'results.json'));
   const markers = [...findMarkers(PROJECT_ROOT), ...findMarkers('/tmp', 5)];
   const manifest = loadManifest();
-  const result = buildResult(verdicts, { ...manifest, tests: manifest.tests.filter((t) => verdicts.some((v) => v.id === t.id)) }, {
-    submission: { id, path: dir }, backend: { name: 'test', package: 'test', version: '0' },
-    versions: {}, seeds: { training: 1, fixtures: [1001] }, hiddenFixtures: false, timings: { totalMs: durationMs },
-  });
+  const result = buildResult(
+    verdicts,
+    { ...manifest, tests: manifest.tests.filter((t) => verdicts.some((v) => v.id === t.id)) },
+    {
+      submission: { id, path: dir },
+      backend: { name: 'test', package: 'test', version: '0' },
+      versions: {},
+      seeds: { training: 1, fixtures: [1001] },
+      hiddenFixtures: false,
+      timings: { totalMs: durationMs },
+    },
+  );
   writeFileSync(join(out, 'results.json'), JSON.stringify(result, null, 1));
-  if (!options.keep) { rmSync(dir, { recursive: true, force: true }); rmSync(out, { recursive: true, force: true }); }
-  return { verdicts, builds, survivors: left, written, markers, leftBuilds: builds.filter((b) => existsSync(b)), durationMs };
+  if (!options.keep) {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+  return {
+    verdicts,
+    builds,
+    survivors: left,
+    written,
+    markers,
+    leftBuilds: builds.filter((b) => existsSync(b)),
+    durationMs,
+  };
 }
 
 /** Every way `outcome` goes against `expectation` (empty: as expected). */
 export function hostileProblems(expectation: HostileExpectation, outcome: HostileOutcome): string[] {
   const problems: string[] = [];
   const manifest = loadManifest();
-  const pointsOfTest = (v: Verdict): number => pointsOf(v, manifest.tests.find((t) => t.id === v.id)?.points ?? 1);
+  const pointsOfTest = (v: Verdict): number =>
+    pointsOf(v, manifest.tests.find((t) => t.id === v.id)?.points ?? 1);
   const affected = expectation.affects === 'all' ? ALL_SAMPLE : expectation.affects;
   const statuses = Array.isArray(expectation.status) ? expectation.status : [expectation.status];
   const pattern = new RegExp(expectation.messageMatches);
@@ -276,21 +342,29 @@ export function hostileProblems(expectation: HostileExpectation, outcome: Hostil
   for (const id of affected) {
     const v = byId.get(id);
     if (v === undefined) continue;
-    if (!statuses.includes(v.status)) problems.push(`${id}: ${v.status}, expected ${statuses.join(' or ')} (${v.message})`);
-    if (!statuses.includes('passed') && pointsOfTest(v) !== 0) problems.push(`${id}: scored ${pointsOfTest(v)}, expected 0`);
-    if (!pattern.test(v.message)) problems.push(`${id}: message ${JSON.stringify(v.message)} does not match /${expectation.messageMatches}/`);
+    if (!statuses.includes(v.status))
+      problems.push(`${id}: ${v.status}, expected ${statuses.join(' or ')} (${v.message})`);
+    if (!statuses.includes('passed') && pointsOfTest(v) !== 0)
+      problems.push(`${id}: scored ${pointsOfTest(v)}, expected 0`);
+    if (!pattern.test(v.message))
+      problems.push(
+        `${id}: message ${JSON.stringify(v.message)} does not match /${expectation.messageMatches}/`,
+      );
   }
   for (const [id, status] of Object.entries(expectation.alsoGraded ?? {})) {
     const v = byId.get(id);
-    if (v !== undefined && v.status !== status) problems.push(`${id}: ${v.status}, expected ${status} (${v.message})`);
+    if (v !== undefined && v.status !== status)
+      problems.push(`${id}: ${v.status}, expected ${status} (${v.message})`);
   }
   if (expectation.unaffectedPass && expectation.affects !== 'all') {
     for (const id of UNAFFECTED.filter((u) => !affected.includes(u))) {
       const v = byId.get(id);
-      if (v !== undefined && v.status !== 'passed') problems.push(`unaffected ${id}: ${v.status} (${v.message})`);
+      if (v !== undefined && v.status !== 'passed')
+        problems.push(`unaffected ${id}: ${v.status} (${v.message})`);
     }
   }
-  for (const s of outcome.survivors) problems.push(`process ${s.pid} left behind: ${s.cmdline.slice(0, 200)}`);
+  for (const s of outcome.survivors)
+    problems.push(`process ${s.pid} left behind: ${s.cmdline.slice(0, 200)}`);
   for (const w of outcome.written) problems.push(`written: ${w}`);
   for (const m of outcome.markers) problems.push(`marker written: ${m}`);
   for (const b of outcome.leftBuilds) problems.push(`build directory left: ${b}`);
@@ -302,10 +376,20 @@ export function hostileProblems(expectation: HostileExpectation, outcome: Hostil
  * few tests, as `id: status: message` lines: graded before and after hostile cases in one process,
  * the lines must not change.
  */
-export async function correctVerdicts(area = 'hostile-correct', isolation: GradeOptions['isolation'] = {}): Promise<string[]> {
-  const dir = materialise(area, `fresh-tensors-${process.pid}`, join(PROJECT_ROOT, 'test', 'corpus', 'correct', 'fresh-tensors'));
+export async function correctVerdicts(
+  area = 'hostile-correct',
+  isolation: GradeOptions['isolation'] = {},
+): Promise<string[]> {
+  const dir = materialise(
+    area,
+    `fresh-tensors-${process.pid}`,
+    join(PROJECT_ROOT, 'test', 'corpus', 'correct', 'fresh-tensors'),
+  );
   try {
-    const verdicts = await gradeSubmission(dir, { only: ['optimizer.GD.steps', 'optimizer.Adam.steps', 'optimizer.Adam.properties', 'nets'], isolation: { limits: TEST_LIMITS, ...isolation } });
+    const verdicts = await gradeSubmission(dir, {
+      only: ['optimizer.GD.steps', 'optimizer.Adam.steps', 'optimizer.Adam.properties', 'nets'],
+      isolation: { limits: TEST_LIMITS, ...isolation },
+    });
     return verdicts.map((v) => `${v.id}: ${v.status}: ${v.message}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,10 +7,17 @@ export type Gradients = Record<string, number[] | null>;
 let unique = 0;
 
 /** The parameters after every step, by name. Variables and optimizer are disposed afterwards. */
-export function runSteps(optimizer: tf.Optimizer, initial: Values, steps: Gradients[]): Array<Record<string, Float32Array>> {
+export function runSteps(
+  optimizer: tf.Optimizer,
+  initial: Values,
+  steps: Gradients[],
+): Array<Record<string, Float32Array>> {
   const prefix = `test${unique++}`;
   const vars = Object.fromEntries(
-    Object.entries(initial).map(([name, values]) => [name, tf.variable(tf.tensor1d(values), true, `${prefix}/${name}`)]),
+    Object.entries(initial).map(([name, values]) => [
+      name,
+      tf.variable(tf.tensor1d(values), true, `${prefix}/${name}`),
+    ]),
   );
   const out: Array<Record<string, Float32Array>> = [];
   try {
@@ -21,7 +28,11 @@ export function runSteps(optimizer: tf.Optimizer, initial: Values, steps: Gradie
       }
       optimizer.applyGradients(map);
       tf.dispose(Object.values(map));
-      out.push(Object.fromEntries(Object.entries(vars).map(([name, v]) => [name, v.dataSync().slice() as Float32Array])));
+      out.push(
+        Object.fromEntries(
+          Object.entries(vars).map(([name, v]) => [name, v.dataSync().slice() as Float32Array]),
+        ),
+      );
     }
   } finally {
     tf.dispose(Object.values(vars));

@@ -4,7 +4,16 @@
  * reads at build, test or run time lies outside its own root; only its installed packages are
  * linked in.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -15,7 +24,9 @@ const outer = mkdtempSync(join(tmpdir(), 'standalone-'));
 const clone = join(outer, 'clone');
 
 async function projectFiles(): Promise<string[]> {
-  const listed = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root });
+  const listed = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+  });
   return listed.stdout.split('\0').filter((f) => f !== '' && existsSync(join(root, f)));
 }
 
@@ -45,19 +56,41 @@ describe('a copy of the project with nothing beside it, under a folder of mode 7
   });
 
   it('builds the student release from its own assignment/SPEC.md', async () => {
-    const run = await execa('npx', ['tsx', 'scripts/release.ts', '--out', join(outer, 'starter')], { cwd: clone, reject: false });
+    const run = await execa('npx', ['tsx', 'scripts/release.ts', '--out', join(outer, 'starter')], {
+      cwd: clone,
+      reject: false,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(readFileSync(join(outer, 'starter', 'SPEC.md'), 'utf8')).toBe(readFileSync(join(root, 'assignment', 'SPEC.md'), 'utf8'));
+    expect(readFileSync(join(outer, 'starter', 'SPEC.md'), 'utf8')).toBe(
+      readFileSync(join(root, 'assignment', 'SPEC.md'), 'utf8'),
+    );
   }, 120_000);
 
   for (const sandbox of ['auto', 'none']) {
     it(`grades the reference there (--sandbox ${sandbox})`, async () => {
       const only = 'optimizer.Adam.steps,optimizer.GD.closed-loop,nets,training.step';
-      const run = await execa('npx', ['tsx', 'scripts/grade.ts', '--only', only, '--sandbox', sandbox, '--out', join(outer, `grades-${sandbox}`)], {
-        cwd: clone, reject: false, env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' },
-      });
+      const run = await execa(
+        'npx',
+        [
+          'tsx',
+          'scripts/grade.ts',
+          '--only',
+          only,
+          '--sandbox',
+          sandbox,
+          '--out',
+          join(outer, `grades-${sandbox}`),
+        ],
+        {
+          cwd: clone,
+          reject: false,
+          env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' },
+        },
+      );
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-      const result = JSON.parse(readFileSync(join(outer, `grades-${sandbox}`, 'reference', 'results.json'), 'utf8'));
+      const result = JSON.parse(
+        readFileSync(join(outer, `grades-${sandbox}`, 'reference', 'results.json'), 'utf8'),
+      );
       expect(result.graderErrors, run.stdout).toBe(0);
       expect(result.score).toBe(result.maxScore);
     }, 180_000);

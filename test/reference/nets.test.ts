@@ -15,7 +15,16 @@ describe('reference nets', () => {
     const net = getGarmentClassifier();
     expect(net.countParams()).toBe(44426);
     expect(net.trainableWeights.map((w) => w.shape)).toEqual([
-      [5, 5, 1, 6], [6], [5, 5, 6, 16], [16], [256, 120], [120], [120, 84], [84], [84, 10], [10],
+      [5, 5, 1, 6],
+      [6],
+      [5, 5, 6, 16],
+      [16],
+      [256, 120],
+      [120],
+      [120, 84],
+      [84],
+      [84, 10],
+      [10],
     ]);
     const out = tf.tidy(() => (net.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).shape);
     expect(out).toEqual([2, 10]);
@@ -35,8 +44,9 @@ describe('reference nets', () => {
       if (values.length > 50) expect(max).toBeGreaterThan(0.9 * bound);
       expect(values).toEqual(Array.from(b.trainableWeights[i]!.read().dataSync()));
     });
-    expect(Array.from(a.trainableWeights[0]!.read().dataSync()))
-      .not.toEqual(Array.from(c.trainableWeights[0]!.read().dataSync()));
+    expect(Array.from(a.trainableWeights[0]!.read().dataSync())).not.toEqual(
+      Array.from(c.trainableWeights[0]!.read().dataSync()),
+    );
     [a, b, c].forEach((n) => n.dispose());
   });
 });

@@ -13,7 +13,10 @@ const flat = (state: Float32Array[]): number[] => state.flatMap((a) => Array.fro
 
 describe('lossFn', () => {
   it('is softmax cross-entropy on logits with integer labels, averaged over the batch', () => {
-    const logits = tf.tensor2d([[2, 1, 0], [0, 0, 0]]);
+    const logits = tf.tensor2d([
+      [2, 1, 0],
+      [0, 0, 0],
+    ]);
     const labels = tf.tensor1d([0, 2], 'int32');
     const loss = lossFn(logits, labels).dataSync()[0]!;
     const first = -Math.log(Math.exp(2) / (Math.exp(2) + Math.exp(1) + 1));
@@ -30,7 +33,10 @@ describe('trainingStep', () => {
     const batch = batches.batch(0);
     const before = readState(net);
     const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value, grads } = tf.variableGrads(() => lossFn(net.apply(batch.images) as tf.Tensor, batch.labels), vars);
+    const { value, grads } = tf.variableGrads(
+      () => lossFn(net.apply(batch.images) as tf.Tensor, batch.labels),
+      vars,
+    );
     const expectedLoss = value.dataSync()[0]!;
     const expected = before.map((p, i) => {
       const g = grads[vars[i]!.name]!.dataSync();
@@ -49,7 +55,9 @@ describe('theLoop', () => {
   it('refuses to run without epochs, with a message that says what to set', () => {
     const net = getOneFCNet();
     expect(() => theLoop(net, new GD(), new FixedBatches(1, 4, 1), {})).toThrow(/set the `epochs` option/);
-    expect(() => theLoop(net, new GD(), new FixedBatches(1, 4, 1), { epochs: 0 })).toThrow(/positive integer/);
+    expect(() => theLoop(net, new GD(), new FixedBatches(1, 4, 1), { epochs: 0 })).toThrow(
+      /positive integer/,
+    );
     net.dispose();
   });
 
@@ -68,7 +76,9 @@ describe('theLoop', () => {
     states.forEach((state, k) => {
       writeState(probe, state);
       const batch = loader.batch(k % 3);
-      const expected = tf.tidy(() => lossFn(probe.apply(batch.images) as tf.Tensor, batch.labels).dataSync()[0]!);
+      const expected = tf.tidy(
+        () => lossFn(probe.apply(batch.images) as tf.Tensor, batch.labels).dataSync()[0]!,
+      );
       expect(losses[k]!).toBeCloseTo(expected, 5);
       tf.dispose([batch.images, batch.labels]);
     });
@@ -78,7 +88,11 @@ describe('theLoop', () => {
   it('appends one validation loss per epoch: the mean over the validation samples', () => {
     const net = getOneFCNet({ seed: 4 });
     const val = new FixedBatches(2, 5, 31);
-    const result = theLoop(net, new GD(0.05), new FixedBatches(2, 4, 41), { epochs: 3, valLoader: val, progress: false });
+    const result = theLoop(net, new GD(0.05), new FixedBatches(2, 4, 41), {
+      epochs: 3,
+      valLoader: val,
+      progress: false,
+    });
     expect(result.valLosses).toHaveLength(3);
     expect(result.valLosses![2]).toBeCloseTo(evaluate(net, val, lossFn).loss, 6);
     net.dispose();
@@ -88,12 +102,21 @@ describe('theLoop', () => {
     const net = getOneFCNet({ seed: 5 });
     const swa = new AveragedModel(net);
     const loader = new FixedBatches(2, 4, 51);
-    const { states } = theLoop(net, new GD(0.05), loader, { epochs: 4, swaModel: swa, swaStart: 1, progress: false });
+    const { states } = theLoop(net, new GD(0.05), loader, {
+      epochs: 4,
+      swaModel: swa,
+      swaStart: 1,
+      progress: false,
+    });
     // Epochs 2 and 3 are averaged: the parameters after epoch 2 are states[6], after epoch 3 the net's.
     expect(swa.nAveraged).toBe(2);
     const afterEpoch2 = flat(states[6]!);
     const afterEpoch3 = flat(readState(net));
-    assertClose('SWA average', flat(swa.averagedState!), afterEpoch2.map((v, i) => (v + afterEpoch3[i]!) / 2));
+    assertClose(
+      'SWA average',
+      flat(swa.averagedState!),
+      afterEpoch2.map((v, i) => (v + afterEpoch3[i]!) / 2),
+    );
     net.dispose();
   });
 

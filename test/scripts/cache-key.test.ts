@@ -17,7 +17,7 @@ function submission(): string {
   return dir;
 }
 
-describe('the cache key: the build\'s real input, and everything else a grade reads', () => {
+describe("the cache key: the build's real input, and everything else a grade reads", () => {
   it('covers the files esbuild read (its metafile), dot-directories included', async () => {
     const dir = submission();
     const inputs = await buildInputs(dir);
@@ -47,7 +47,9 @@ describe('the cache key: the build\'s real input, and everything else a grade re
     expect(tuned).not.toBe(before);
     cpSync(join(dir, 'data.ts'), join(dir, 'node_modules', 'x', 'index.ts'), { recursive: true });
     expect(await cacheKey(root, dir, options)).not.toBe(tuned);
-    expect(await cacheKey(root, dir, { ...options, backend: 'cpu' })).not.toBe(await cacheKey(root, dir, options));
+    expect(await cacheKey(root, dir, { ...options, backend: 'cpu' })).not.toBe(
+      await cacheKey(root, dir, options),
+    );
   }, 60_000);
 
   it('keys a submission that does not build, and never reads a device behind a symlink', async () => {

@@ -8,16 +8,30 @@ import { ExperimentsRecord } from '../../contract/experiment-record.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const experiments = (args: string[]) =>
-  execa('npx', ['tsx', 'scripts/experiments.ts', ...args], { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } });
+  execa('npx', ['tsx', 'scripts/experiments.ts', ...args], {
+    cwd: root,
+    reject: false,
+    env: { OPTNN_PROGRESS: '0' },
+  });
 
 describe('npm run experiments', () => {
   it('runs notebook cells on the embedded data and writes a record that fits its schema', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'experiments-')), 'e.json');
-    const result = await experiments(['--quick', '--only', 'gd-onefcnet,adam-swa-garment,tuning', '--resolution', '3', '--out', out]);
+    const result = await experiments([
+      '--quick',
+      '--only',
+      'gd-onefcnet,adam-swa-garment,tuning',
+      '--resolution',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^wrote .*e\.json \(3 runs, backend \w+/m);
     expect(result.stdout).toMatch(/^wrote .*e\.html \(3 of 3 cells ran; open it in a browser\)$/m);
-    expect(readFileSync(out.replace(/json$/, 'html'), 'utf8')).toContain('<h1>Experiments with <code>reference</code>');
+    expect(readFileSync(out.replace(/json$/, 'html'), 'utf8')).toContain(
+      '<h1>Experiments with <code>reference</code>',
+    );
     const record = validateOrThrow(ExperimentsRecord, JSON.parse(readFileSync(out, 'utf8')), out);
     expect(record.quick).toBe(true);
     expect(record.data).toEqual({ source: 'embedded', samples: 10000 });
@@ -50,7 +64,9 @@ describe('npm run experiments', () => {
     const missing = join(tmpdir(), 'no-such-mnist-dir');
     const result = await experiments(['--data', missing, '--quick']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(`Expected --data to be 'embedded' or a directory of MNIST IDX files, got \`"${missing}"\` (string), which does not exist`);
+    expect(result.stderr).toContain(
+      `Expected --data to be 'embedded' or a directory of MNIST IDX files, got \`"${missing}"\` (string), which does not exist`,
+    );
     expect(result.stderr).toContain('Usage: npm run experiments');
   });
 
@@ -65,6 +81,8 @@ describe('npm run experiments', () => {
   it('rejects a --submission that is not a submission directory (exit 2)', async () => {
     const result = await experiments(['--submission', tmpdir(), '--quick']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(`Expected --submission to be a submission directory with an index.ts, got ${tmpdir()}, which has none`);
+    expect(result.stderr).toContain(
+      `Expected --submission to be a submission directory with an index.ts, got ${tmpdir()}, which has none`,
+    );
   });
 });

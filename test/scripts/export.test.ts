@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -12,29 +22,52 @@ import { buildTemplate } from '../../scripts/lib/template.js';
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'export-test-'));
 const exportTo = (target: string, out: string, extra: string[] = []) =>
-  execa('npx', ['tsx', 'scripts/export.ts', target, '--out', out, ...extra], { cwd: root, reject: false, all: true });
+  execa('npx', ['tsx', 'scripts/export.ts', target, '--out', out, ...extra], {
+    cwd: root,
+    reject: false,
+    all: true,
+  });
 
-const allFiles = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile() && !e.parentPath.includes('node_modules')).map((e) => join(e.parentPath, e.name));
+const allFiles = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.parentPath.includes('node_modules'))
+    .map((e) => join(e.parentPath, e.name));
 
 /** Solution lines of the reference, less what the template shows anyway (as the release test searches). */
 function solutionLines(): string[] {
   const files = buildTemplate(join(root, 'reference'));
   const template = files.map((f) => f.text).join('\n');
-  return files.flatMap((f) => f.solutions.flatMap((s) => s.lines))
-    .map((l) => l.trim()).filter((l) => l.length >= 24 && !l.startsWith('//') && !l.startsWith('"') && !l.startsWith('}'))
-    .filter((l) => !template.includes(l.replace(/ as tf\.Variable/, '').replace(/^(const|let) \w+ = /, '').replace(/;$/, '')) && !/^(const|let) \w+(: [\w[\]]+)? = (\[\]|0|\{\});$/.test(l));
+  return files
+    .flatMap((f) => f.solutions.flatMap((s) => s.lines))
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 24 && !l.startsWith('//') && !l.startsWith('"') && !l.startsWith('}'))
+    .filter(
+      (l) =>
+        !template.includes(
+          l
+            .replace(/ as tf\.Variable/, '')
+            .replace(/^(const|let) \w+ = /, '')
+            .replace(/;$/, ''),
+        ) && !/^(const|let) \w+(: [\w[\]]+)? = (\[\]|0|\{\});$/.test(l),
+    );
 }
 
 function expectNoReference(dir: string): void {
   const paths = allFiles(dir).map((f) => relative(dir, f));
-  expect(paths.filter((p) => p.startsWith('reference') || p.includes('graders/mistakes/') || p.startsWith('fixtures/hidden'))).toEqual([]);
+  expect(
+    paths.filter(
+      (p) => p.startsWith('reference') || p.includes('graders/mistakes/') || p.startsWith('fixtures/hidden'),
+    ),
+  ).toEqual([]);
   const lines = solutionLines();
   expect(lines.length).toBeGreaterThan(25);
   for (const file of allFiles(dir)) {
     const text = readFileSync(file, 'utf8');
     expect(text.includes('BEGIN SOLUTION'), relative(dir, file)).toBe(false);
-    expect(lines.filter((line) => text.includes(line)), `${relative(dir, file)} holds solution lines`).toEqual([]);
+    expect(
+      lines.filter((line) => text.includes(line)),
+      `${relative(dir, file)} holds solution lines`,
+    ).toEqual([]);
   }
 }
 
@@ -42,15 +75,18 @@ function expectNoReference(dir: string): void {
 function hostileSubmission(dir: string, lmsRoot: string): void {
   cpSync(join(root, 'student-template'), dir, { recursive: true });
   const index = readFileSync(join(dir, 'index.ts'), 'utf8');
-  writeFileSync(join(dir, 'index.ts'), [
-    "import { readFileSync, writeFileSync } from 'node:fs';",
-    `const lms = ${JSON.stringify(lmsRoot)};`,
-    "try { writeFileSync(`${lms}/results/results.json`, JSON.stringify({ score: 1000, gradable: true, tests: [] })); } catch { /* refused */ }",
-    "try { writeFileSync(`${lms}/pwned`, 'x'); } catch { /* refused */ }",
-    "let stolen = ''; try { stolen = readFileSync('/etc/hostname', 'utf8'); } catch { /* refused */ }",
-    "if (stolen) throw new Error(`STOLEN ${stolen}`);",
-    index,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'index.ts'),
+    [
+      "import { readFileSync, writeFileSync } from 'node:fs';",
+      `const lms = ${JSON.stringify(lmsRoot)};`,
+      'try { writeFileSync(`${lms}/results/results.json`, JSON.stringify({ score: 1000, gradable: true, tests: [] })); } catch { /* refused */ }',
+      "try { writeFileSync(`${lms}/pwned`, 'x'); } catch { /* refused */ }",
+      "let stolen = ''; try { stolen = readFileSync('/etc/hostname', 'utf8'); } catch { /* refused */ }",
+      'if (stolen) throw new Error(`STOLEN ${stolen}`);',
+      index,
+    ].join('\n'),
+  );
   rmSync(join(dir, 'tuning.json'));
   symlinkSync('/etc/passwd', join(dir, 'tuning.json'));
 }
@@ -68,7 +104,11 @@ describe('npm run export -- gradescope', () => {
   const hidden = join(work, 'hidden-fixtures');
 
   beforeAll(async () => {
-    const made = await execa('npx', ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '48213', '--out', hidden], { cwd: root, reject: false, all: true });
+    const made = await execa(
+      'npx',
+      ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '48213', '--out', hidden],
+      { cwd: root, reject: false, all: true },
+    );
     expect(made.exitCode, made.all).toBe(0);
     const run = await exportTo('gradescope', pkg, ['--hidden', hidden]);
     expect(run.exitCode, run.all).toBe(0);
@@ -79,10 +119,18 @@ describe('npm run export -- gradescope', () => {
   }, 120_000);
 
   it('writes an autograder.zip with setup.sh and run_autograder at its top, the packed hidden fixtures, and no reference code', () => {
-    for (const name of ['setup.sh', 'run_autograder', 'scripts/autograde.ts', 'student-template/index.ts', 'package-lock.json']) {
+    for (const name of [
+      'setup.sh',
+      'run_autograder',
+      'scripts/autograde.ts',
+      'student-template/index.ts',
+      'package-lock.json',
+    ]) {
       expect(existsSync(join(source, name)), name).toBe(true);
     }
-    expect(readFileSync(join(source, 'hidden', 'adam.json'), 'utf8')).toBe(readFileSync(join(hidden, 'adam.json'), 'utf8'));
+    expect(readFileSync(join(source, 'hidden', 'adam.json'), 'utf8')).toBe(
+      readFileSync(join(hidden, 'adam.json'), 'utf8'),
+    );
     const setup = readFileSync(join(source, 'setup.sh'), 'utf8');
     expect(setup).toContain('npm ci --omit=optional');
     expect(setup).toMatch(/setup_20\.x/);
@@ -128,7 +176,9 @@ describe('npm run export -- gradescope', () => {
   }, 240_000);
 
   it('grades the template with 0', async () => {
-    const lms = simulatedRoot('gs-template', (dir) => cpSync(join(root, 'student-template'), dir, { recursive: true }));
+    const lms = simulatedRoot('gs-template', (dir) =>
+      cpSync(join(root, 'student-template'), dir, { recursive: true }),
+    );
     await grade(lms);
     const gs = results(lms);
     expect(gs.score).toBe(0);
@@ -144,8 +194,13 @@ describe('npm run export -- gradescope', () => {
     const gs = results(lms);
     const adam = gs.tests!.filter((t) => t.number?.startsWith('optimizer.Adam.'));
     expect(adam.length).toBeGreaterThan(0);
-    expect(adam.every((t) => t.status === 'passed'), JSON.stringify(adam, null, 1)).toBe(true);
-    expect(gs.tests!.filter((t) => !t.number?.startsWith('optimizer.Adam.')).every((t) => t.status === 'failed')).toBe(true);
+    expect(
+      adam.every((t) => t.status === 'passed'),
+      JSON.stringify(adam, null, 1),
+    ).toBe(true);
+    expect(
+      gs.tests!.filter((t) => !t.number?.startsWith('optimizer.Adam.')).every((t) => t.status === 'failed'),
+    ).toBe(true);
     expect(gs.score).toBe(adam.reduce((s, t) => s + (t.score ?? 0), 0));
     expect(gs.output).toContain('optimizers/adam.ts');
     expect(gs.output).toContain('Ignored: notes.txt');
@@ -215,7 +270,9 @@ describe('npm run export -- prairielearn', () => {
   }, 240_000);
 
   it('grades the template with 0, and an upload with no submission file as not gradable', async () => {
-    const lms = simulatedGrade('pl-template', (dir) => cpSync(join(root, 'student-template'), dir, { recursive: true }));
+    const lms = simulatedGrade('pl-template', (dir) =>
+      cpSync(join(root, 'student-template'), dir, { recursive: true }),
+    );
     await grade(lms);
     const pl = results(lms);
     expect(pl.gradable).toBe(true);

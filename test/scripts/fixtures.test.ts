@@ -8,7 +8,8 @@ import { loadFixtureDir, parseFixtureFile } from '../../graders/fixtures.js';
 import { HarnessError } from '../../course/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const run = (script: string, args: string[]) => execa('npx', ['tsx', script, ...args], { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } });
+const run = (script: string, args: string[]) =>
+  execa('npx', ['tsx', script, ...args], { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } });
 
 describe('npm run fixtures', () => {
   it('the committed public fixtures are exactly what the script makes', async () => {
@@ -20,7 +21,10 @@ describe('npm run fixtures', () => {
   it('makes hidden fixtures byte-identically from a seed, unlike the public ones, and the reference passes them', async () => {
     const a = mkdtempSync(join(tmpdir(), 'hidden-a-'));
     const b = mkdtempSync(join(tmpdir(), 'hidden-b-'));
-    for (const dir of [a, b]) expect((await run('scripts/make-fixtures.ts', ['--hidden', '--seed', '777', '--out', dir])).exitCode).toBe(0);
+    for (const dir of [a, b])
+      expect(
+        (await run('scripts/make-fixtures.ts', ['--hidden', '--seed', '777', '--out', dir])).exitCode,
+      ).toBe(0);
     const files = readdirSync(a).sort();
     expect(files).toHaveLength(7);
     for (const f of files) {
@@ -32,15 +36,28 @@ describe('npm run fixtures', () => {
     expect(hidden.every((c) => c.visibility === 'hidden')).toBe(true);
     const shapes = new Set(hidden.map((c) => JSON.stringify(c.input.params[0]!.shape)));
     expect(shapes.has('[3,4]') && shapes.size === 1).toBe(false);
-    const verdicts = await gradeSubmission(join(root, 'reference'), { hiddenDir: a, only: ['optimizer.Adam.hidden', 'optimizer.NAGD.hidden'] });
+    const verdicts = await gradeSubmission(join(root, 'reference'), {
+      hiddenDir: a,
+      only: ['optimizer.Adam.hidden', 'optimizer.NAGD.hidden'],
+    });
     expect(verdicts.map((v) => v.status)).toEqual(['passed', 'passed']);
   }, 120_000);
 
   it('refuses hidden fixtures without a secret seed, or with the public one', async () => {
-    const missing = await run('scripts/make-fixtures.ts', ['--hidden', '--out', mkdtempSync(join(tmpdir(), 'h-'))]);
+    const missing = await run('scripts/make-fixtures.ts', [
+      '--hidden',
+      '--out',
+      mkdtempSync(join(tmpdir(), 'h-')),
+    ]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('Hidden fixtures need both --seed');
-    const same = await run('scripts/make-fixtures.ts', ['--hidden', '--seed', '1001', '--out', mkdtempSync(join(tmpdir(), 'h-'))]);
+    const same = await run('scripts/make-fixtures.ts', [
+      '--hidden',
+      '--seed',
+      '1001',
+      '--out',
+      mkdtempSync(join(tmpdir(), 'h-')),
+    ]);
     expect(same.exitCode).toBe(2);
     expect(same.stderr).toContain('to differ from the public seed 1001');
   }, 60_000);
@@ -49,7 +66,9 @@ describe('npm run fixtures', () => {
 describe('loading a fixture', () => {
   const good = readFileSync(join(root, 'fixtures', 'public', 'gd.json'), 'utf8');
   const fault = (text: string): string => {
-    try { parseFixtureFile(text, 'bad.json'); } catch (error) {
+    try {
+      parseFixtureFile(text, 'bad.json');
+    } catch (error) {
       expect(error).toBeInstanceOf(HarnessError);
       expect((error as HarnessError).code).toBe('OPTNN_FIXTURE');
       return (error as Error).message;
@@ -85,10 +104,19 @@ describe('npm run trajectory', () => {
     expect(out.steps).toHaveLength(24);
     expect(out.steps[23].weight).toHaveLength(12);
     expect(out.steps[23].weight[0]).toBeCloseTo(fixture.cases[0].expected[23].weight[0], 5);
-    const template = await run('scripts/trajectory.ts', ['--optimizer', 'SGDwM', '--input', file, '--submission', 'student-template']);
+    const template = await run('scripts/trajectory.ts', [
+      '--optimizer',
+      'SGDwM',
+      '--input',
+      file,
+      '--submission',
+      'student-template',
+    ]);
     expect(JSON.parse(template.stdout).fault.message).toContain('not implemented: SGDwM.updateParameter');
     const bad = await run('scripts/trajectory.ts', ['--optimizer', 'Adamax', '--input', file]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('Expected --optimizer to be one of GD, SGDwM, NAGD, SGDwMLD, AdaGrad, RMSProp, Adam');
+    expect(bad.stderr).toContain(
+      'Expected --optimizer to be one of GD, SGDwM, NAGD, SGDwMLD, AdaGrad, RMSProp, Adam',
+    );
   }, 60_000);
 });

@@ -8,7 +8,10 @@ const root = join(import.meta.dirname, '..', '..');
 
 describe('the student template', () => {
   it('is exactly what `npm run template` makes from the reference (run as a real command)', async () => {
-    const result = await execa('npx', ['tsx', 'scripts/make-template.ts', '--check'], { cwd: root, reject: false });
+    const result = await execa('npx', ['tsx', 'scripts/make-template.ts', '--check'], {
+      cwd: root,
+      reject: false,
+    });
     expect(result.stderr.replace(/npm warn.*\n?/g, '')).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/matches reference/);
@@ -17,11 +20,24 @@ describe('the student template', () => {
   it('contains none of the reference solution lines', () => {
     const files = buildTemplate(join(root, 'reference'));
     const parts = files.flatMap((f) => f.solutions.map((s) => s.part));
-    expect(parts).toEqual(expect.arrayContaining([
-      'GD.updateParameter', 'SGDwM.updateParameter', 'NAGD.updateParameter', 'SGDwMLD.updateParameter',
-      'AdaGrad.updateParameter', 'RMSProp.updateParameter', 'Adam.updateParameter',
-      'getOneFCNet', 'getGarmentClassifier', 'makeLoaders', 'lossFn', 'trainingStep', 'theLoop', 'tuning.json',
-    ]));
+    expect(parts).toEqual(
+      expect.arrayContaining([
+        'GD.updateParameter',
+        'SGDwM.updateParameter',
+        'NAGD.updateParameter',
+        'SGDwMLD.updateParameter',
+        'AdaGrad.updateParameter',
+        'RMSProp.updateParameter',
+        'Adam.updateParameter',
+        'getOneFCNet',
+        'getGarmentClassifier',
+        'makeLoaders',
+        'lossFn',
+        'trainingStep',
+        'theLoop',
+        'tuning.json',
+      ]),
+    );
     for (const file of files) {
       const template = readFileSync(join(root, 'student-template', file.path), 'utf8');
       for (const solution of file.solutions) {
@@ -51,8 +67,12 @@ describe('the student template', () => {
   });
 
   it('refuses broken markers, naming the file and line', () => {
-    expect(() => templateOf('// BEGIN SOLUTION f @loop\nx', 'a.ts')).toThrow(/a\.ts:1: BEGIN SOLUTION is never closed/);
+    expect(() => templateOf('// BEGIN SOLUTION f @loop\nx', 'a.ts')).toThrow(
+      /a\.ts:1: BEGIN SOLUTION is never closed/,
+    );
     expect(() => templateOf('x\n// END SOLUTION', 'b.ts')).toThrow(/b\.ts:2: END SOLUTION without a BEGIN/);
-    expect(() => templateOf('// BEGIN SOLUTION f @nowhere\n// END SOLUTION', 'c.ts')).toThrow(/unknown section @nowhere/);
+    expect(() => templateOf('// BEGIN SOLUTION f @nowhere\n// END SOLUTION', 'c.ts')).toThrow(
+      /unknown section @nowhere/,
+    );
   });
 });

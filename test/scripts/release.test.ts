@@ -8,8 +8,10 @@ import { buildTemplate } from '../../scripts/lib/template.js';
 const root = join(import.meta.dirname, '..', '..');
 const out = join(mkdtempSync(join(tmpdir(), 'release-')), 'student-repo');
 
-const allFiles = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile() && !e.parentPath.includes('node_modules')).map((e) => join(e.parentPath, e.name));
+const allFiles = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.parentPath.includes('node_modules'))
+    .map((e) => join(e.parentPath, e.name));
 
 beforeAll(async () => {
   const run = await execa('npx', ['tsx', 'scripts/release.ts', '--out', out], { cwd: root, reject: false });
@@ -19,24 +21,50 @@ beforeAll(async () => {
 describe('npm run release', () => {
   it('holds the template, graders, public fixtures, a grading npm test, a README and a PR workflow', () => {
     const files = allFiles(out).map((f) => relative(out, f));
-    for (const path of ['submission/optimizers/adam.ts', 'submission/tuning.json', 'graders/manifest.json', 'fixtures/public/adam.json',
-      'fixtures/public/mistakes/adam.json', 'README.md', 'SPEC.md', '.github/workflows/grade.yml', 'package-lock.json']) {
+    for (const path of [
+      'submission/optimizers/adam.ts',
+      'submission/tuning.json',
+      'graders/manifest.json',
+      'fixtures/public/adam.json',
+      'fixtures/public/mistakes/adam.json',
+      'README.md',
+      'SPEC.md',
+      '.github/workflows/grade.yml',
+      'package-lock.json',
+    ]) {
       expect(files).toContain(path);
     }
     const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toBe('vitest run --config scripts/student-suite/vitest.config.ts');
-    for (const path of ['original-notebook.txt', 'scripts/student-suite/public.test.ts']) expect(files).toContain(path);
+    for (const path of ['original-notebook.txt', 'scripts/student-suite/public.test.ts'])
+      expect(files).toContain(path);
   });
 
   it('never contains the reference solution, the buggy optimizers or hidden fixtures', () => {
     const files = allFiles(out);
     const paths = files.map((f) => relative(out, f));
-    expect(paths.filter((p) => p.startsWith('reference') || p.includes('graders/mistakes/') || p.includes('hidden'))).toEqual([]);
+    expect(
+      paths.filter(
+        (p) => p.startsWith('reference') || p.includes('graders/mistakes/') || p.includes('hidden'),
+      ),
+    ).toEqual([]);
     // Solution lines, less what is public anyway: hints the template itself gives, and empty declarations.
-    const template = buildTemplate(join(root, 'reference')).map((f) => f.text).join('\n');
-    const solutionLines = buildTemplate(join(root, 'reference')).flatMap((f) => f.solutions.flatMap((s) => s.lines))
-      .map((l) => l.trim()).filter((l) => l.length >= 24 && !l.startsWith('//') && !l.startsWith('"') && !l.startsWith('}'))
-      .filter((l) => !template.includes(l.replace(/ as tf\.Variable/, '').replace(/^(const|let) \w+ = /, '').replace(/;$/, '')) && !/^(const|let) \w+(: [\w[\]]+)? = (\[\]|0|\{\});$/.test(l));
+    const template = buildTemplate(join(root, 'reference'))
+      .map((f) => f.text)
+      .join('\n');
+    const solutionLines = buildTemplate(join(root, 'reference'))
+      .flatMap((f) => f.solutions.flatMap((s) => s.lines))
+      .map((l) => l.trim())
+      .filter((l) => l.length >= 24 && !l.startsWith('//') && !l.startsWith('"') && !l.startsWith('}'))
+      .filter(
+        (l) =>
+          !template.includes(
+            l
+              .replace(/ as tf\.Variable/, '')
+              .replace(/^(const|let) \w+ = /, '')
+              .replace(/;$/, ''),
+          ) && !/^(const|let) \w+(: [\w[\]]+)? = (\[\]|0|\{\});$/.test(l),
+      );
     expect(solutionLines.length).toBeGreaterThan(25);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
@@ -46,8 +74,11 @@ describe('npm run release', () => {
     }
   });
 
-  it('its README\'s commands do what it says: npm ci, npm test (0 points, the score and report last), npm run grade, npm run typecheck', async () => {
-    const install = await execa('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: out, reject: false });
+  it("its README's commands do what it says: npm ci, npm test (0 points, the score and report last), npm run grade, npm run typecheck", async () => {
+    const install = await execa('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: out,
+      reject: false,
+    });
     expect(install.exitCode, install.stderr).toBe(0);
     const env = { OPTNN_PROGRESS: '0', NO_COLOR: '1', FORCE_COLOR: '0' };
     const test = await execa('npm', ['test'], { cwd: out, reject: false, env });
@@ -70,18 +101,24 @@ describe('npm run release', () => {
     expect(typecheck.exitCode, typecheck.stdout + typecheck.stderr).toBe(0);
 
     // The template's experiments: every cell says its optimizer is not implemented yet, and the page is written.
-    const experiments = await execa('npm', ['run', 'experiments', '--', '--quick'], { cwd: out, reject: false, env });
+    const experiments = await execa('npm', ['run', 'experiments', '--', '--quick'], {
+      cwd: out,
+      reject: false,
+      env,
+    });
     expect(experiments.exitCode, experiments.stderr).toBe(0);
     expect(readFileSync(join(out, 'out', 'experiments.html'), 'utf8')).toContain('not implemented');
 
     // Every file the README names exists after the commands it names (tune's plot: the next test).
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
-    const named = [...readme.matchAll(/`([\w./-]+\.(?:json|html|md|xml|csv|ts|txt|yml))`/g)].map((m) => m[1]!)
+    const named = [...readme.matchAll(/`([\w./-]+\.(?:json|html|md|xml|csv|ts|txt|yml))`/g)]
+      .map((m) => m[1]!)
       .filter((name) => !name.includes('*') && name !== 'out/tune.svg');
     expect(named.length).toBeGreaterThan(10);
     const produced = readdirSync(join(out, 'out', 'grades', 'submission'));
     for (const name of new Set(named)) {
-      const found = existsSync(join(out, name)) || existsSync(join(out, 'submission', name)) || produced.includes(name);
+      const found =
+        existsSync(join(out, name)) || existsSync(join(out, 'submission', name)) || produced.includes(name);
       expect(found, `the README names ${name}, which is not in the starter after npm run grade`).toBe(true);
     }
   }, 300_000);
@@ -89,11 +126,19 @@ describe('npm run release', () => {
   it('its own npm test gives full marks to a correct solution', async () => {
     rmSync(join(out, 'submission'), { recursive: true });
     cpSync(join(root, 'reference'), join(out, 'submission'), { recursive: true });
-    const solved = await execa('npm', ['test'], { cwd: out, reject: false, env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' } });
+    const solved = await execa('npm', ['test'], {
+      cwd: out,
+      reject: false,
+      env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' },
+    });
     expect(solved.stdout, solved.stderr).toMatch(/Tests\s+33 passed \(33\)/);
     expect(solved.stdout).toMatch(/score: 100\/100 points \(public tests\)/);
     expect(solved.exitCode).toBe(0);
-    const tune = await execa('npm', ['run', 'tune', '--', '--optimizer', 'Adam', '--lr', '0.002', '--batch-size', '64'], { cwd: out, reject: false });
+    const tune = await execa(
+      'npm',
+      ['run', 'tune', '--', '--optimizer', 'Adam', '--lr', '0.002', '--batch-size', '64'],
+      { cwd: out, reject: false },
+    );
     expect(tune.exitCode, tune.stderr).toBe(0);
     expect(existsSync(join(out, 'out', 'tune.svg'))).toBe(true);
   }, 240_000);

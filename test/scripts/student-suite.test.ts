@@ -3,9 +3,12 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const suite = (submission: string) => execa('npx', ['vitest', 'run', '--config', 'scripts/student-suite/vitest.config.ts'], {
-  cwd: root, reject: false, env: { OPTNN_SUBMISSION: join(root, submission), OPTNN_PROGRESS: '0', FORCE_COLOR: '0', NO_COLOR: '1' },
-});
+const suite = (submission: string) =>
+  execa('npx', ['vitest', 'run', '--config', 'scripts/student-suite/vitest.config.ts'], {
+    cwd: root,
+    reject: false,
+    env: { OPTNN_SUBMISSION: join(root, submission), OPTNN_PROGRESS: '0', FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
 
 describe('the student-facing grading suite (vitest, as a real child process)', () => {
   it('shows every public test passing for the reference', async () => {
@@ -18,7 +21,9 @@ describe('the student-facing grading suite (vitest, as a real child process)', (
     const result = await suite('student-template');
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/Tests\s+33 failed \(33\)/);
-    expect(result.stdout + result.stderr).toContain('not implemented: Adam.updateParameter — see SPEC.md section "Optimizers"');
+    expect(result.stdout + result.stderr).toContain(
+      'not implemented: Adam.updateParameter — see SPEC.md section "Optimizers"',
+    );
     expect(result.stdout + result.stderr).toContain('not implemented: tuning.json');
   }, 180_000);
 });

@@ -14,9 +14,12 @@ import { gradeSubmission } from '../../graders/grade.js';
 const root = join(import.meta.dirname, '..', '..');
 mkdirSync(join(root, '.work'), { recursive: true });
 const work = mkdtempSync(join(root, '.work', 'tune-'));
-const tune = (args: string[]) => execa(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'tune.ts'), ...args], {
-  cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' },
-});
+const tune = (args: string[]) =>
+  execa(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'tune.ts'), ...args], {
+    cwd: root,
+    reject: false,
+    env: { OPTNN_PROGRESS: '0' },
+  });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -25,14 +28,34 @@ describe('npm run tune', () => {
     const dir = join(work, 'submission');
     cpSync(join(root, 'reference'), dir, { recursive: true });
     const plot = join(work, 'tune.svg');
-    const result = await tune(['--submission', dir, '--optimizer', 'AdaGrad', '--lr', '0.01,0.03', '--batch-size', '32', '--out', plot, '--write']);
+    const result = await tune([
+      '--submission',
+      dir,
+      '--optimizer',
+      'AdaGrad',
+      '--lr',
+      '0.01,0.03',
+      '--batch-size',
+      '32',
+      '--out',
+      plot,
+      '--write',
+    ]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/AdaGrad\(lr 0\.01, eps 1e-10\), batch 32\s+\d\.\d{4}\s+\d+\.\d\d %/);
     expect(result.stdout).toMatch(/★\s+AdaGrad\(lr 0\.03, eps 1e-10\), batch 32/);
     expect(readFileSync(plot, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 
-    const written = validateOrThrow(TuningChoice, JSON.parse(readFileSync(join(dir, 'tuning.json'), 'utf8')), 'tuning.json');
-    expect(written).toMatchObject({ optimizer: 'AdaGrad', hyperparameters: { lr: 0.03, eps: 1e-10 }, batchSize: 32 });
+    const written = validateOrThrow(
+      TuningChoice,
+      JSON.parse(readFileSync(join(dir, 'tuning.json'), 'utf8')),
+      'tuning.json',
+    );
+    expect(written).toMatchObject({
+      optimizer: 'AdaGrad',
+      hyperparameters: { lr: 0.03, eps: 1e-10 },
+      batchSize: 32,
+    });
 
     const [verdict] = await gradeSubmission(dir, { only: ['tuning'] });
     expect(verdict!.message).toContain('your claim is reproduced');
@@ -45,10 +68,14 @@ describe('npm run tune', () => {
   it('rejects a hyperparameter the optimizer does not have, and a bad list, with exit code 2', async () => {
     const foreign = await tune(['--optimizer', 'Adam', '--momentum', '0.9']);
     expect(foreign.exitCode).toBe(2);
-    expect(foreign.stderr).toContain('Adam has no hyperparameter --momentum; it has --lr, --grad-decay, --squared-grad-decay, --eps');
+    expect(foreign.stderr).toContain(
+      'Adam has no hyperparameter --momentum; it has --lr, --grad-decay, --squared-grad-decay, --eps',
+    );
     const bad = await tune(['--optimizer', 'Adam', '--lr', '0.001,x']);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('Expected --lr to be non-negative numbers, separated by commas, got `"x"` (string)');
+    expect(bad.stderr).toContain(
+      'Expected --lr to be non-negative numbers, separated by commas, got `"x"` (string)',
+    );
     expect(bad.stderr).toContain('Usage: npm run tune');
   });
 });

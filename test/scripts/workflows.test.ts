@@ -11,8 +11,17 @@ const workflowFiles = [
   ...readdirSync(join(root, '.github', 'workflows')).map((f) => join(root, '.github', 'workflows', f)),
 ].filter((f) => f.endsWith('.yml'));
 
-interface Step { name?: string; run?: string; uses?: string; env?: Record<string, string>; with?: Record<string, unknown>; id?: string }
-interface Workflow { jobs: Record<string, { env?: Record<string, string>; steps: Step[] }> }
+interface Step {
+  name?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+  id?: string;
+}
+interface Workflow {
+  jobs: Record<string, { env?: Record<string, string>; steps: Step[] }>;
+}
 const load = (file: string): Workflow => parse(readFileSync(file, 'utf8')) as Workflow;
 const steps = (file: string): Step[] => Object.values(load(file).jobs).flatMap((j) => j.steps);
 
@@ -24,14 +33,18 @@ describe('the workflows', () => {
       expect(run.exitCode, `${file}: ${run.all}`).toBe(0);
     }
     const broken = join(mkdtempSync(join(tmpdir(), 'workflow-')), 'broken.yml');
-    writeFileSync(broken, 'name: broken\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz:\n      - run: true\n');
+    writeFileSync(
+      broken,
+      'name: broken\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    stepz:\n      - run: true\n',
+    );
     expect((await execa('npx', ['action-validator', broken], { cwd: root, reject: false })).exitCode).toBe(1);
   }, 60_000);
 
   it('never expand an expression inside a script, install without optional packages and cache npm', () => {
     for (const file of workflowFiles) {
       for (const step of steps(file)) {
-        if (step.run !== undefined) expect(step.run, `${file}: ${step.name ?? step.run}`).not.toContain('${{');
+        if (step.run !== undefined)
+          expect(step.run, `${file}: ${step.name ?? step.run}`).not.toContain('${{');
         if (step.run?.includes('npm ci')) expect(step.run, file).toMatch(/npm ci --omit=optional/);
         if (step.uses?.startsWith('actions/setup-node')) expect(step.with?.['cache'], file).toBe('npm');
       }
@@ -44,7 +57,19 @@ describe("the starter's workflow, run with the harness's own commands under GITH
   const repo = (submission: string): string => {
     // A checkout of the starter: the harness (linked from this project) and a submission.
     const dir = mkdtempSync(join(tmpdir(), 'starter-'));
-    for (const name of ['package.json', 'node_modules', 'scripts', 'course', 'contract', 'runner', 'graders', 'results', 'reports', 'fixtures', 'tsconfig.json']) {
+    for (const name of [
+      'package.json',
+      'node_modules',
+      'scripts',
+      'course',
+      'contract',
+      'runner',
+      'graders',
+      'results',
+      'reports',
+      'fixtures',
+      'tsconfig.json',
+    ]) {
       symlinkSync(join(root, name), join(dir, name));
     }
     cpSync(join(root, submission), join(dir, 'submission'), { recursive: true });
@@ -52,10 +77,17 @@ describe("the starter's workflow, run with the harness's own commands under GITH
   };
   const stepNamed = (name: string): Step => steps(file).find((s) => s.name === name)!;
   const runStep = (step: Step, cwd: string, env: Record<string, string>) =>
-    execa('bash', ['-e', '-o', 'pipefail', '-c', step.run!], { cwd, reject: false, all: true, env: { ...env, GITHUB_ACTIONS: 'true', OPTNN_PROGRESS: '0' } });
+    execa('bash', ['-e', '-o', 'pipefail', '-c', step.run!], {
+      cwd,
+      reject: false,
+      all: true,
+      env: { ...env, GITHUB_ACTIONS: 'true', OPTNN_PROGRESS: '0' },
+    });
 
   let job: Workflow['jobs'][string];
-  beforeAll(() => { job = load(file).jobs['grade']!; });
+  beforeAll(() => {
+    job = load(file).jobs['grade']!;
+  });
 
   it('takes the minimum score from a repository variable, through an environment variable', () => {
     expect(job.env?.['MIN_SCORE']).toBe("${{ vars.OPTNN_MIN_SCORE || '100' }}");
@@ -68,8 +100,12 @@ describe("the starter's workflow, run with the harness's own commands under GITH
     const env = { MIN_SCORE: '50', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: join(dir, 'output.txt') };
     const run = await runStep(stepNamed('Grade'), dir, env);
     expect(run.exitCode, run.all).toBe(3);
-    expect(run.stdout).toContain('::error title=Score below the minimum::submission scored 0/100 points, below the minimum of 50');
-    expect(run.stdout).toMatch(/^::error file=submission\/optimizers\/adam\.ts,title=optimizer\.Adam\.steps \(0\/\d+\)::/m);
+    expect(run.stdout).toContain(
+      '::error title=Score below the minimum::submission scored 0/100 points, below the minimum of 50',
+    );
+    expect(run.stdout).toMatch(
+      /^::error file=submission\/optimizers\/adam\.ts,title=optimizer\.Adam\.steps \(0\/\d+\)::/m,
+    );
     expect(run.stdout).toMatch(/^::stop-commands::[0-9a-f]{32}$/m);
     expect((await runStep(stepNamed('Job summary'), dir, env)).exitCode).toBe(0);
     expect(readFileSync(summary, 'utf8')).toMatch(/0\s*\/\s*100/);
@@ -78,7 +114,11 @@ describe("the starter's workflow, run with the harness's own commands under GITH
   it('passes at the minimum (the reference at 100 of 100), and gives GitHub Classroom its points', async () => {
     const dir = repo('reference');
     const output = join(dir, 'output.txt');
-    const run = await runStep(stepNamed('Grade'), dir, { MIN_SCORE: '100', GITHUB_STEP_SUMMARY: join(dir, 'summary.txt'), GITHUB_OUTPUT: output });
+    const run = await runStep(stepNamed('Grade'), dir, {
+      MIN_SCORE: '100',
+      GITHUB_STEP_SUMMARY: join(dir, 'summary.txt'),
+      GITHUB_OUTPUT: output,
+    });
     expect(run.exitCode, run.all).toBe(0);
     expect(run.stdout).toContain('at or above the minimum of 100');
     const encoded = /^result=(.+)$/m.exec(readFileSync(output, 'utf8'))![1]!;
@@ -88,7 +128,11 @@ describe("the starter's workflow, run with the harness's own commands under GITH
   }, 240_000);
 
   it('rejects a --min-score that is not a number of points, with exit code 2', async () => {
-    const run = await execa(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'grade.ts'), 'student-template', '--min-score', 'lots'], { cwd: root, reject: false, all: true });
+    const run = await execa(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'scripts', 'grade.ts'), 'student-template', '--min-score', 'lots'],
+      { cwd: root, reject: false, all: true },
+    );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('Expected --min-score to be a number of points ≥ 0, got `"lots"` (string)');
   });

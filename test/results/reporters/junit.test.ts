@@ -5,18 +5,51 @@ import { describe, expect, it } from 'vitest';
 import type { SubmissionResult } from '../../../results/model.js';
 import { groupOf, toJunit, xmlAttribute, xmlText } from '../../../results/reporters/junit.js';
 import { writeReports } from '../../../results/reporters/registry.js';
-import { FORBIDDEN_IN_XML, HOSTILE, HOSTILE_ID, SAMPLES, SECRET, graderErrorResult, hiddenResult, hostileResult, tempDir } from './sample-results.js';
+import {
+  FORBIDDEN_IN_XML,
+  HOSTILE,
+  HOSTILE_ID,
+  SAMPLES,
+  SECRET,
+  graderErrorResult,
+  hiddenResult,
+  hostileResult,
+  tempDir,
+} from './sample-results.js';
 
-interface Issue { message: string; type: string; '#text'?: string }
-interface Testcase { classname: string; name: string; time: string; failure?: Issue; error?: Issue; 'system-out': string }
-interface Suite { name: string; tests: string; failures: string; errors: string; time: string; testcase: Testcase[] }
+interface Issue {
+  message: string;
+  type: string;
+  '#text'?: string;
+}
+interface Testcase {
+  classname: string;
+  name: string;
+  time: string;
+  failure?: Issue;
+  error?: Issue;
+  'system-out': string;
+}
+interface Suite {
+  name: string;
+  tests: string;
+  failures: string;
+  errors: string;
+  time: string;
+  testcase: Testcase[];
+}
 
 /** Characters outside XML 1.0's Char production. */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 const parser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: false, parseTagValue: false,
-  trimValues: false, htmlEntities: true, isArray: (name) => name === 'testcase',
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false,
+  htmlEntities: true,
+  isArray: (name) => name === 'testcase',
 });
 
 function written(result: SubmissionResult): { xml: string; suite: Suite } {
@@ -66,7 +99,9 @@ describe('the JUnit reporter', () => {
   it('a test that is not visible yet shows only when it will be, never its message', () => {
     const { xml, suite } = written(hiddenResult());
     expect(xml).not.toContain(SECRET);
-    expect(suite.testcase[0]?.failure?.['#text']).toBe('the visible message\nHint (sign-error): Subtract the gradient.');
+    expect(suite.testcase[0]?.failure?.['#text']).toBe(
+      'the visible message\nHint (sign-error): Subtract the gradient.',
+    );
     expect(suite.testcase[1]?.failure?.['#text']).toBe('hidden until course staff release it');
     expect(suite.testcase[3]?.failure?.['#text']).toBe('hidden until grades are published');
   });
@@ -94,6 +129,8 @@ describe('the JUnit reporter', () => {
 
   it('a line break in a message attribute survives attribute normalization', () => {
     const xml = toJunit(hostileResult());
-    expect(xml).toContain('message="Autograder error: grader error: x&lt;/testcase&gt;&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; | pipe, comma &quot;double&quot; &apos;single&apos;"');
+    expect(xml).toContain(
+      'message="Autograder error: grader error: x&lt;/testcase&gt;&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; | pipe, comma &quot;double&quot; &apos;single&apos;"',
+    );
   });
 });

@@ -4,9 +4,23 @@ import { describe, expect, it } from 'vitest';
 import type { SubmissionResult } from '../../../results/model.js';
 import { markdownCell, markdownLine, markdownText } from '../../../results/reporters/markdown.js';
 import { writeReports } from '../../../results/reporters/registry.js';
-import { SAMPLES, SECRET, fullResult, graderErrorResult, hiddenResult, hostileResult, tempDir, zeroResult } from './sample-results.js';
+import {
+  SAMPLES,
+  SECRET,
+  fullResult,
+  graderErrorResult,
+  hiddenResult,
+  hostileResult,
+  tempDir,
+  zeroResult,
+} from './sample-results.js';
 
-interface Row { status: string; test: string; points: string; details: string }
+interface Row {
+  status: string;
+  test: string;
+  points: string;
+  details: string;
+}
 
 /** Splits a GFM table row on the pipes that are not escaped. */
 function cellsOf(line: string): string[] {
@@ -39,13 +53,19 @@ function written(result: SubmissionResult): { text: string; rows: Row[] } {
 }
 
 describe('the Markdown summary', () => {
-  it.each(SAMPLES)('has a score line and one table row per test, each status a word as well as an emoji (%s)', (_, make) => {
-    const result = make();
-    const { text, rows } = written(result);
-    expect(text).toContain(`**Score: ${result.score} / ${result.maxScore} points**`);
-    for (const row of rows) expect(row.status).toMatch(/^(✅ Passed|❌ Failed|🟡 Partial|⚠️ Grader error)$/);
-    expect(rows.map((r) => r.points).sort()).toEqual(result.tests.map((t) => `${t.points} / ${t.maxPoints}`).sort());
-  });
+  it.each(SAMPLES)(
+    'has a score line and one table row per test, each status a word as well as an emoji (%s)',
+    (_, make) => {
+      const result = make();
+      const { text, rows } = written(result);
+      expect(text).toContain(`**Score: ${result.score} / ${result.maxScore} points**`);
+      for (const row of rows)
+        expect(row.status).toMatch(/^(✅ Passed|❌ Failed|🟡 Partial|⚠️ Grader error)$/);
+      expect(rows.map((r) => r.points).sort()).toEqual(
+        result.tests.map((t) => `${t.points} / ${t.maxPoints}`).sort(),
+      );
+    },
+  );
 
   it('full marks: every row passed', () => {
     const { text, rows } = written(fullResult());
@@ -54,10 +74,12 @@ describe('the Markdown summary', () => {
     expect(text).not.toContain('Grader error');
   });
 
-  it('zero: failed rows give the message and the named mistake\'s hint', () => {
+  it("zero: failed rows give the message and the named mistake's hint", () => {
     const { rows } = written(zeroResult());
     expect(rows.every((r) => r.status === '❌ Failed')).toBe(true);
-    expect(rows[0]?.details).toBe('optimizer.GD.steps: step 3, param w, index \\[0,1\\]: expected 0.5, got 0.25<br>Hint (forgot-bias-correction): Divide the moments by 1 - beta^t.');
+    expect(rows[0]?.details).toBe(
+      'optimizer.GD.steps: step 3, param w, index \\[0,1\\]: expected 0.5, got 0.25<br>Hint (forgot-bias-correction): Divide the moments by 1 - beta^t.',
+    );
   });
 
   it('grader errors first, then failures, then passes; a grader error is announced', () => {
@@ -74,7 +96,9 @@ describe('the Markdown summary', () => {
     const { text, rows } = written(hiddenResult());
     expect(text).not.toContain(SECRET);
     const byId = new Map(rows.map((r) => [/\((\w+)\)$/.exec(r.test)?.[1], r]));
-    expect(byId.get('shown')?.details).toBe('the visible message<br>Hint (sign-error): Subtract the gradient.');
+    expect(byId.get('shown')?.details).toBe(
+      'the visible message<br>Hint (sign-error): Subtract the gradient.',
+    );
     expect(byId.get('hidden')?.details).toBe('hidden until course staff release it');
     expect(byId.get('due')?.details).toBe('hidden until the due date');
     expect(byId.get('published')?.details).toBe('hidden until grades are published');
@@ -86,11 +110,15 @@ describe('the Markdown summary', () => {
     expect(text.split('\n')[0]).toBe('## Autograder results: =cmd,"evil" id\\|x');
     expect(rows).toHaveLength(4);
     const bad = rows.find((r) => r.status === '❌ Failed' && r.test.includes('(bad)'));
-    expect(bad?.test).toContain('x&lt;/testcase&gt;&lt;script&gt;alert("pwned")&lt;/script&gt; \\| pipe, comma "double" \'single\'<br>next line<br>crlf &amp; amp =cmd \\*b\\* \\[l\\](u) \\`c\\` \\$m\\$ 2 (bad)');
+    expect(bad?.test).toContain(
+      'x&lt;/testcase&gt;&lt;script&gt;alert("pwned")&lt;/script&gt; \\| pipe, comma "double" \'single\'<br>next line<br>crlf &amp; amp =cmd \\*b\\* \\[l\\](u) \\`c\\` \\$m\\$ 2 (bad)',
+    );
   });
 
   it('escapes cells', () => {
-    expect(markdownText('a|b_c*d`e[f]g~h$i\\j<k>&')).toBe('a\\|b\\_c\\*d\\`e\\[f\\]g\\~h\\$i\\\\j&lt;k&gt;&amp;');
+    expect(markdownText('a|b_c*d`e[f]g~h$i\\j<k>&')).toBe(
+      'a\\|b\\_c\\*d\\`e\\[f\\]g\\~h\\$i\\\\j&lt;k&gt;&amp;',
+    );
     expect(markdownCell('one\ntwo\r\nthree\rfour')).toBe('one<br>two<br>three<br>four');
     expect(markdownLine('# one\n| two')).toBe('# one \\| two');
   });

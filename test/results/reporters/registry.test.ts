@@ -2,7 +2,12 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../../course/errors.js';
-import { REPORTERS, REPORTER_NAMES, reportersNamed, writeReports } from '../../../results/reporters/registry.js';
+import {
+  REPORTERS,
+  REPORTER_NAMES,
+  reportersNamed,
+  writeReports,
+} from '../../../results/reporters/registry.js';
 import { fullResult, tempDir } from './sample-results.js';
 
 describe('the reporter registry', () => {
@@ -17,12 +22,20 @@ describe('the reporter registry', () => {
     const dir = join(tempDir(), 'nested', 'out');
     const result = fullResult();
     const paths = writeReports(result, dir);
-    expect(paths).toEqual(['results.json', 'gradescope.json', 'junit.xml', 'summary.md', 'grades.csv'].map((f) => join(dir, f)));
+    expect(paths).toEqual(
+      ['results.json', 'gradescope.json', 'junit.xml', 'summary.md', 'grades.csv'].map((f) => join(dir, f)),
+    );
     for (const name of REPORTER_NAMES) {
       const reporter = REPORTERS[name];
       expect(readFileSync(join(dir, reporter?.fileName ?? '?'), 'utf8')).toBe(reporter?.render(result));
     }
-    expect(readdirSync(dir).sort()).toEqual(['grades.csv', 'gradescope.json', 'junit.xml', 'results.json', 'summary.md']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'grades.csv',
+      'gradescope.json',
+      'junit.xml',
+      'results.json',
+      'summary.md',
+    ]);
   });
 
   it('replaces an existing file whole', () => {
@@ -32,14 +45,23 @@ describe('the reporter registry', () => {
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toBe(REPORTERS['junit']?.render(fullResult()));
   });
 
-  it('writes a report under another name on request, e.g. Gradescope\'s results.json', () => {
+  it("writes a report under another name on request, e.g. Gradescope's results.json", () => {
     const dir = tempDir();
-    expect(writeReports(fullResult(), dir, ['gradescope'], { gradescope: 'results.json' })).toEqual([join(dir, 'results.json')]);
-    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))).toHaveProperty('stdout_visibility', 'hidden');
-    expect(() => writeReports(fullResult(), dir, ['results-json', 'gradescope'], { gradescope: 'results.json' }))
-      .toThrow(/Expected the `reporters` option to be reporters that write different files, got two that both write/);
-    expect(() => writeReports(fullResult(), dir, ['junit'], { junit: '../escape.xml' }))
-      .toThrow('Expected the `fileNames.junit` option to be a plain file name, got `"../escape.xml"` (string)');
+    expect(writeReports(fullResult(), dir, ['gradescope'], { gradescope: 'results.json' })).toEqual([
+      join(dir, 'results.json'),
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))).toHaveProperty(
+      'stdout_visibility',
+      'hidden',
+    );
+    expect(() =>
+      writeReports(fullResult(), dir, ['results-json', 'gradescope'], { gradescope: 'results.json' }),
+    ).toThrow(
+      /Expected the `reporters` option to be reporters that write different files, got two that both write/,
+    );
+    expect(() => writeReports(fullResult(), dir, ['junit'], { junit: '../escape.xml' })).toThrow(
+      'Expected the `fileNames.junit` option to be a plain file name, got `"../escape.xml"` (string)',
+    );
   });
 
   it('an unknown name is a HarnessError naming the option, the known names and what came; nothing is written', () => {
@@ -53,7 +75,9 @@ describe('the reporter registry', () => {
 
   it('renders every report before writing any, so a failing reporter leaves nothing behind', () => {
     const dir = tempDir();
-    expect(() => writeReports({ ...fullResult(), maxScore: -1 }, dir, ['junit', 'results-json'])).toThrow(/maxScore/);
+    expect(() => writeReports({ ...fullResult(), maxScore: -1 }, dir, ['junit', 'results-json'])).toThrow(
+      /maxScore/,
+    );
     expect(existsSync(join(dir, 'junit.xml'))).toBe(false);
   });
 });

@@ -12,7 +12,8 @@ import { buildResult, type ResultContext, type SubmissionResult } from '../../..
 export const manifest = loadManifest();
 
 /** Markup, delimiters, quotes, line breaks and a formula: everything a report must escape. */
-export const HOSTILE = 'x</testcase><script>alert("pwned")</script> | pipe, comma "double" \'single\'\nnext line\r\ncrlf & amp =cmd *b* [l](u) `c` $m$';
+export const HOSTILE =
+  'x</testcase><script>alert("pwned")</script> | pipe, comma "double" \'single\'\nnext line\r\ncrlf & amp =cmd *b* [l](u) `c` $m$';
 /** Characters XML 1.0 forbids (NUL, BEL, VT, FF, US, U+FFFE, a lone surrogate). */
 export const FORBIDDEN_IN_XML = '\u0000\u0007\u000B\u000C\u001F\uFFFE\uD800';
 
@@ -36,23 +37,43 @@ function graded(m: Manifest, hiddenFixtures: boolean): Manifest['tests'] {
 }
 
 export function fullResult(): SubmissionResult {
-  const verdicts: Verdict[] = graded(manifest, false).map((t) => ({ id: t.id, status: 'passed', message: `${t.id} agrees with the reference`, durationMs: 120 }));
+  const verdicts: Verdict[] = graded(manifest, false).map((t) => ({
+    id: t.id,
+    status: 'passed',
+    message: `${t.id} agrees with the reference`,
+    durationMs: 120,
+  }));
   return buildResult(verdicts, manifest, contextOf('s001'));
 }
 
 export function zeroResult(): SubmissionResult {
   const verdicts: Verdict[] = graded(manifest, false).map((t, i) => ({
-    id: t.id, status: 'failed', message: `${t.id}: step 3, param w, index [0,1]: expected 0.5, got 0.25`, durationMs: 80,
-    ...(i % 2 === 0 ? { mistake: { id: 'forgot-bias-correction', hint: 'Divide the moments by 1 - beta^t.' } } : {}),
+    id: t.id,
+    status: 'failed',
+    message: `${t.id}: step 3, param w, index [0,1]: expected 0.5, got 0.25`,
+    durationMs: 80,
+    ...(i % 2 === 0
+      ? { mistake: { id: 'forgot-bias-correction', hint: 'Divide the moments by 1 - beta^t.' } }
+      : {}),
   }));
   return buildResult(verdicts, manifest, contextOf('s002'));
 }
 
 /** Every test passes except `training.loop`, which has no verdict (a grader error), and `nets`, which fails with partial credit. */
 export function graderErrorResult(): SubmissionResult {
-  const verdicts: Verdict[] = graded(manifest, false).filter((t) => t.id !== 'training.loop').map((t) => (t.id === 'nets'
-    ? { id: t.id, status: 'failed', fraction: 0.5, message: 'GarmentClassifier has 2 layers, expected 3', durationMs: 5 }
-    : { id: t.id, status: 'passed', message: 'ok', durationMs: 5 }));
+  const verdicts: Verdict[] = graded(manifest, false)
+    .filter((t) => t.id !== 'training.loop')
+    .map((t) =>
+      t.id === 'nets'
+        ? {
+            id: t.id,
+            status: 'failed',
+            fraction: 0.5,
+            message: 'GarmentClassifier has 2 layers, expected 3',
+            durationMs: 5,
+          }
+        : { id: t.id, status: 'passed', message: 'ok', durationMs: 5 },
+    );
   return buildResult(verdicts, manifest, contextOf('s003'));
 }
 
@@ -64,14 +85,32 @@ export const visibilityManifest: Manifest = {
     { id: 'shown', name: 'A visible test', points: 2, visibility: 'visible' },
     { id: 'hidden', name: 'A hidden test', points: 3, visibility: 'hidden' },
     { id: 'due', name: 'Shown after the due date', points: 3, visibility: 'after_due_date' },
-    { id: 'published', name: 'Shown after publishing', points: 3, visibility: 'after_published', requires: 'hidden-fixtures' },
+    {
+      id: 'published',
+      name: 'Shown after publishing',
+      points: 3,
+      visibility: 'after_published',
+      requires: 'hidden-fixtures',
+    },
   ],
 };
 
 export function hiddenResult(): SubmissionResult {
   const verdicts: Verdict[] = [
-    { id: 'shown', status: 'failed', message: 'the visible message', mistake: { id: 'sign-error', hint: 'Subtract the gradient.' }, durationMs: 1 },
-    { id: 'hidden', status: 'failed', message: SECRET, mistake: { id: 'secret-mistake', hint: `hint: ${SECRET}` }, durationMs: 1 },
+    {
+      id: 'shown',
+      status: 'failed',
+      message: 'the visible message',
+      mistake: { id: 'sign-error', hint: 'Subtract the gradient.' },
+      durationMs: 1,
+    },
+    {
+      id: 'hidden',
+      status: 'failed',
+      message: SECRET,
+      mistake: { id: 'secret-mistake', hint: `hint: ${SECRET}` },
+      durationMs: 1,
+    },
     { id: 'due', status: 'passed', message: SECRET, durationMs: 1 },
     { id: 'published', status: 'failed', message: SECRET, durationMs: 1 },
   ];
@@ -92,7 +131,13 @@ export function hostileResult(): SubmissionResult {
   };
   const verdicts: Verdict[] = [
     { id: 'ok', status: 'passed', message: HOSTILE, durationMs: 1 },
-    { id: 'bad', status: 'failed', message: HOSTILE, mistake: { id: 'hostile', hint: HOSTILE }, durationMs: 1 },
+    {
+      id: 'bad',
+      status: 'failed',
+      message: HOSTILE,
+      mistake: { id: 'hostile', hint: HOSTILE },
+      durationMs: 1,
+    },
     { id: 'broken', status: 'error', message: `grader error: ${HOSTILE}`, durationMs: 1 },
     { id: 'control', status: 'failed', message: `ctl${FORBIDDEN_IN_XML}message`, durationMs: 1 },
   ];
