@@ -41,6 +41,11 @@ export interface GradeOptions {
   onTest?: (id: string, done: number, total: number) => void;
   /** The training checks' seed, one of the calibration seeds (default: drawn at random among them per grading). */
   trainingSeed?: number;
+  /**
+   * Who answers for the submission (default: per `mode`). The self-tests pass one that lies, as a
+   * compromised child could, to prove that no verdict rests on what the child says.
+   */
+  executor?: Executor;
 }
 
 function missingExports(exports: Record<string, string>, needs: readonly string[]): string | undefined {
@@ -76,7 +81,10 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     dir,
   };
   const executor: Executor =
-    options.mode === 'in-process' ? new InProcessExecutor(dir) : new IsolatedExecutor(dir, options.isolation);
+    options.executor ??
+    (options.mode === 'in-process'
+      ? new InProcessExecutor(dir)
+      : new IsolatedExecutor(dir, options.isolation));
   const verdicts = new Map<string, Verdict>();
   try {
     let prepared: Awaited<ReturnType<Executor['prepare']>>;

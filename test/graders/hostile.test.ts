@@ -443,8 +443,9 @@ describe('a kill from outside is not charged to the submission', () => {
             isolation: { limits: TEST_LIMITS, ...isolation! },
           });
           expect(killed).toBeGreaterThan(0);
+          // The public cases, and in the TA's copy (which has reference/) a fresh case too.
           expect(verdicts.map((v) => `${v.status}: ${v.message}`)).toEqual([
-            'passed: Adam: 2 cases agree with the reference at every step',
+            expect.stringMatching(/^passed: Adam: \d+ cases agree with the reference at every step$/),
           ]);
         } finally {
           clearInterval(killer);

@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { problemsWith } from '../../contract/validate.js';
 import { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
 import { PrairieLearnResults } from '../../scripts/lib/export-prairielearn.js';
-import { buildTemplate } from '../../scripts/lib/template.js';
+import { solutionLines } from '../helpers/solution-lines.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'export-test-'));
@@ -32,25 +32,6 @@ const allFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && !e.parentPath.includes('node_modules'))
     .map((e) => join(e.parentPath, e.name));
-
-/** Solution lines of the reference, less what the template shows anyway (as the release test searches). */
-function solutionLines(): string[] {
-  const files = buildTemplate(join(root, 'reference'));
-  const template = files.map((f) => f.text).join('\n');
-  return files
-    .flatMap((f) => f.solutions.flatMap((s) => s.lines))
-    .map((l) => l.trim())
-    .filter((l) => l.length >= 24 && !l.startsWith('//') && !l.startsWith('"') && !l.startsWith('}'))
-    .filter(
-      (l) =>
-        !template.includes(
-          l
-            .replace(/ as tf\.Variable/, '')
-            .replace(/^(const|let) \w+ = /, '')
-            .replace(/;$/, ''),
-        ) && !/^(const|let) \w+(: [\w[\]]+)? = (\[\]|0|\{\});$/.test(l),
-    );
-}
 
 function expectNoReference(dir: string): void {
   const paths = allFiles(dir).map((f) => relative(dir, f));

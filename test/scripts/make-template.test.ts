@@ -43,7 +43,8 @@ describe('the student template', () => {
       for (const solution of file.solutions) {
         for (const line of solution.lines) {
           const code = line.trim();
-          if (code.length < 12 || code.startsWith('//')) continue;
+          // A bare call opener the formatter wrapped (`tf.layers.conv2d({`) names an API, not a solution.
+          if (code.length < 12 || code.startsWith('//') || /^[\w.]+\(\{?$/.test(code)) continue;
           expect(template.includes(code), `${file.path} leaks "${code}" of ${solution.part}`).toBe(false);
         }
       }
