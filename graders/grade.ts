@@ -38,6 +38,7 @@ export interface GradeOptions {
   /** `isolated` (default): a confined child process. `in-process`: only for trusted code. */
   mode?: 'isolated' | 'in-process';
   isolation?: IsolatedOptions;
+  /** Called when a test starts and when it ends, with how many tests have ended. */
   onTest?: (id: string, done: number, total: number) => void;
   /** The training checks' seed, one of the calibration seeds (default: drawn at random among them per grading). */
   trainingSeed?: number;
@@ -54,11 +55,13 @@ function missingExports(exports: Record<string, string>, needs: readonly string[
   return `the submission's index.ts does not export ${absent.join(', ')} (as a ${absent.length === 1 ? 'function or class' : 'functions or classes'})`;
 }
 
-/** The tests to grade, visible group first, hidden group last (each in the manifest's order). */
-function gradingOrder(tests: readonly ManifestTest[]): ManifestTest[] {
+/** The tests to grade in two groups, visible first, hidden after every visible one (each in the manifest's order). */
+function gradingGroups(tests: readonly ManifestTest[]): ManifestTest[][] {
   const hidden = (t: ManifestTest): boolean => CHECKS.get(t.id)?.group === 'hidden';
-  return [...tests.filter((t) => !hidden(t)), ...tests.filter(hidden)];
+  return [tests.filter((t) => !hidden(t)), tests.filter(hidden)];
 }
+
+const weightOf = (test: ManifestTest): number => CHECKS.get(test.id)?.weight ?? 0;
 
 export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<Verdict[]> {
   const manifest = options.manifest ?? loadManifest();
@@ -85,18 +88,21 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     (options.mode === 'in-process'
       ? new InProcessExecutor(dir)
       : new IsolatedExecutor(dir, options.isolation));
-  const verdicts = new Map<string, Verdict>();
+  /** Each started test's verdict, to come: a check that asks for another's verdict waits for it. */
+  const verdicts = new Map<string, Promise<Verdict>>();
   try {
-    let prepared: Awaited<ReturnType<Executor['prepare']>>;
+    let loaded: Awaited<ReturnType<Executor['prepare']>>;
     try {
-      prepared = await executor.prepare();
+      loaded = await executor.prepare();
     } catch (error) {
       // The harness could not build or start the child: every test is a visible grader error.
       const message = `grader error: could not start the submission's process: ${describeThrown(error)}`;
       return tests.map((t) => ({ id: t.id, status: 'error' as const, message, durationMs: 0 }));
     }
-    for (const [index, test] of gradingOrder(tests).entries()) {
-      options.onTest?.(test.id, index, tests.length);
+    const prepared = loaded;
+    let done = 0;
+    const gradeOne = async (test: ManifestTest): Promise<Verdict> => {
+      options.onTest?.(test.id, done, tests.length);
       const started = performance.now();
       const failed = (message: string): Verdict => ({
         id: test.id,
@@ -105,35 +111,62 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
         durationMs: 0,
       });
       try {
-        if (!prepared.ok) {
-          verdicts.set(test.id, failed(prepared.message));
-          continue;
-        }
+        if (!prepared.ok) return failed(prepared.message);
         const check = CHECKS.get(test.id);
         if (check === undefined)
           throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
         const absent = missingExports(prepared.exports, check.needs);
-        if (absent) {
-          verdicts.set(test.id, failed(absent));
-          continue;
-        }
-        // A hidden check's requests go to a child of their own, which runs no visible test after them.
-        const run: CheckContext['run'] = (request, label) => executor.run(request, label, check.group);
-        verdicts.set(
-          test.id,
-          await check.grade({ ...shared, id: test.id, started, run, earlier: (id) => verdicts.get(id) }),
-        );
+        if (absent) return failed(absent);
+        // Time spent waiting, for a free child or for another test's verdict, is not this test's duration.
+        let waited = 0;
+        const run: CheckContext['run'] = async (request, label) => {
+          const asked = performance.now();
+          // A hidden check's requests go to a child of their own, which runs no visible test after them.
+          return executor.run(request, label, check.group, () => (waited += performance.now() - asked));
+        };
+        const earlier: CheckContext['earlier'] = async (id) => {
+          const asked = performance.now();
+          const verdict = await verdicts.get(id);
+          waited += performance.now() - asked;
+          return verdict;
+        };
+        const verdict = await check.grade({ ...shared, id: test.id, started, run, earlier });
+        return { ...verdict, durationMs: Math.max(0, verdict.durationMs - waited) };
       } catch (error) {
-        verdicts.set(test.id, {
+        return {
           id: test.id,
           status: 'error',
           message: `grader error: ${describeThrown(error)}`,
           durationMs: performance.now() - started,
-        });
+        };
+      } finally {
+        done++;
+        options.onTest?.(test.id, done, tests.length);
+      }
+    };
+    /** Starts `group`'s tests together (each registered before any runs) and waits for them all. */
+    const together = async (group: readonly ManifestTest[]): Promise<void> => {
+      const starts: Array<() => void> = [];
+      const pending = group.map((test) => {
+        const verdict = new Promise<void>((resolve) => starts.push(resolve)).then(() => gradeOne(test));
+        verdicts.set(test.id, verdict);
+        return verdict;
+      });
+      for (const start of starts) start();
+      await Promise.all(pending);
+    };
+    const sideBySide = (executor.lanes ?? 1) > 1;
+    for (const group of gradingGroups(tests)) {
+      if (sideBySide) {
+        // Every check of the group at once, the longest first: the executor gives each request a
+        // lane as one frees, and a check waiting for another's verdict holds none.
+        await together([...group].sort((a, b) => weightOf(b) - weightOf(a)));
+      } else {
+        for (const test of group) await together([test]);
       }
     }
   } finally {
     executor.close();
   }
-  return tests.map((t) => verdicts.get(t.id)!);
+  return Promise.all(tests.map((t) => verdicts.get(t.id)!));
 }

@@ -22,6 +22,7 @@ import {
   type IsolationLimits,
   type Prepared,
 } from './isolated.js';
+import { Lanes, type Lane } from './lanes.js';
 import type { SandboxCommand } from './sandbox.js';
 import { describeThrown } from './optimizer-case.js';
 import { decode, responseProblems, type Request } from './protocol.js';
@@ -40,9 +41,14 @@ export type ExecOutcome =
 export interface Executor {
   /** Builds and loads the submission; a failure here is the submission's (it fails every test). */
   prepare(): Promise<Prepared>;
-  /** One request; `group` (default "visible") names which child may serve it: a child serves one group only. */
-  run(request: Request, label: string, group?: string): Promise<ExecOutcome>;
+  /**
+   * One request; `group` (default "visible") names which child may serve it: a child serves one
+   * group only. `served` is called when a child takes it up (after any wait for a free one).
+   */
+  run(request: Request, label: string, group?: string, served?: () => void): Promise<ExecOutcome>;
   close(): void;
+  /** How many requests it serves at once (default 1: the grading loop then runs one check at a time). */
+  readonly lanes?: number;
 }
 
 /** Time limits per request kind, ms of the child's CPU time (and WALL_FACTOR times that of wall clock). */
@@ -84,8 +90,9 @@ export class InProcessExecutor implements Executor {
     }
   }
 
-  async run(request: Request): Promise<ExecOutcome> {
+  async run(request: Request, _label?: string, _group?: string, served?: () => void): Promise<ExecOutcome> {
     if (this.module === undefined) throw new Error('InProcessExecutor.run before prepare');
+    served?.();
     try {
       return checked(
         request.kind,
@@ -105,12 +112,29 @@ export interface IsolatedOptions {
   sandbox?: SandboxCommand;
   /** Per-submission deadline over all requests, ms of wall clock: the child is killed when it passes. */
   budgetMs?: number;
+  /**
+   * How many children may serve this submission at once (default 1). With more, the grading loop
+   * runs checks side by side, one request per child; children of different groups never overlap.
+   */
+  lanes?: number;
 }
 
 /** Bubblewrap where it works, else the Node-level layers (never as root). */
 export function defaultSandbox(): SandboxCommand {
   const bwrap = findBubblewrap();
   return bwrap ? bubblewrap(bwrap) : unprivileged;
+}
+
+/** The most children one grading uses by default, whatever the core count (each holds a few hundred MiB). */
+export const MAX_LANES = 4;
+
+/**
+ * Children for one grading on a machine with `cores` cores, `workers` gradings running at once and
+ * `load` (the 1-minute load average) from elsewhere: the cores left to this grading, 1 to MAX_LANES.
+ */
+export function lanesFor(cores: number, workers = 1, load = 0): number {
+  const free = Math.floor((cores - Math.max(0, load)) / Math.max(1, workers));
+  return Math.min(MAX_LANES, Math.max(1, free));
 }
 
 const live = new Set<IsolatedChild>();
@@ -123,33 +147,41 @@ export const DEFAULT_GROUP = 'visible';
 
 export class IsolatedExecutor implements Executor {
   private build: BuildResult | undefined;
-  private child: IsolatedChild | undefined;
-  /** The group the current child has served: a child never serves two groups. */
-  private childGroup = DEFAULT_GROUP;
+  private readonly pool: Lanes<IsolatedChild>;
   private refused: string | undefined;
   private deadline: NodeJS.Timeout | undefined;
   private expired: string | undefined;
-  private current = '';
+  /** What each busy lane runs, for the budget's message. */
+  private readonly current = new Map<Lane<IsolatedChild>, string>();
   private readonly sandbox: SandboxCommand;
+  readonly lanes: number;
 
   constructor(
     private readonly dir: string,
     private readonly options: IsolatedOptions = {},
   ) {
     this.sandbox = options.sandbox ?? defaultSandbox();
+    this.lanes = Math.max(1, Math.floor(options.lanes ?? 1));
+    this.pool = new Lanes<IsolatedChild>(
+      this.lanes,
+      (child) => {
+        child.close();
+        live.delete(child);
+      },
+      (child) => child.alive,
+    );
   }
 
   async prepare(): Promise<Prepared> {
     const access = childAccessProblem(PROJECT_ROOT, this.sandbox);
     if (access !== undefined) throw new HarnessError('OPTNN_SANDBOX', access);
     const budget = this.options.budgetMs ?? 300_000;
-    // The budget is a deadline: at it, the child is killed, even in the middle of a request.
+    // The budget is a deadline: at it, every child is killed, even in the middle of a request.
     this.deadline = setTimeout(() => {
       this.expired = `the submission's time budget of ${budget / 1000} s ran out`;
-      this.child?.close({
-        kind: 'budget',
-        message: `${this.expired} (during ${this.current || 'its start'})`,
-      });
+      const during = [...this.current.values()].join(', ') || 'its start';
+      for (const lane of this.pool.all)
+        lane.item?.close({ kind: 'budget', message: `${this.expired} (during ${during})` });
     }, budget);
     this.deadline.unref();
     try {
@@ -159,7 +191,12 @@ export class IsolatedExecutor implements Executor {
       if (error instanceof BuildRefused) return this.refuse(error.message);
       throw error;
     }
-    return this.spawn(DEFAULT_GROUP);
+    const lane = await this.pool.acquire(DEFAULT_GROUP);
+    try {
+      return await this.spawn(lane, DEFAULT_GROUP);
+    } finally {
+      this.pool.release(lane);
+    }
   }
 
   private refuse(message: string): { ok: false; message: string } {
@@ -167,14 +204,11 @@ export class IsolatedExecutor implements Executor {
     return { ok: false, message };
   }
 
-  /** A fresh child for `group`; a child killed by a signal the grader did not send is started once more. */
-  private async spawn(group: string, retried = false): Promise<Prepared> {
+  /** A fresh child in `lane`; a child killed by a signal the grader did not send is started once more. */
+  private async spawn(lane: Lane<IsolatedChild>, group: string, retried = false): Promise<Prepared> {
     if (this.build === undefined) throw new Error('IsolatedExecutor: spawn before build');
-    if (this.child) {
-      this.child.close();
-      live.delete(this.child);
-    }
-    this.childGroup = group;
+    this.pool.empty(lane);
+    lane.group = group;
     let child: IsolatedChild;
     try {
       child = await IsolatedChild.start(
@@ -185,33 +219,54 @@ export class IsolatedExecutor implements Executor {
       );
     } catch (error) {
       if (error instanceof ChildStartFailed && error.failure?.kind === 'signal' && !retried)
-        return this.spawn(group, true);
+        return this.spawn(lane, group, true);
       if (error instanceof ChildStartFailed && error.failure?.kind === 'budget')
         return this.refuse(error.failure.message);
       throw error;
     }
     live.add(child);
-    this.child = child;
+    lane.item = child;
     if (this.expired !== undefined) child.close({ kind: 'budget', message: this.expired });
     const loaded = await child.load();
-    if (!loaded.ok && child.failure?.kind === 'signal' && !retried) return this.spawn(group, true);
+    if (!loaded.ok && child.failure?.kind === 'signal' && !retried) return this.spawn(lane, group, true);
     return loaded.ok ? loaded : this.refuse(loaded.message);
   }
 
   /**
    * One request, in a child that has served only `group` (default "visible"): a request of another
-   * group than the current child's gets a fresh child, so e.g. the process that saw hidden inputs
-   * runs nothing after them that the student sees.
+   * group than a lane's gets a fresh child, so e.g. the process that saw hidden inputs runs nothing
+   * after them that the student sees.
    */
-  async run(request: Request, label: string, group: string = DEFAULT_GROUP): Promise<ExecOutcome> {
+  async run(
+    request: Request,
+    label: string,
+    group: string = DEFAULT_GROUP,
+    served?: () => void,
+  ): Promise<ExecOutcome> {
+    const lane = await this.pool.acquire(group);
+    served?.();
+    try {
+      return await this.runIn(lane, request, label, group);
+    } finally {
+      this.current.delete(lane);
+      this.pool.release(lane);
+    }
+  }
+
+  private async runIn(
+    lane: Lane<IsolatedChild>,
+    request: Request,
+    label: string,
+    group: string,
+  ): Promise<ExecOutcome> {
     if (this.refused !== undefined) return { ok: false, status: 'failed', message: this.refused };
     if (this.expired !== undefined)
       return { ok: false, status: 'failed', message: `not run: ${this.expired}` };
-    this.current = label;
-    const first = await this.attempt(request, label, group);
+    this.current.set(lane, label);
+    const first = await this.attempt(lane, request, label, group);
     if (first.kind !== 'signal') return first.outcome;
     // Killed by a signal the grader did not send: not shown to be the submission's doing, so once more in a fresh process.
-    const second = await this.attempt(request, label, group, true);
+    const second = await this.attempt(lane, request, label, group, true);
     if (second.kind !== 'signal') return second.outcome;
     if (childrenIsolated(this.sandbox)) {
       return {
@@ -228,14 +283,15 @@ export class IsolatedExecutor implements Executor {
   }
 
   private async attempt(
+    lane: Lane<IsolatedChild>,
     request: Request,
     label: string,
     group: string,
     fresh = false,
   ): Promise<{ kind: string; message: string; outcome: ExecOutcome }> {
-    if (fresh || this.child === undefined || !this.child.alive || this.childGroup !== group) {
-      // An earlier test killed the process, or another group ran in it: a fresh one.
-      const respawned = await this.spawn(group, fresh);
+    if (fresh || lane.item === undefined || !lane.item.alive || lane.group !== group) {
+      // An earlier test killed the process, or another group ran in it, or the lane is new: a fresh one.
+      const respawned = await this.spawn(lane, group, fresh);
       if (!respawned.ok)
         return {
           kind: 'load',
@@ -243,13 +299,13 @@ export class IsolatedExecutor implements Executor {
           outcome: { ok: false, status: 'failed', message: respawned.message },
         };
     }
-    const outcome = await this.child!.request(request, REQUEST_TIMEOUTS[request.kind], label);
+    const outcome = await lane.item!.request(request, REQUEST_TIMEOUTS[request.kind], label);
     if (outcome.ok) return { kind: 'ok', message: '', outcome: checked(request.kind, outcome.result) };
     if ('error' in outcome) {
       // Raised in the child, where student code runs and can patch anything the harness calls: the submission's failure.
       const message = `the submission's process failed outside the graded functions (charged to the submission, whose code shares that process): ${outcome.error}`;
       // Its state is no longer known: the next request gets a fresh process.
-      this.child?.close();
+      this.pool.empty(lane);
       return { kind: 'error', message, outcome: { ok: false, status: 'failed', message } };
     }
     const failure = outcome.failure;
@@ -260,17 +316,9 @@ export class IsolatedExecutor implements Executor {
     };
   }
 
-  /** What the submission printed in its current process (capped). */
-  get printed(): { stdout: string; stderr: string; droppedBytes: number } | undefined {
-    return this.child?.printed;
-  }
-
   close(): void {
     if (this.deadline) clearTimeout(this.deadline);
-    if (this.child) {
-      this.child.close();
-      live.delete(this.child);
-    }
+    for (const lane of this.pool.all) this.pool.empty(lane);
     if (this.build) rmSync(this.build.dir, { recursive: true, force: true });
   }
 }

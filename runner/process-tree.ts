@@ -24,13 +24,17 @@ function parentOf(pid: number): number | undefined {
 /** Clock ticks per second of /proc's times (USER_HZ: 100 on every Linux build Node supports). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system, all threads) of `pid` and every descendant, in ms. */
-export function treeCpuMs(pid: number): number {
+/**
+ * CPU time (user + system, all threads) of `pid` and every descendant, in ms; with `reaped`, also
+ * that of the descendants that ended and were waited for.
+ */
+export function treeCpuMs(pid: number, reaped = false): number {
   let ticks = 0;
   for (const p of processTree(pid)) {
     const fields = statFields(p);
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; cutime and cstime follow.
     if (fields !== undefined) ticks += Number(fields[11]) + Number(fields[12]);
+    if (fields !== undefined && reaped) ticks += Number(fields[13]) + Number(fields[14]);
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }

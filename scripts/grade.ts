@@ -9,17 +9,19 @@
  * the score is below the minimum; 130 interrupted (SIGINT or SIGTERM): a rerun resumes.
  */
 import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
 import { createProgress } from '../course/progress.js';
 import { loadManifest } from '../graders/manifest-schema.js';
-import type { IsolatedOptions } from '../runner/executor.js';
+import { lanesFor, MAX_LANES, type IsolatedOptions } from '../runner/executor.js';
 import { bubblewrap, findBubblewrap, unprivileged } from '../runner/sandbox.js';
 import { parseFlags, usage, type FlagSpec, type FlagValues } from './lib/args.js';
 import { parseShard, runBatch, sweepBuilds } from './lib/batch.js';
 import { annotations, classroomResult, withoutWorkflowCommands } from './lib/github.js';
+import { sampleOtherLoad } from './lib/cpu-load.js';
 import { childIsolation } from './lib/isolation.js';
 import { gradeOne, SUBMISSION_ID } from './lib/grade-one.js';
 import { runMain } from './lib/main.js';
@@ -40,6 +42,11 @@ const COMMON: Record<string, FlagSpec> = {
     type: 'string',
     choices: ['auto', 'bwrap', 'none'],
     description: 'bubblewrap around the submission: auto (when installed; default), bwrap (required), none',
+  },
+  lanes: {
+    type: 'integer',
+    min: 1,
+    description: `child processes grading one submission side by side (default: the cores other work leaves free, at most ${MAX_LANES}; in a batch, the cores per worker)`,
   },
   'allow-unsandboxed': {
     type: 'boolean',
@@ -152,6 +159,7 @@ function existingDir(path: string, what: string): string {
 }
 
 async function single(argv: string[]): Promise<void> {
+  const otherLoad = sampleOtherLoad();
   const { flags, positional } = parseFlags(argv, SINGLE);
   if (flags['help']) {
     console.log(USAGE);
@@ -198,8 +206,12 @@ async function single(argv: string[]): Promise<void> {
   sweepBuilds(); // builds left by grading processes that were killed
   tf.env().set('PROD', true);
   const backend = await selectBackend(undefined);
+  // Side by side in as many children as the cores other work leaves free (measured during start-up).
+  const lanes =
+    typeof flags['lanes'] === 'number' ? flags['lanes'] : lanesFor(availableParallelism(), 1, otherLoad());
+  isolation.lanes = lanes;
   console.error(
-    `grade: ${describeBackend(backend)}; the submission runs on ${isolation.backend} in a child process (${sandboxName})`,
+    `grade: ${describeBackend(backend)}; the submission runs on ${isolation.backend} in ${lanes === 1 ? 'a child process' : `${lanes} child processes side by side`} (${sandboxName})`,
   );
   const out = resolve(str(flags, 'out') ?? 'out/grades');
   const bar = createProgress({
@@ -298,8 +310,7 @@ async function batch(argv: string[]): Promise<void> {
     ? existingDir(str(flags, 'hidden')!, 'hidden fixtures directory')
     : undefined;
   const { sandboxName } = isolationFor(flags, hiddenDir !== undefined);
-  const jobs =
-    typeof flags['jobs'] === 'number' ? flags['jobs'] : (await import('node:os')).availableParallelism();
+  const jobs = typeof flags['jobs'] === 'number' ? flags['jobs'] : availableParallelism();
   const sandbox = (str(flags, 'sandbox') ?? 'auto') as 'auto' | 'bwrap' | 'none';
   const apart = childIsolation(sandbox);
   if (!apart.isolated && jobs > 1 && flags['allow-unsandboxed'] !== true) {
@@ -326,6 +337,7 @@ async function batch(argv: string[]): Promise<void> {
     ...(hiddenDir ? { hiddenDir } : {}),
     backend: str(flags, 'backend') ?? 'auto',
     sandbox,
+    ...(typeof flags['lanes'] === 'number' ? { lanes: flags['lanes'] } : {}),
     workerArgs: flags['allow-unsandboxed'] === true ? ['--allow-unsandboxed'] : [],
     signal: controller.signal,
   });

@@ -30,8 +30,11 @@ export interface CheckContext {
   mistakeRuns: MistakeRuns;
   /** The submission's directory (for tuning.json). */
   dir: string;
-  /** The verdict of a test graded earlier in this grading, if it was. */
-  earlier(id: string): Verdict | undefined;
+  /**
+   * The verdict of another test of this grading, once it is done: undefined when that test is not
+   * graded, or not started before this one (tests side by side all start together).
+   */
+  earlier(id: string): Promise<Verdict | undefined>;
 }
 
 export interface Check {
@@ -40,15 +43,24 @@ export interface Check {
   needs: readonly string[];
   /** `hidden`: run in the hidden group, after all visible checks. */
   group: 'visible' | 'hidden';
+  /**
+   * Roughly how long it runs, relative to the others (default 0: milliseconds): when checks run
+   * side by side, the heaviest start first, so a long one does not end the grading alone.
+   */
+  weight?: number;
   grade(context: CheckContext): Promise<Verdict>;
 }
 
 /**
- * One failure, one place: when `dependency` (a test graded earlier) failed, the sentence that says
+ * One failure, one place: when `dependency` (another test of this grading) failed, the sentence that says
  * so and points there; undefined when it passed or was not graded.
  */
-export function becauseOf(context: CheckContext, dependency: string, what: string): string | undefined {
-  const v = context.earlier(dependency);
+export async function becauseOf(
+  context: CheckContext,
+  dependency: string,
+  what: string,
+): Promise<string | undefined> {
+  const v = await context.earlier(dependency);
   return v === undefined || v.status === 'passed'
     ? undefined
     : `${what} fails its own test, ${dependency} (see there)`;

@@ -126,7 +126,7 @@ export const LOOP_CHECK: Check = {
     });
     if (!probe.ok) return done(faultOutcome('theLoop', probe.fault));
     const { own, dependent } = judgeLoop(probe.value, expected);
-    const cause = becauseOf(ctx, 'training.step', 'theLoop calls your trainingStep, which');
+    const cause = await becauseOf(ctx, 'training.step', 'theLoop calls your trainingStep, which');
     if (own.length === 0 && dependent.length === 0) {
       return done({
         status: 'passed',

@@ -21,6 +21,7 @@ export const TRAINING_CHECKS: Check[] = OPTIMIZER_NAMES.map((name): Check => ({
   id: `optimizer.${name}.training`,
   needs: [name],
   group: 'visible',
+  weight: 1,
   grade: async (ctx): Promise<Verdict> => {
     const entry = ctx.thresholds.optimizers[name]!;
     const seed = ctx.trainingSeed;
@@ -78,7 +79,7 @@ export const TRAINING_CHECKS: Check[] = OPTIMIZER_NAMES.map((name): Check => ({
       const gate =
         (await referenceOptimizers()) === undefined
           ? undefined
-          : becauseOf(ctx, `optimizer.${name}.steps`, `the run used your ${name}, which`);
+          : await becauseOf(ctx, `optimizer.${name}.steps`, `the run used your ${name}, which`);
       if (gate !== undefined)
         return done({
           status: 'failed',

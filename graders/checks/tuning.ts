@@ -18,6 +18,7 @@ export const TUNING_CHECK: Check = {
   id: 'tuning',
   needs: [],
   group: 'visible',
+  weight: 3,
   grade: async (ctx): Promise<Verdict> => {
     const failed = (message: string): Verdict => ({
       id: ctx.id,
@@ -64,9 +65,13 @@ export const TUNING_CHECK: Check = {
       };
     }
     const verdict = tuningVerdict(ctx.id, choice, measured, ctx.started);
-    const own = [`optimizer.${choice.optimizer}.steps`, `optimizer.${choice.optimizer}.closed-loop`]
-      .map((id) => becauseOf(ctx, id, `the retraining uses your ${choice.optimizer}, which`))
-      .find((c) => c !== undefined);
+    const own = (
+      await Promise.all(
+        [`optimizer.${choice.optimizer}.steps`, `optimizer.${choice.optimizer}.closed-loop`].map((id) =>
+          becauseOf(ctx, id, `the retraining uses your ${choice.optimizer}, which`),
+        ),
+      )
+    ).find((c) => c !== undefined);
     if (own === undefined) return verdict;
     // In the TA's grading, a retraining counts only when the optimizer that made it passes its step cases.
     if ((await referenceOptimizers()) !== undefined) {

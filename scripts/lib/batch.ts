@@ -8,11 +8,13 @@
  * the submissions it was grading, and says which finished; a rerun grades the rest.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../../course/errors.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
+import { lanesFor } from '../../runner/executor.js';
 import { killTree } from '../../runner/process-tree.js';
 import { SubmissionResult } from '../../results/model.js';
 import { problemsWith } from '../../contract/validate.js';
@@ -31,6 +33,8 @@ export interface BatchOptions {
   sandbox: 'auto' | 'bwrap' | 'none';
   /** Extra arguments every worker gets (e.g. --allow-unsandboxed). */
   workerArgs?: string[];
+  /** Children per worker (default: the cores divided among the workers, at least 1). */
+  lanes?: number;
   /** Aborting it stops the batch: workers killed, nothing recorded for unfinished submissions. */
   signal?: AbortSignal;
 }
@@ -203,6 +207,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let graded = 0;
   let graderErrors = 0;
   const queue = [...mine];
+  const workers = Math.max(1, Math.min(options.jobs, mine.length));
+  // A worker grades its submission in as many children as its share of the cores.
+  const lanes = options.lanes ?? lanesFor(availableParallelism(), workers);
   const worker = async (): Promise<void> => {
     for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
       const id = dir.split('/').at(-1)!;
@@ -247,6 +254,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
           '--sandbox',
           options.sandbox,
           ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
+          '--lanes',
+          String(lanes),
           ...(options.workerArgs ?? []),
         ],
         {
@@ -291,7 +300,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       bar.finished(id);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, mine.length)) }, worker));
+  await Promise.all(Array.from({ length: workers }, worker));
   options.signal?.removeEventListener('abort', stopAll);
   bar.stop();
   if (options.signal?.aborted) sweepBuilds();

@@ -1,0 +1,92 @@
+/**
+ * Which child serves a request, when one submission is graded in several children side by side:
+ * at most `capacity` lanes, each serving one request at a time, of one group ("visible" or
+ * "hidden"). A request takes an idle lane of its group; else a new lane, while there are fewer than
+ * `capacity`; else an idle lane of another group, whose process is retired first. A lane changes
+ * group only while no lane of another group is busy, and a new group's lane starts only after every
+ * idle lane of the other groups is retired: processes of two groups never live side by side, so the
+ * one that saw hidden inputs cannot hand them to one that serves visible tests. Requests wait first
+ * come, first served.
+ */
+
+export interface Lane<T> {
+  /** The process serving this lane, once started (undefined: start one). */
+  item: T | undefined;
+  group: string;
+  busy: boolean;
+}
+
+export class Lanes<T> {
+  private readonly lanes: Lane<T>[] = [];
+  private readonly queue: Array<{ group: string; take: (lane: Lane<T>) => void }> = [];
+
+  /**
+   * `retire` ends a lane's process (called before the lane is dropped from a group); `usable` says
+   * whether it can still serve (a lane with a usable process is preferred).
+   */
+  constructor(
+    readonly capacity: number,
+    private readonly retire: (item: T) => void,
+    private readonly usable: (item: T) => boolean = () => true,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`Lanes: expected a capacity of at least 1, got ${capacity}`);
+  }
+
+  /** Every lane made so far. */
+  get all(): readonly Lane<T>[] {
+    return this.lanes;
+  }
+
+  /** A lane for a request of `group`, busy until `release`. */
+  acquire(group: string): Promise<Lane<T>> {
+    return new Promise((take) => {
+      this.queue.push({ group, take });
+      this.assign();
+    });
+  }
+
+  release(lane: Lane<T>): void {
+    lane.busy = false;
+    this.assign();
+  }
+
+  /** Retires the lane's process (the lane stays, empty). */
+  empty(lane: Lane<T>): void {
+    if (lane.item !== undefined) this.retire(lane.item);
+    lane.item = undefined;
+  }
+
+  private assign(): void {
+    for (let i = 0; i < this.queue.length;) {
+      const { group, take } = this.queue[i]!;
+      const lane = this.free(group);
+      if (lane === undefined) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      lane.busy = true;
+      take(lane);
+    }
+  }
+
+  private free(group: string): Lane<T> | undefined {
+    const idle = this.lanes.filter((l) => !l.busy);
+    const ready = (l: Lane<T>): boolean => l.item !== undefined && this.usable(l.item);
+    const same = idle.find((l) => l.group === group && ready(l)) ?? idle.find((l) => l.group === group);
+    if (same !== undefined) return same;
+    if (this.lanes.some((l) => l.busy && l.group !== group)) return undefined;
+    const reuse = this.lanes.length < this.capacity ? undefined : idle[0];
+    if (reuse === undefined && this.lanes.length >= this.capacity) return undefined;
+    // No process of another group lives beside this group's.
+    for (const l of idle.filter((l) => l.group !== group)) this.empty(l);
+    if (reuse !== undefined) {
+      reuse.group = group;
+      return reuse;
+    }
+    const lane: Lane<T> = { item: undefined, group, busy: false };
+    this.lanes.push(lane);
+    return lane;
+  }
+}
