@@ -25,12 +25,24 @@ export class Lanes<T> {
    * whether it can still serve (a lane with a usable process is preferred).
    */
   constructor(
-    readonly capacity: number,
+    private size: number,
     private readonly retire: (item: T) => void,
     private readonly usable: (item: T) => boolean = () => true,
   ) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`Lanes: expected a capacity of at least 1, got ${size}`);
+  }
+
+  get capacity(): number {
+    return this.size;
+  }
+
+  /** Raises the capacity to `capacity` (never lowers it); waiting requests may start at once. */
+  widen(capacity: number): void {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new Error(`Lanes: expected a capacity of at least 1, got ${capacity}`);
+    this.size = Math.max(this.size, capacity);
+    this.assign();
   }
 
   /** Every lane made so far. */

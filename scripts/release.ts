@@ -10,9 +10,17 @@ import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import { scriptFilesOf } from './lib/script-files.js';
 import { runMain } from './lib/main.js';
 
-/** What a student repository holds, from this project (directories are copied whole). */
+/** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
+export const RELEASED_COMMANDS = [
+  'scripts/grade.ts',
+  'scripts/experiments.ts',
+  'scripts/tune.ts',
+  'scripts/student-suite/public.test.ts',
+];
+/** What a student repository holds besides those, from this project (directories are copied whole). */
 export const RELEASE_PATHS = [
   'course',
   'contract',
@@ -21,28 +29,7 @@ export const RELEASE_PATHS = [
   'results',
   'reports',
   'fixtures/public',
-  'scripts/grade.ts',
   'scripts/student-suite',
-  'scripts/experiments.ts',
-  'scripts/tune.ts',
-  'scripts/lib/experiment-parts.ts',
-  'scripts/lib/notebook-runs.ts',
-  'scripts/lib/run-experiment.ts',
-  'scripts/lib/submission-module.ts',
-  'scripts/lib/tune-grid.ts',
-  'scripts/lib/tune-plot.ts',
-  'scripts/lib/args.ts',
-  'scripts/lib/batch-progress.ts',
-  'scripts/lib/github.ts',
-  'scripts/lib/isolation.ts',
-  'scripts/lib/main.ts',
-  'scripts/lib/grade-one.ts',
-  'scripts/lib/fixture-cases.ts',
-  'scripts/lib/write-json.ts',
-  'scripts/lib/outputs.ts',
-  'scripts/lib/batch.ts',
-  'scripts/lib/cache-key.ts',
-  'scripts/lib/merge.ts',
   'package-lock.json',
 ];
 /** Never in a student repository, even inside a directory above. */
@@ -67,7 +54,7 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
     );
   mkdirSync(out, { recursive: true });
   const skip = NEVER_RELEASED.map((p) => join(PROJECT_ROOT, p));
-  for (const path of RELEASE_PATHS) {
+  for (const path of [...RELEASE_PATHS, ...scriptFilesOf(RELEASED_COMMANDS)]) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
     cpSync(join(PROJECT_ROOT, path), join(out, path), {
       recursive: true,

@@ -2,7 +2,8 @@
  * The batch's progress bar. It shows from the first second and counts in tests, which every worker
  * reports as it finishes them, so the rate and the ETA are real long before the first submission is
  * done; submissions skipped as current advance the bar but not the rate. On a TTY it redraws one line
- * every second; elsewhere (CI logs, files) it prints a line at start, then at most every 10 s or 10 %.
+ * every second; elsewhere (CI logs, files) it prints a line at start, then every 10 % of the tests
+ * (those inside a submission count) or every 10 s, whichever comes first.
  * Writes to stderr; `OPTNN_PROGRESS=0` silences it.
  */
 import { formatSeconds, progressDisabledByEnv } from '../../course/progress.js';
@@ -51,9 +52,15 @@ export function createBatchProgress(options: BatchProgressOptions): BatchProgres
       `(${finished} graded, ${skipped} current, ${inFlight.size} grading) [${formatSeconds(elapsed)}<${eta}, ${rate.toFixed(2)} tests/s]`
     );
   };
+  /** The share of all the tests done (a skipped submission's count as done): a log line every 10 % of it. */
+  const share = (): number => {
+    const total = submissions * testsPerSubmission;
+    const inside = [...inFlight.values()].reduce((a, b) => a + b, 0);
+    return total > 0 ? ((skipped + finished) * testsPerSubmission + inside) / total : 1;
+  };
   const draw = (force = false): void => {
     const now = Date.now();
-    const fraction = submissions > 0 ? (skipped + finished) / submissions : 1;
+    const fraction = share();
     if (tty) {
       if (!force && now - lastPrint < 100) return;
       stream.write(`\r${line()}\x1b[K`);

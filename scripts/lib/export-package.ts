@@ -9,7 +9,10 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, wr
 import { dirname, join } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
+import { scriptFilesOf } from './script-files.js';
 
+/** The package's commands: grading, and the autograder's entry point; their scripts are listed from their imports. */
+export const PACKAGED_COMMANDS = ['scripts/grade.ts', 'scripts/autograde.ts'];
 export const PACKAGE_PATHS = [
   'course',
   'contract',
@@ -19,22 +22,6 @@ export const PACKAGE_PATHS = [
   'reports',
   'fixtures/public',
   'student-template',
-  'scripts/grade.ts',
-  'scripts/autograde.ts',
-  'scripts/lib/args.ts',
-  'scripts/lib/main.ts',
-  'scripts/lib/grade-one.ts',
-  'scripts/lib/fixture-cases.ts',
-  'scripts/lib/write-json.ts',
-  'scripts/lib/outputs.ts',
-  'scripts/lib/batch.ts',
-  'scripts/lib/batch-progress.ts',
-  'scripts/lib/cache-key.ts',
-  'scripts/lib/merge.ts',
-  'scripts/lib/github.ts',
-  'scripts/lib/isolation.ts',
-  'scripts/lib/export-upload.ts',
-  'scripts/lib/export-prairielearn.ts',
   'package-lock.json',
   'tsconfig.json',
 ];
@@ -46,7 +33,7 @@ export function writeHarness(dir: string, hidden?: string): void {
   if (hidden !== undefined && !existsSync(join(hidden)))
     throw new HarnessError('OPTNN_BAD_OPTION', `The hidden fixtures directory ${hidden} does not exist`);
   const skip = NEVER_PACKED.map((p) => join(PROJECT_ROOT, p));
-  for (const path of PACKAGE_PATHS) {
+  for (const path of [...PACKAGE_PATHS, ...scriptFilesOf(PACKAGED_COMMANDS)]) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     cpSync(join(PROJECT_ROOT, path), join(dir, path), {
       recursive: true,

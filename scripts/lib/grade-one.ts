@@ -10,7 +10,7 @@ import { loadManifest } from '../../graders/manifest-schema.js';
 import { loadThresholds } from '../../graders/thresholds-schema.js';
 import { HarnessError } from '../../course/errors.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
-import { defaultSandbox, type IsolatedOptions } from '../../runner/executor.js';
+import { defaultSandbox, type Executor, type IsolatedOptions } from '../../runner/executor.js';
 import { childAccessProblem } from '../../runner/sandbox.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { PUBLIC_SEED } from './fixture-cases.js';
@@ -22,6 +22,8 @@ export interface GradeOneOptions {
   only?: readonly string[];
   backend: BackendInfo;
   isolation: IsolatedOptions;
+  /** An executor already started for this submission (see scripts/lib/prestart.ts). */
+  executor?: Executor;
   cacheKey?: string;
   onTest?: (id: string, done: number, total: number) => void;
   /** Called after grading, before any output is written (a batch worker checks that its batch lives). */
@@ -48,6 +50,7 @@ export async function gradeOne(
     manifest,
     thresholds,
     isolation: options.isolation,
+    ...(options.executor ? { executor: options.executor } : {}),
     ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
     ...(options.only ? { only: options.only } : {}),
     ...(options.onTest ? { onTest: options.onTest } : {}),

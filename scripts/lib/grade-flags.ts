@@ -1,0 +1,135 @@
+/**
+ * The grading command's flags and usage texts, per subcommand, the submission graded by default, and
+ * the isolation its flags ask for: light to load, so that scripts/grade.ts can read its arguments and
+ * start the submission's first child before it loads the rest of the grader.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HarnessError } from '../../course/errors.js';
+import { MAX_LANES, type IsolatedOptions } from '../../runner/isolated-executor.js';
+import { bubblewrap, findBubblewrap, unprivileged } from '../../runner/sandbox.js';
+import { usage, type FlagSpec, type FlagValues } from './args.js';
+
+export const COMMON: Record<string, FlagSpec> = {
+  hidden: {
+    type: 'string',
+    description: 'a directory of hidden fixtures (npm run fixtures -- --hidden ...)',
+  },
+  backend: {
+    type: 'string',
+    choices: ['auto', 'wasm', 'cpu'],
+    description: "backend of the submission's process: auto (default, which is wasm), wasm or cpu",
+  },
+  sandbox: {
+    type: 'string',
+    choices: ['auto', 'bwrap', 'none'],
+    description: 'bubblewrap around the submission: auto (when installed; default), bwrap (required), none',
+  },
+  lanes: {
+    type: 'integer',
+    min: 1,
+    description: `child processes grading one submission side by side (default: the cores other work leaves free, at most ${MAX_LANES}; in a batch, the cores per worker)`,
+  },
+  'allow-unsandboxed': {
+    type: 'boolean',
+    description:
+      'let batch grading run where submissions are not isolated from each other (no bubblewrap), and with hidden fixtures',
+  },
+  help: { type: 'boolean', description: 'print this help' },
+};
+export const SINGLE: Record<string, FlagSpec> = {
+  out: {
+    type: 'string',
+    description: 'output directory (default out/grades); outputs go to OUT/<submission-id>/',
+  },
+  only: { type: 'string', description: 'comma-separated test ids from graders/manifest.json' },
+  'cache-key': { type: 'string', description: '(used by batch workers) the key recorded in results.json' },
+  'min-score': {
+    type: 'string',
+    description:
+      'exit with code 3 when the score is below this many points (a CI check for a TA-set pass mark)',
+  },
+  ...COMMON,
+};
+export const BATCH: Record<string, FlagSpec> = {
+  out: { type: 'string', description: 'output directory (required)' },
+  jobs: { type: 'integer', min: 1, description: 'parallel workers (default: the number of cores)' },
+  shard: {
+    type: 'string',
+    description: 'i/n: grade only the i-th of n shards of the class (for a CI matrix)',
+  },
+  ...COMMON,
+};
+export const MERGE: Record<string, FlagSpec> = {
+  out: { type: 'string', description: 'output directory for the gradebook and cohort summary (required)' },
+  help: COMMON['help']!,
+};
+export const DIFF: Record<string, FlagSpec> = {
+  json: { type: 'boolean', description: 'print the changes as JSON' },
+  help: COMMON['help']!,
+};
+
+export const USAGES: Record<'single' | 'batch' | 'merge' | 'regrade-diff', string> = {
+  single: usage(
+    'npm run grade -- [SUBMISSION_DIR] [options]',
+    'Grades one submission (default: reference/, or submission/ where there is no reference/).',
+    SINGLE,
+  ),
+  batch: usage(
+    'npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]',
+    'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.',
+    BATCH,
+  ),
+  merge: usage(
+    'npm run grade -- merge OUT... --out DIR',
+    'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.',
+    MERGE,
+  ),
+  'regrade-diff': usage(
+    'npm run grade -- regrade-diff OLD_OUT NEW_OUT',
+    'Lists the submissions whose grades moved, by how much, on which tests.',
+    DIFF,
+  ),
+};
+export const OTHERS = 'Other commands: npm run grade -- batch | merge | regrade-diff (each with --help).';
+export const USAGE = `${USAGES.single}\n\n${OTHERS}`;
+
+/** The submission graded when none is named: the reference here, the student's own in a student repository. */
+export function defaultSubmission(): string {
+  return existsSync('reference') || !existsSync('submission') ? 'reference' : 'submission';
+}
+
+export const str = (flags: FlagValues, name: string): string | undefined =>
+  typeof flags[name] === 'string' ? flags[name] : undefined;
+
+export function isolationFor(
+  flags: FlagValues,
+  batchWithHidden: boolean,
+): { isolation: IsolatedOptions; sandboxName: string } {
+  const mode = str(flags, 'sandbox') ?? 'auto';
+  const bwrap = mode === 'none' ? undefined : findBubblewrap();
+  if (mode === 'bwrap' && bwrap === undefined) {
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      '--sandbox bwrap was asked for, but bubblewrap is not installed or not usable here (Debian: apt-get install bubblewrap)',
+    );
+  }
+  if (batchWithHidden && bwrap === undefined && flags['allow-unsandboxed'] !== true) {
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      'Batch grading with hidden fixtures refuses to run without bubblewrap (apt-get install bubblewrap); pass --allow-unsandboxed to run with the Node-level layers only',
+    );
+  }
+  const backend = (str(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
+  return {
+    isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged },
+    sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only',
+  };
+}
+
+export function existingDir(path: string, what: string): string {
+  const dir = resolve(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new HarnessError('OPTNN_BAD_OPTION', `The ${what} ${dir} does not exist`);
+  return dir;
+}

@@ -1,0 +1,31 @@
+/**
+ * The project files that command-line entry points need, read from their import graph (esbuild's
+ * metafile, nothing written), so that a student repository (scripts/release.ts) or an autograder
+ * package (scripts/lib/export-package.ts) never misses a module a command imports, statically or
+ * dynamically. Only files under scripts/ are listed: the directories above them (course/, runner/,
+ * graders/ …) are copied whole.
+ */
+import { relative } from 'node:path';
+import { buildSync } from 'esbuild';
+import { PROJECT_ROOT } from '../../runner/build.js';
+
+/** The scripts/ files `entries` (paths from the project root) import, themselves included, sorted. */
+export function scriptFilesOf(entries: readonly string[]): string[] {
+  const { metafile } = buildSync({
+    entryPoints: entries.map((e) => `${PROJECT_ROOT}/${e}`),
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outdir: `${PROJECT_ROOT}/.work/script-files`,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.keys(metafile.inputs)
+    .map((input) => relative(PROJECT_ROOT, `${PROJECT_ROOT}/${input}`))
+    .filter((path) => path.startsWith('scripts/'))
+    .sort();
+}
