@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { addConfig, sumConfig } from './bias.js';
 import { castConfig } from './cast.js';
+import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import type { FastBackendName } from './kernel-calls.js';
@@ -22,6 +23,7 @@ type Maker = (
 /** Kernel name → how to make its fast version (undefined: keep the stock kernel). */
 const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
   wasm: {
+    [tf.Conv2D]: (name, previous) => previous && conv2DConfig(name, previous),
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,
     [tf.Conv2DBackpropInput]: (name, previous) => previous && conv2DBackpropInputConfig(name, previous),
     [tf.MaxPoolGrad]: (name, previous) => previous && maxPoolGradConfig(name, previous),

@@ -5,7 +5,7 @@
  * with the `handles…` guard first and sends anything else to the kernel it replaced.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { layout } from './simd.js';
+import { layout, type Region } from './simd.js';
 
 type Info = tf.backend_util.Conv2DInfo;
 
@@ -89,6 +89,52 @@ export function filterGrad(xv: Float32Array, dyv: Float32Array, info: Info, out:
   for (let row = 0; row < k; row++) {
     for (let c = 0; c < co; c++) out[row * co + c] = dw.f64[row * cop + c]!;
   }
+}
+
+/**
+ * The forward conv y[n, i, j, co] = Σ x[n, i + a − top, j + b − left, 0] · W[a, b, 0, co] with one
+ * input channel and stride 1: x copied in with its zero padding, then the SIMD kernel
+ * (`convForwardC1` in assembly/training-kernels.ts), float32 sums in (a, b) order.
+ */
+export function convForwardC1(xv: Float32Array, filter: Float32Array, info: Info, out: Float32Array): void {
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
+  const hp = ho + fh - 1;
+  const wp = wo + fw - 1;
+  const groups = Math.ceil(co / 3);
+  const jBlocks = Math.ceil(wo / 12);
+  const taps = fh * fw;
+  const total = n * ho * wo * co;
+  const { wasm, regions } = layout([
+    (n * hp * wp + jBlocks * 12 + fw) * 4,
+    groups * taps * 3 * 4,
+    groups * 3 * jBlocks * 12 * 4,
+    total * 4,
+  ]);
+  const [x, wt, rowBuf, y] = regions as [Region, Region, Region, Region];
+  copyPadded(xv, x.f32, n, h, w, 1, hp, wp, info.padInfo.top, info.padInfo.left);
+  wt.f32.fill(0, 0, groups * taps * 3);
+  for (let tap = 0; tap < taps; tap++) {
+    for (let c = 0; c < co; c++)
+      wt.f32[(Math.floor(c / 3) * taps + tap) * 3 + (c % 3)] = filter[tap * co + c]!;
+  }
+  wasm.convForwardC1(
+    x.byteOffset,
+    wt.byteOffset,
+    rowBuf.byteOffset,
+    y.byteOffset,
+    n,
+    hp,
+    wp,
+    ho,
+    wo,
+    fh,
+    fw,
+    co,
+    groups,
+    jBlocks,
+  );
+  out.set(y.f32.subarray(0, total));
 }
 
 /** x [n, h, w, c] into a zeroed [n, hp, wp, c] at (top, left); rows and columns beyond hp, wp are cut. */

@@ -65,6 +65,24 @@ interface KernelExports {
   ): void;
   addBias(x: number, tile: number, out: number, total: number, c: number): void;
   tileSum(x: number, partial: number, acc: number, total: number, c: number): void;
+  convForwardC1(
+    x: number,
+    w: number,
+    rowBuf: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    fw: number,
+    co: number,
+    groups: number,
+    jBlocks: number,
+  ): void;
+  matMul(a: number, b: number, c: number, mp: number, np: number, k: number, sam: number, sak: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, dstRow: number): void;
 }
 
 /** Memory below this byte is left to the AssemblyScript runtime (it uses none, but stays clear). */

@@ -1,5 +1,5 @@
 /**
- * The fast kernels of course/kernels against tfjs's stock cpu kernels. Gradients of conv2d,
+ * The fast kernels of course/kernels against tfjs's stock cpu kernels. Forward convs, gradients of conv2d,
  * maxPool and matMul (via tf.grads, so the engine calls the kernels as in training) and a full
  * GarmentClassifier gradient, on wasm and on cpu with the fast kernels, against cpu with the stock
  * ones; kernel-internal leaks (IS_TEST makes the engine check every kernel) and per-step leaks.
@@ -229,7 +229,54 @@ const CONV_CASES: ConvCase[] = [
   { x: [64, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
 ];
 
+/**
+ * Forward convs (the wasm Conv2D kernel takes stride 1, one input channel, ≤ 16 output channels):
+ * the nets' first conv and odd cases of it (channels not a multiple of its group of 3, widths not a
+ * multiple of its block of 12 pixels, uneven and explicit padding, a 1×1 and a wide filter, one
+ * output channel), then cases it hands to XNNPACK (more input channels, stride 2, dilation 2, 17
+ * output channels).
+ */
+const FORWARD_CASES: Array<ConvCase & { dilations?: number }> = [
+  ...CONV_CASES,
+  { x: [3, 11, 13, 1], filter: [3, 4, 1, 7], strides: 1, pad: 'same' },
+  { x: [2, 9, 30, 1], filter: [2, 7, 1, 16], strides: 1, pad: 'valid' },
+  { x: [2, 6, 5, 1], filter: [1, 1, 1, 1], strides: 1, pad: 'valid' },
+  {
+    x: [1, 7, 9, 1],
+    filter: [3, 3, 1, 4],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
+  { x: [2, 10, 10, 1], filter: [3, 3, 1, 5], strides: 1, pad: 'valid', dilations: 2 },
+  { x: [2, 8, 8, 1], filter: [3, 3, 1, 17], strides: 1, pad: 'valid' },
+];
+
 describe('fast kernels: gradients equal the stock cpu kernels', () => {
+  it.each(FORWARD_CASES.map((c, i) => [i, c] as const))('conv2d case %i: forward output', async (i, c) => {
+    const x = normal(c.x, 150 + i);
+    const f = normal(c.filter, 160 + i);
+    const forward = (xs: Float32Array, fs: Float32Array) => (): Values =>
+      tf.tidy(() =>
+        read([
+          tf.conv2d(
+            tf.tensor4d(xs, c.x),
+            tf.tensor4d(fs, c.filter),
+            c.strides,
+            c.pad,
+            'NHWC',
+            c.dilations ?? 1,
+            c.rounding,
+          ),
+        ]),
+      );
+    await compareBackends(`conv2d forward #${i}`, forward(x, f), { absolute: forward(abs(x), abs(f)) });
+  });
+
   it.each(CONV_CASES.map((c, i) => [i, c] as const))(
     'conv2d case %i: x and filter gradients',
     async (i, c) => {
@@ -326,6 +373,14 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     { a: [5, 7], b: [9, 5], transposeA: true, transposeB: true },
     { a: [3, 4, 6], b: [3, 6, 2], transposeA: false, transposeB: false },
     { a: [1, 6, 4], b: [1, 5, 6], transposeA: true, transposeB: true },
+    // The nets' dense layers (SIMD kernel), then rows not a multiple of 4, columns not of 12, and
+    // a right side too big for the SIMD kernel (transposed for XNNPACK instead).
+    { a: [64, 120], b: [120, 84], transposeA: false, transposeB: false },
+    { a: [1, 64, 84], b: [1, 84, 10], transposeA: false, transposeB: false },
+    { a: [7, 13], b: [13, 25], transposeA: false, transposeB: false },
+    { a: [13, 6], b: [25, 13], transposeA: true, transposeB: true },
+    { a: [1, 5, 3], b: [1, 14, 3], transposeA: false, transposeB: true },
+    { a: [3, 700], b: [200, 700], transposeA: false, transposeB: true },
   ];
 
   it.each(MATMUL_CASES.map((c, i) => [i, c] as const))(
@@ -472,8 +527,10 @@ describe('fast kernels: registration and memory', () => {
       return tf.getKernel(tf.MaxPoolGrad, 'wasm');
     })();
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
+    const stockConv2D = tf.getKernel(tf.Conv2D, 'wasm');
     const first = registerFastKernels('wasm');
     expect(first).toEqual([
+      tf.Conv2D,
       tf.Conv2DBackpropFilter,
       tf.Conv2DBackpropInput,
       tf.MaxPoolGrad,
@@ -483,6 +540,7 @@ describe('fast kernels: registration and memory', () => {
       tf.Add,
       tf.Sum,
     ]);
+    expect(tf.getKernel(tf.Conv2D, 'wasm')).not.toBe(stockConv2D);
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));
     const warn = vi.spyOn(console, 'warn');
     try {
@@ -496,6 +554,7 @@ describe('fast kernels: registration and memory', () => {
     expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')).not.toBe(stockMaxPoolGrad);
     expect(unregisterFastKernels('wasm')).toEqual(first);
     expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')).toBe(stockMaxPoolGrad);
+    expect(tf.getKernel(tf.Conv2D, 'wasm')).toBe(stockConv2D);
     expect(unregisterFastKernels('wasm')).toEqual([]);
     expect(registerFastKernels('wasm')).toEqual(first);
     expect(registerFastKernels('cpu')).toEqual([tf.Conv2DBackpropFilter, tf.MaxPoolGrad]);

@@ -272,3 +272,131 @@ export function tileSum(x: usize, partial: usize, acc: usize, total: i32, c: i32
     }
   }
 }
+
+/**
+ * Forward stride-1 conv with one input channel over an already padded input x [N, Hp, Wp] and
+ * out [N, Ho, Wo, Co]. Vectors run along an output row: per row, channels in groups of 3 and
+ * pixels in blocks of 12 (3 vectors), 9 accumulators in registers over the fh·fw filter taps:
+ *   acc[c][v] += x[i + a, j0 + 4v + b .. + 3] · w[a, b, c]   (one load of x for 3 channels).
+ * The planar results go to `rowBuf` [groups·3, jRow] and are interleaved into the NHWC row.
+ * `w` holds per group g and tap (a, b) its 3 weights (zero past Co). Pixel blocks past Wo read
+ * past the row (the caller leaves slack) and are dropped.
+ */
+export function convForwardC1(
+  x: usize, w: usize, rowBuf: usize, out: usize,
+  n: i32, hp: i32, wp: i32, ho: i32, wo: i32, fh: i32, fw: i32, co: i32, groups: i32, jBlocks: i32,
+): void {
+  const xRow = <usize>(wp * 4);
+  const jRow = jBlocks * 12;
+  const planeRow = <usize>(jRow * 4);
+  const taps = fh * fw;
+  let o = out;
+  for (let img = 0; img < n; img++) {
+    for (let i = 0; i < ho; i++) {
+      const xi = x + <usize>((img * hp + i) * wp * 4);
+      for (let g = 0; g < groups; g++) {
+        const wg = w + <usize>(g * taps * 12);
+        const plane = rowBuf + <usize>(g * 3) * planeRow;
+        for (let jb = 0; jb < jBlocks; jb++) {
+          let c00 = f32x4.splat(0); let c01 = f32x4.splat(0); let c02 = f32x4.splat(0);
+          let c10 = f32x4.splat(0); let c11 = f32x4.splat(0); let c12 = f32x4.splat(0);
+          let c20 = f32x4.splat(0); let c21 = f32x4.splat(0); let c22 = f32x4.splat(0);
+          let wp0 = wg;
+          let xa = xi + <usize>(jb * 48);
+          for (let a = 0; a < fh; a++) {
+            let xp = xa;
+            for (let b = 0; b < fw; b++) {
+              const x0 = v128.load(xp);
+              const x1 = v128.load(xp, 16);
+              const x2 = v128.load(xp, 32);
+              let s = v128.load32_splat(wp0);
+              c00 = f32x4.add(c00, f32x4.mul(x0, s)); c01 = f32x4.add(c01, f32x4.mul(x1, s));
+              c02 = f32x4.add(c02, f32x4.mul(x2, s));
+              s = v128.load32_splat(wp0, 4);
+              c10 = f32x4.add(c10, f32x4.mul(x0, s)); c11 = f32x4.add(c11, f32x4.mul(x1, s));
+              c12 = f32x4.add(c12, f32x4.mul(x2, s));
+              s = v128.load32_splat(wp0, 8);
+              c20 = f32x4.add(c20, f32x4.mul(x0, s)); c21 = f32x4.add(c21, f32x4.mul(x1, s));
+              c22 = f32x4.add(c22, f32x4.mul(x2, s));
+              xp += 4;
+              wp0 += 12;
+            }
+            xa += xRow;
+          }
+          const q = plane + <usize>(jb * 48);
+          v128.store(q, c00); v128.store(q, c01, 16); v128.store(q, c02, 32);
+          v128.store(q + planeRow, c10); v128.store(q + planeRow, c11, 16); v128.store(q + planeRow, c12, 32);
+          v128.store(q + 2 * planeRow, c20); v128.store(q + 2 * planeRow, c21, 16);
+          v128.store(q + 2 * planeRow, c22, 32);
+        }
+      }
+      for (let j = 0; j < wo; j++) {
+        let src = rowBuf + <usize>(j * 4);
+        for (let c = 0; c < co; c++) {
+          store<f32>(o, load<f32>(src));
+          o += 4;
+          src += planeRow;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C [Mp, Np] = A [Mp, K] · B [K, Np], Mp a multiple of 4, Np of 12, B and C row-major with rows of
+ * Np floats; A read through byte strides (sam between rows, sak between columns), so a transposed
+ * A needs no copy. Tiles of 4 rows × 12 columns stay in registers over the whole sum.
+ */
+export function matMul(a: usize, b: usize, c: usize, mp: i32, np: i32, k: i32, sam: i32, sak: i32): void {
+  const rowB = <usize>(np * 4);
+  const am = <usize>sam;
+  const ak = <usize>sak;
+  for (let m0 = 0; m0 < mp; m0 += 4) {
+    const pa0 = a + <usize>m0 * am;
+    for (let n0 = 0; n0 < np; n0 += 12) {
+      let c00 = f32x4.splat(0); let c01 = f32x4.splat(0); let c02 = f32x4.splat(0);
+      let c10 = f32x4.splat(0); let c11 = f32x4.splat(0); let c12 = f32x4.splat(0);
+      let c20 = f32x4.splat(0); let c21 = f32x4.splat(0); let c22 = f32x4.splat(0);
+      let c30 = f32x4.splat(0); let c31 = f32x4.splat(0); let c32 = f32x4.splat(0);
+      let pa = pa0;
+      let pb = b + <usize>(n0 * 4);
+      for (let kk = 0; kk < k; kk++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const b2 = v128.load(pb, 32);
+        let s = v128.load32_splat(pa);
+        c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+        c02 = f32x4.add(c02, f32x4.mul(s, b2));
+        s = v128.load32_splat(pa + am);
+        c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+        c12 = f32x4.add(c12, f32x4.mul(s, b2));
+        s = v128.load32_splat(pa + 2 * am);
+        c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+        c22 = f32x4.add(c22, f32x4.mul(s, b2));
+        s = v128.load32_splat(pa + 3 * am);
+        c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+        c32 = f32x4.add(c32, f32x4.mul(s, b2));
+        pa += ak;
+        pb += rowB;
+      }
+      const q = c + <usize>((m0 * np + n0) * 4);
+      v128.store(q, c00); v128.store(q, c01, 16); v128.store(q, c02, 32);
+      v128.store(q + rowB, c10); v128.store(q + rowB, c11, 16); v128.store(q + rowB, c12, 32);
+      v128.store(q + 2 * rowB, c20); v128.store(q + 2 * rowB, c21, 16); v128.store(q + 2 * rowB, c22, 32);
+      v128.store(q + 3 * rowB, c30); v128.store(q + 3 * rowB, c31, 16); v128.store(q + 3 * rowB, c32, 32);
+    }
+  }
+}
+
+/** dst [cols, dstRow] ← src [rows, cols] transposed (dst rows of `dstRow` ≥ rows floats). */
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32, dstRow: i32): void {
+  for (let r = 0; r < rows; r++) {
+    let s = src + <usize>(r * cols * 4);
+    let d = dst + <usize>(r * 4);
+    for (let col = 0; col < cols; col++) {
+      store<f32>(d, load<f32>(s));
+      s += 4;
+      d += <usize>(dstRow * 4);
+    }
+  }
+}
