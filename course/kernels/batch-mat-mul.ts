@@ -5,7 +5,10 @@
  * kernel sends a product to XNNPACK only when neither side is transposed and there is one batch;
  * otherwise it runs a scalar triple loop, 4–6× slower: larger one-batch products with a
  * transposed side are transposed explicitly first, then the replaced kernel runs them on XNNPACK.
- * Products with more than one batch go to the replaced kernel unchanged.
+ * Products with more than one batch go to the replaced kernel unchanged. _FusedMatMul (a product,
+ * then a bias and an activation; tfjs-layers calls it for a dense layer without activation)
+ * takes the SIMD kernel for the same products with a rank-1 bias or none and a linear or relu
+ * activation, the rest going to the kernel it replaced.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -72,4 +75,49 @@ export function batchMatMulConfig(backendName: FastBackendName, previous: tf.Ker
     }
   };
   return { kernelName: tf.BatchMatMul, backendName, kernelFunc };
+}
+
+/** A linear or relu activation, a rank-1 bias of n or none, no PReLU weights. */
+function simpleEpilogue(
+  bias: tf.TensorInfo | undefined,
+  prelu: tf.TensorInfo | undefined,
+  activation: string | undefined,
+  n: number,
+): boolean {
+  if (prelu !== undefined && prelu !== null) return false;
+  if (activation !== undefined && activation !== 'linear' && activation !== 'relu') return false;
+  return (
+    bias === undefined || bias === null || (bias.dtype === 'float32' && tf.util.arraysEqual(bias.shape, [n]))
+  );
+}
+
+export function fusedMatMulConfig(backendName: FastBackendName, previous: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const { a, b, bias, preluActivationWeights } = inputs as {
+      a: tf.TensorInfo;
+      b: tf.TensorInfo;
+      bias?: tf.TensorInfo;
+      preluActivationWeights?: tf.TensorInfo;
+    };
+    const fusedAttrs = attrs as unknown as tf.BatchMatMulAttrs & { activation?: string };
+    const oneBatch = a.dtype === 'float32' && b.dtype === 'float32' && hasOneBatch(a) && hasOneBatch(b);
+    const shape = oneBatch ? simdShape(a, b, fusedAttrs) : undefined;
+    if (shape === undefined || !simpleEpilogue(bias, preluActivationWeights, fusedAttrs.activation, shape.n))
+      return callConfig(previous, backend, inputs, attrs ?? {});
+    const batch = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const out = makeFloat32Output(backend, [...batch, shape.m, shape.n], { zeroed: false });
+    const values = out.values;
+    matMul(float32Values(backend, a), float32Values(backend, b), shape, values);
+    const bv = bias ? float32Values(backend, bias) : undefined;
+    const relu = fusedAttrs.activation === 'relu';
+    if (bv === undefined && !relu) return out.info;
+    for (let i = 0, o = 0; i < shape.m; i++) {
+      for (let j = 0; j < shape.n; j++, o++) {
+        const v = bv === undefined ? values[o]! : values[o]! + bv[j]!;
+        values[o] = relu && v < 0 ? 0 : v;
+      }
+    }
+    return out.info;
+  };
+  return { kernelName: tf._FusedMatMul, backendName, kernelFunc };
 }

@@ -5,7 +5,7 @@
  * replaced kernels back.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMulConfig } from './batch-mat-mul.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { addConfig, sumConfig } from './bias.js';
 import { castConfig } from './cast.js';
 import { conv2DConfig } from './conv2d.js';
@@ -28,6 +28,7 @@ const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
     [tf.Conv2DBackpropInput]: (name, previous) => previous && conv2DBackpropInputConfig(name, previous),
     [tf.MaxPoolGrad]: (name, previous) => previous && maxPoolGradConfig(name, previous),
     [tf.BatchMatMul]: (name, previous) => previous && batchMatMulConfig(name, previous),
+    [tf._FusedMatMul]: (name, previous) => previous && fusedMatMulConfig(name, previous),
     [tf.Identity]: (name, previous) => previous && identityConfig(name, previous),
     [tf.Cast]: (name, previous) => previous && castConfig(name, previous),
     [tf.Add]: (name, previous) => previous && addConfig(name, previous),

@@ -212,15 +212,21 @@ export function inputGrad(dyv: Float32Array, filter: Float32Array, info: Info, o
   }
 }
 
-/** 2×2 windows with stride 2 inside the input (the caller checks). */
+/**
+ * 2×2 windows with stride 2 inside the input (the caller checks). With 4 channels or more, 4
+ * channels a vector, every window position written (dx is zeroed only where no window reaches);
+ * with fewer, one value at a time into a zeroed dx.
+ */
 export function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, info: Info, out: Float32Array): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
   const { wasm, regions } = layout([xv.length * 4, dyv.length * 4, xv.length * 4]);
   const [x, dy, dx] = regions as [(typeof regions)[0], (typeof regions)[0], (typeof regions)[0]];
   x.f32.set(xv);
   dy.f32.set(dyv);
-  dx.f32.fill(0, 0, xv.length);
-  wasm.maxPoolGrad2x2(x.byteOffset, dy.byteOffset, dx.byteOffset, n, h, w, c, ho, wo);
+  const wide = c >= 4;
+  if (!wide || 2 * ho < h || 2 * wo < w) dx.f32.fill(0, 0, xv.length);
+  const run = wide ? wasm.maxPoolGrad2x2Wide : wasm.maxPoolGrad2x2;
+  run(x.byteOffset, dy.byteOffset, dx.byteOffset, n, h, w, c, ho, wo);
   out.set(dx.f32.subarray(0, xv.length));
 }
 

@@ -63,6 +63,17 @@ interface KernelExports {
     ho: number,
     wo: number,
   ): void;
+  maxPoolGrad2x2Wide(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    ho: number,
+    wo: number,
+  ): void;
   addBias(x: number, tile: number, out: number, total: number, c: number): void;
   tileSum(x: number, partial: number, acc: number, total: number, c: number): void;
   convForwardC1(

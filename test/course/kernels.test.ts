@@ -324,6 +324,11 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     { x: [3, 6, 8, 1], size: [2, 3], strides: [1, 2], pad: 'valid', disjoint: false },
     { x: [1, 5, 5, 2], size: 2, strides: 2, pad: 'same', disjoint: true },
     { x: [2, 6, 6, 3], size: 3, strides: 1, pad: 1, disjoint: false },
+    // The vector kernel (≥ 4 channels): 16 channels, 5 and 9 (the last vector overlaps the one
+    // before), an odd height and width (a row and a column no window reaches).
+    { x: [2, 8, 8, 16], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [3, 6, 6, 5], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [2, 7, 9, 9], size: 2, strides: 2, pad: 'valid', disjoint: true },
   ];
 
   it.each(POOL_CASES.map((c, i) => [i, c] as const))(
@@ -402,6 +407,54 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
         `matMul #${i}`,
         products(a, b, (w) => w),
         { absolute: products(abs(a), abs(b), abs) },
+      );
+    },
+  );
+
+  /** _FusedMatMul: the nets' last layer, relu, no bias, then fallbacks (an elu, a big right side). */
+  const FUSED_CASES: Array<{
+    a: number[];
+    b: number[];
+    transposeB: boolean;
+    bias: number[] | undefined;
+    activation: 'linear' | 'relu' | 'elu';
+  }> = [
+    { a: [64, 84], b: [84, 10], transposeB: false, bias: [10], activation: 'linear' },
+    { a: [9, 13], b: [5, 13], transposeB: true, bias: [5], activation: 'relu' },
+    { a: [6, 7], b: [7, 30], transposeB: false, bias: undefined, activation: 'linear' },
+    { a: [6, 7], b: [7, 5], transposeB: false, bias: [5], activation: 'elu' },
+    { a: [3, 700], b: [700, 200], transposeB: false, bias: [200], activation: 'linear' },
+  ];
+
+  it.each(FUSED_CASES.map((c, i) => [i, c] as const))(
+    'fused matMul case %i: the product with bias and activation, and its gradients',
+    async (i, c) => {
+      const a = normal(c.a, 170 + i);
+      const b = normal(c.b, 180 + i);
+      const bias = c.bias && normal(c.bias, 190 + i);
+      const values =
+        (
+          as: Float32Array,
+          bs: Float32Array,
+          cs: Float32Array | undefined,
+          weigh: (w: Float32Array) => Float32Array,
+        ) =>
+        (): Values =>
+          tf.tidy(() => {
+            const at = tf.tensor(as, c.a);
+            const bt = tf.tensor(bs, c.b);
+            const ct = cs && c.bias ? tf.tensor(cs, c.bias) : undefined;
+            const mm = (p: tf.Tensor, q: tf.Tensor): tf.Tensor =>
+              tf.fused.matMul({ a: p, b: q, transposeB: c.transposeB, bias: ct, activation: c.activation });
+            const y = mm(at, bt);
+            const w = tf.tensor(weigh(normal(y.shape, 200 + i)), y.shape);
+            return read([y, ...tf.grads((p: tf.Tensor, q: tf.Tensor) => mm(p, q).mul(w).sum())([at, bt])]);
+          });
+      // S from absolute values bounds the product; relu only zeroes values, elu is monotone.
+      await compareBackends(
+        `fused matMul #${i}`,
+        values(a, b, bias, (w) => w),
+        { absolute: values(abs(a), abs(b), bias && abs(bias), abs), checkKernelLeaks: false },
       );
     },
   );
@@ -535,6 +588,7 @@ describe('fast kernels: registration and memory', () => {
       tf.Conv2DBackpropInput,
       tf.MaxPoolGrad,
       tf.BatchMatMul,
+      tf._FusedMatMul,
       tf.Identity,
       tf.Cast,
       tf.Add,

@@ -400,3 +400,70 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32, dstRow: 
     }
   }
 }
+
+/**
+ * The same gradient for C ≥ 4 channels, 4 channels a vector (the last vector of a pixel starts at
+ * C − 4 and may overlap the one before: both write the same values). Every position of every
+ * window is written, the gradient or 0, so dx needs no zeroing inside the windows. A vector whose
+ * windows hold a NaN or an infinity takes the row-major scan per lane instead of the tournament.
+ */
+export function maxPoolGrad2x2Wide(
+  x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32,
+): void {
+  const cb = <usize>(c * 4);
+  const rowBytes = <usize>(w * c * 4);
+  const groups = (c + 3) >> 2;
+  const zero = f32x4.splat(0);
+  let dp = dy;
+  for (let img = 0; img < n; img++) {
+    for (let r = 0; r < ho; r++) {
+      const row = <usize>((img * h + 2 * r) * w * c) * 4;
+      for (let q = 0; q < wo; q++) {
+        const base = row + <usize>(2 * q) * cb;
+        for (let gi = 0; gi < groups; gi++) {
+          const d = <usize>(min(gi * 4, c - 4) * 4);
+          const k0 = base + d;
+          const k1 = k0 + cb;
+          const k2 = k0 + rowBytes;
+          const k3 = k2 + cb;
+          const v0 = v128.load(x + k0);
+          const v1 = v128.load(x + k1);
+          const v2 = v128.load(x + k2);
+          const v3 = v128.load(x + k3);
+          const g = v128.load(dp + d);
+          const sum = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
+          if (i32x4.all_true(f32x4.eq(f32x4.sub(sum, sum), zero))) {
+            const t = f32x4.gt(v1, v0);
+            const u = f32x4.gt(v3, v2);
+            const later = f32x4.gt(v128.bitselect(v3, v2, u), v128.bitselect(v1, v0, t));
+            const gTop = v128.andnot(g, later);
+            const gBot = v128.and(g, later);
+            v128.store(dx + k0, v128.andnot(gTop, t));
+            v128.store(dx + k1, v128.and(gTop, t));
+            v128.store(dx + k2, v128.andnot(gBot, u));
+            v128.store(dx + k3, v128.and(gBot, u));
+            continue;
+          }
+          for (let lane: usize = 0; lane < 16; lane += 4) {
+            const a0 = load<f32>(x + k0 + lane);
+            const a1 = load<f32>(x + k1 + lane);
+            const a2 = load<f32>(x + k2 + lane);
+            const a3 = load<f32>(x + k3 + lane);
+            let max = -Infinity;
+            let at = -1;
+            if (a0 > max) { max = a0; at = 0; }
+            if (a1 > max) { max = a1; at = 1; }
+            if (a2 > max) { max = a2; at = 2; }
+            if (a3 > max) { max = a3; at = 3; }
+            const gl = load<f32>(dp + d + lane);
+            store<f32>(dx + k0 + lane, at == 0 ? gl : 0);
+            store<f32>(dx + k1 + lane, at == 1 ? gl : 0);
+            store<f32>(dx + k2 + lane, at == 2 ? gl : 0);
+            store<f32>(dx + k3 + lane, at == 3 ? gl : 0);
+          }
+        }
+        dp += cb;
+      }
+    }
+  }
+}
