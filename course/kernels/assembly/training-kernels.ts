@@ -141,10 +141,50 @@ export function inputGrad(
   const groups = l16 >> 4;
   const wtRow = <usize>(l16 * 4);
   const hq = ho + fh - 1;
+  const pixel = <usize>(co * 4);
+  const next = <usize>(ci * 4);
   let dp = dy;
   for (let img = 0; img < n; img++) {
     for (let i = 0; i < ho; i++) {
-      for (let j = 0; j < wo; j++) {
+      let j = 0;
+      // Two dy pixels at a time share the weight loads; they scatter Ci floats apart.
+      for (; j + 1 < wo; j += 2) {
+        for (let a = 0; a < fh; a++) {
+          const out = dxp + <usize>((img * hq + i + a) * dxRow + j * ci) * 4;
+          const wa = wt + <usize>(a * co) * wtRow;
+          for (let g = 0; g < groups; g++) {
+            let p0 = f32x4.splat(0); let p1 = f32x4.splat(0); let p2 = f32x4.splat(0); let p3 = f32x4.splat(0);
+            let q0 = f32x4.splat(0); let q1 = f32x4.splat(0); let q2 = f32x4.splat(0); let q3 = f32x4.splat(0);
+            let wp = wa + <usize>(g * 64);
+            for (let c = 0; c < co; c++) {
+              const s = v128.load32_splat(dp + <usize>(c * 4));
+              const r = v128.load32_splat(dp + pixel + <usize>(c * 4));
+              const w0 = v128.load(wp);
+              const w1 = v128.load(wp, 16);
+              const w2 = v128.load(wp, 32);
+              const w3 = v128.load(wp, 48);
+              p0 = f32x4.add(p0, f32x4.mul(s, w0)); q0 = f32x4.add(q0, f32x4.mul(r, w0));
+              p1 = f32x4.add(p1, f32x4.mul(s, w1)); q1 = f32x4.add(q1, f32x4.mul(r, w1));
+              p2 = f32x4.add(p2, f32x4.mul(s, w2)); q2 = f32x4.add(q2, f32x4.mul(r, w2));
+              p3 = f32x4.add(p3, f32x4.mul(s, w3)); q3 = f32x4.add(q3, f32x4.mul(r, w3));
+              wp += wtRow;
+            }
+            // The first pixel's sums land before the second's are read: they may overlap.
+            const o = out + <usize>(g * 64);
+            v128.store(o, f32x4.add(v128.load(o), p0));
+            v128.store(o, f32x4.add(v128.load(o, 16), p1), 16);
+            v128.store(o, f32x4.add(v128.load(o, 32), p2), 32);
+            v128.store(o, f32x4.add(v128.load(o, 48), p3), 48);
+            const u = o + next;
+            v128.store(u, f32x4.add(v128.load(u), q0));
+            v128.store(u, f32x4.add(v128.load(u, 16), q1), 16);
+            v128.store(u, f32x4.add(v128.load(u, 32), q2), 32);
+            v128.store(u, f32x4.add(v128.load(u, 48), q3), 48);
+          }
+        }
+        dp += 2 * pixel;
+      }
+      for (; j < wo; j++) {
         for (let a = 0; a < fh; a++) {
           const out = dxp + <usize>((img * hq + i + a) * dxRow + j * ci) * 4;
           const wa = wt + <usize>(a * co) * wtRow;
@@ -168,7 +208,7 @@ export function inputGrad(
             v128.store(o, f32x4.add(v128.load(o, 48), acc3), 48);
           }
         }
-        dp += <usize>(co * 4);
+        dp += pixel;
       }
     }
   }
