@@ -1,20 +1,19 @@
 /**
  * Conv2D, the forward conv, for wasm. XNNPACK runs the course's first conv (one input channel,
- * [64, 28, 28, 1] * [5, 5, 1, 6]) at about a third of its speed on wider inputs; here stride 1,
- * no dilation, NHWC with few input channels and ≤ 16 output channels runs on the WebAssembly SIMD
- * kernel instead (simd-conv.ts: whole output rows against weights tiled to the row's period).
- * Everything else, the second conv of the nets included (XNNPACK is as fast there), goes to the
- * kernel this one replaced. Under a gradient tape tfjs-layers calls Conv2D, then Add and Relu;
- * the fused kernel of forward-only evaluation (FusedConv2D) stays the stock one.
+ * [64, 28, 28, 1] * [5, 5, 1, 6]) at about a third of its speed on wider inputs, and in training
+ * it repacks the weights of every conv at every step (they are a new tensor each time). Here
+ * stride 1, no dilation, NHWC runs on the WebAssembly SIMD kernels (simd-conv.ts) with one input
+ * channel and ≤ 16 output channels (vectors along the output row), or with 13 to 16 output
+ * channels (two pixels at a time against 16-channel weight rows: the nets' second conv, 1.2 →
+ * 0.9 ms measured alone with fresh weights). Everything else goes to the kernel this one
+ * replaced. Under a gradient tape tfjs-layers calls Conv2D, then Add and Relu; the fused kernel
+ * of forward-only evaluation (FusedConv2D) stays the stock one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { callConfig, float32Values, makeFloat32Output, type FastBackendName } from './kernel-calls.js';
-import { convForwardC1, handlesConv } from './simd-conv.js';
+import { convForwardC1, convForwardCo16, handlesConv } from './simd-conv.js';
 
 type Shape4D = [number, number, number, number];
-
-/** Input channels up to which the SIMD kernel beats XNNPACK (measured with `npm run bench -- --profile`). */
-export const MAX_FORWARD_IN_CHANNELS = 1;
 
 function simdCase(
   x: tf.TensorInfo,
@@ -35,7 +34,7 @@ function simdCase(
     false,
     dataFormat,
   );
-  if (!handlesConv(info) || info.inChannels > MAX_FORWARD_IN_CHANNELS) return undefined;
+  if (!handlesConv(info) || (info.inChannels > 1 && info.outChannels < 13)) return undefined;
   if (tf.util.sizeFromShape(info.outShape) === 0) return undefined;
   return info;
 }
@@ -46,7 +45,8 @@ export function conv2DConfig(backendName: FastBackendName, previous: tf.KernelCo
     const info = simdCase(x, filter, attrs as unknown as tf.Conv2DAttrs);
     if (info === undefined) return callConfig(previous, backend, inputs, attrs ?? {});
     const out = makeFloat32Output(backend, info.outShape, { zeroed: false });
-    convForwardC1(float32Values(backend, x), float32Values(backend, filter), info, out.values);
+    const run = info.inChannels === 1 ? convForwardC1 : convForwardCo16;
+    run(float32Values(backend, x), float32Values(backend, filter), info, out.values);
     return out.info;
   };
   return { kernelName: tf.Conv2D, backendName, kernelFunc };

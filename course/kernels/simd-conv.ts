@@ -137,6 +137,42 @@ export function convForwardC1(xv: Float32Array, filter: Float32Array, info: Info
   out.set(y.f32.subarray(0, total));
 }
 
+/**
+ * The forward conv with 16 output channels or a few fewer (`convForwardCo16` in
+ * assembly/training-kernels.ts): x copied in with its zero padding, weights padded to 16
+ * channels, float32 sums in (a, b, ci) order; the padding channels are dropped.
+ */
+export function convForwardCo16(xv: Float32Array, filter: Float32Array, info: Info, out: Float32Array): void {
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
+  const hp = ho + fh - 1;
+  const wp = wo + fw - 1;
+  const rows = fh * fw * ci;
+  const pixels = n * ho * wo;
+  const { wasm, regions } = layout([n * hp * wp * ci * 4, rows * 16 * 4, pixels * 16 * 4]);
+  const [x, wt, y] = regions as [Region, Region, Region];
+  copyPadded(xv, x.f32, n, h, w, ci, hp, wp, info.padInfo.top, info.padInfo.left);
+  if (co === 16) wt.f32.set(filter);
+  else {
+    wt.f32.fill(0, 0, rows * 16);
+    for (let r = 0; r < rows; r++) wt.f32.set(filter.subarray(r * co, (r + 1) * co), r * 16);
+  }
+  wasm.convForwardCo16(x.byteOffset, wt.byteOffset, y.byteOffset, n, hp, wp, ci, ho, wo, fh, fw * ci);
+  if (co === 16) {
+    out.set(y.f32.subarray(0, pixels * 16));
+    return;
+  }
+  for (let p = 0; p < pixels; p++) out.set(y.f32.subarray(p * 16, p * 16 + co), p * co);
+}
+
 /** x [n, h, w, c] into a zeroed [n, hp, wp, c] at (top, left); rows and columns beyond hp, wp are cut. */
 function copyPadded(
   src: Float32Array,

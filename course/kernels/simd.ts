@@ -92,6 +92,19 @@ interface KernelExports {
     groups: number,
     jBlocks: number,
   ): void;
+  convForwardCo16(
+    x: number,
+    wt: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    ci: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    l: number,
+  ): void;
   matMul(a: number, b: number, c: number, mp: number, np: number, k: number, sam: number, sak: number): void;
   transpose(src: number, dst: number, rows: number, cols: number, dstRow: number): void;
 }

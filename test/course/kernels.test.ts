@@ -227,14 +227,17 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 5, 5, 16], filter: [3, 3, 16, 16], strides: 1, pad: 'valid' },
   { x: [64, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'valid' },
   { x: [64, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
+  // More than 16 output channels: the input gradient is a forward conv with 14 (SIMD) channels.
+  { x: [2, 6, 7, 14], filter: [3, 3, 14, 20], strides: 1, pad: 'same' },
 ];
 
 /**
- * Forward convs (the wasm Conv2D kernel takes stride 1, one input channel, ≤ 16 output channels):
- * the nets' first conv and odd cases of it (channels not a multiple of its group of 3, widths not a
- * multiple of its block of 12 pixels, uneven and explicit padding, a 1×1 and a wide filter, one
- * output channel), then cases it hands to XNNPACK (more input channels, stride 2, dilation 2, 17
- * output channels).
+ * Forward convs (the wasm Conv2D kernel takes stride 1 with one input channel and ≤ 16 output
+ * channels, or 13 to 16 output channels): the conv cases above (the nets' convs among them), odd
+ * cases with one input channel (channels not a multiple of its group of 3, widths not a multiple
+ * of its block of 12 pixels, uneven and explicit padding, a 1×1 and a wide filter, one output
+ * channel), 14 channels with an odd width, then cases it hands to XNNPACK (dilation 2, 17 output
+ * channels).
  */
 const FORWARD_CASES: Array<ConvCase & { dilations?: number }> = [
   ...CONV_CASES,
@@ -252,6 +255,7 @@ const FORWARD_CASES: Array<ConvCase & { dilations?: number }> = [
       [0, 0],
     ],
   },
+  { x: [2, 7, 7, 3], filter: [3, 2, 3, 14], strides: 1, pad: 'same' },
   { x: [2, 10, 10, 1], filter: [3, 3, 1, 5], strides: 1, pad: 'valid', dilations: 2 },
   { x: [2, 8, 8, 1], filter: [3, 3, 1, 17], strides: 1, pad: 'valid' },
 ];

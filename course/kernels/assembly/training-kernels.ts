@@ -507,3 +507,67 @@ export function maxPoolGrad2x2Wide(
     }
   }
 }
+
+/**
+ * Forward stride-1 conv with 16 output channels (fewer padded with zero weights) over an already
+ * padded x [N, Hp, Wp, Ci]: out[n, i, j, ·] = Σ_a Σ_{t < L} x[n, i + a, j, ·][t] · wt[a, t, ·], where
+ * t = b·Ci + ci runs over L = fw·Ci contiguous floats of x and wt rows are 16 floats. Two output
+ * pixels at a time share the weight loads; out is [N, Ho, Wo, 16].
+ */
+export function convForwardCo16(
+  x: usize, wt: usize, out: usize, n: i32, hp: i32, wp: i32, ci: i32, ho: i32, wo: i32, fh: i32, l: i32,
+): void {
+  const next = <usize>(ci * 4);
+  const xRow = <usize>(wp * ci * 4);
+  const wtA = <usize>(l * 64);
+  let o = out;
+  for (let img = 0; img < n; img++) {
+    for (let i = 0; i < ho; i++) {
+      const xi = x + <usize>((img * hp + i) * wp * ci * 4);
+      let j = 0;
+      for (; j + 1 < wo; j += 2) {
+        let p0 = f32x4.splat(0); let p1 = f32x4.splat(0); let p2 = f32x4.splat(0); let p3 = f32x4.splat(0);
+        let q0 = f32x4.splat(0); let q1 = f32x4.splat(0); let q2 = f32x4.splat(0); let q3 = f32x4.splat(0);
+        for (let a = 0; a < fh; a++) {
+          let xp = xi + <usize>a * xRow + <usize>j * next;
+          let wp0 = wt + <usize>a * wtA;
+          for (let t = 0; t < l; t++) {
+            const s = v128.load32_splat(xp);
+            const r = v128.load32_splat(xp + next);
+            const w0 = v128.load(wp0);
+            const w1 = v128.load(wp0, 16);
+            const w2 = v128.load(wp0, 32);
+            const w3 = v128.load(wp0, 48);
+            p0 = f32x4.add(p0, f32x4.mul(s, w0)); q0 = f32x4.add(q0, f32x4.mul(r, w0));
+            p1 = f32x4.add(p1, f32x4.mul(s, w1)); q1 = f32x4.add(q1, f32x4.mul(r, w1));
+            p2 = f32x4.add(p2, f32x4.mul(s, w2)); q2 = f32x4.add(q2, f32x4.mul(r, w2));
+            p3 = f32x4.add(p3, f32x4.mul(s, w3)); q3 = f32x4.add(q3, f32x4.mul(r, w3));
+            xp += 4;
+            wp0 += 64;
+          }
+        }
+        v128.store(o, p0); v128.store(o, p1, 16); v128.store(o, p2, 32); v128.store(o, p3, 48);
+        v128.store(o, q0, 64); v128.store(o, q1, 80); v128.store(o, q2, 96); v128.store(o, q3, 112);
+        o += 128;
+      }
+      if (j < wo) {
+        let p0 = f32x4.splat(0); let p1 = f32x4.splat(0); let p2 = f32x4.splat(0); let p3 = f32x4.splat(0);
+        for (let a = 0; a < fh; a++) {
+          let xp = xi + <usize>a * xRow + <usize>j * next;
+          let wp0 = wt + <usize>a * wtA;
+          for (let t = 0; t < l; t++) {
+            const s = v128.load32_splat(xp);
+            p0 = f32x4.add(p0, f32x4.mul(s, v128.load(wp0)));
+            p1 = f32x4.add(p1, f32x4.mul(s, v128.load(wp0, 16)));
+            p2 = f32x4.add(p2, f32x4.mul(s, v128.load(wp0, 32)));
+            p3 = f32x4.add(p3, f32x4.mul(s, v128.load(wp0, 48)));
+            xp += 4;
+            wp0 += 64;
+          }
+        }
+        v128.store(o, p0); v128.store(o, p1, 16); v128.store(o, p2, 32); v128.store(o, p3, 48);
+        o += 64;
+      }
+    }
+  }
+}
