@@ -1,6 +1,6 @@
 /**
  * The fast kernels of course/kernels against tfjs's stock cpu kernels. Forward convs, gradients of conv2d,
- * maxPool and matMul (via tf.grads, so the engine calls the kernels as in training) and a full
+ * maxPool, matMul and fused matMul (via tf.grads, so the engine calls the kernels as in training) and a full
  * GarmentClassifier gradient, on wasm and on cpu with the fast kernels, against cpu with the stock
  * ones; kernel-internal leaks (IS_TEST makes the engine check every kernel) and per-step leaks.
  *
