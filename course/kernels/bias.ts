@@ -25,7 +25,7 @@ export function addConfig(backendName: FastBackendName, previous: tf.KernelConfi
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const [x, bias] = isBias(a, b) ? [a, b] : isBias(b, a) ? [b, a] : [undefined, undefined];
     if (x === undefined || bias === undefined) return callConfig(previous, backend, inputs, attrs ?? {});
-    const out = makeFloat32Output(backend, x.shape);
+    const out = makeFloat32Output(backend, x.shape, { zeroed: false });
     const xv = float32Values(backend, x);
     const bv = float32Values(backend, bias);
     simdAddBias(xv, bv, out.values);
@@ -50,7 +50,7 @@ export function sumConfig(backendName: FastBackendName, previous: tf.KernelConfi
     const shape = channelSum(x, attrs as unknown as tf.SumAttrs);
     if (shape === undefined || tf.util.sizeFromShape(x.shape) === 0)
       return callConfig(previous, backend, inputs, attrs ?? {});
-    const out = makeFloat32Output(backend, shape);
+    const out = makeFloat32Output(backend, shape, { zeroed: false });
     const xv = float32Values(backend, x);
     simdChannelSum(xv, x.shape[x.shape.length - 1]!, out.values);
     return out.info;

@@ -68,7 +68,14 @@ export function conv2DBackpropInputConfig(
     const pad = flippedConvPadding(dy, filter, attrs as unknown as tf.Conv2DBackpropInputAttrs);
     if (pad === undefined) return callConfig(previous, backend, inputs, attrs ?? {});
     if (handlesConv(pad.info)) {
-      const out = makeFloat32Output(backend, pad.info.inShape);
+      const { info } = pad;
+      // Without a crop the SIMD result is copied over the whole output.
+      const whole =
+        info.padInfo.top === 0 &&
+        info.padInfo.left === 0 &&
+        info.outHeight + info.filterHeight - 1 === info.inHeight &&
+        info.outWidth + info.filterWidth - 1 === info.inWidth;
+      const out = makeFloat32Output(backend, info.inShape, { zeroed: !whole });
       inputGrad(float32Values(backend, dy), float32Values(backend, filter), pad.info, out.values);
       return out.info;
     }

@@ -109,16 +109,21 @@ export function relabel(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
 }
 
 /**
- * A new float32 tensor of `shape` on `backend`, with its values to fill. On wasm the values live
- * on the wasm heap: make every output before reading any input with `float32Values`, because an
- * allocation can grow the heap and detach views taken earlier.
+ * A new float32 tensor of `shape` on `backend`, with its values to fill: zeroed, unless the caller
+ * says it writes every value (`zeroed: false`; on wasm the values are then whatever the heap
+ * held). On wasm the values live on the wasm heap: make every output before reading any input
+ * with `float32Values`, because an allocation can grow the heap and detach views taken earlier.
  */
-export function makeFloat32Output(backend: object, shape: number[]): Float32Output {
+export function makeFloat32Output(
+  backend: object,
+  shape: number[],
+  { zeroed = true }: { zeroed?: boolean } = {},
+): Float32Output {
   if (isWasm(backend)) {
     const info = backend.makeOutput(shape, 'float32');
     const values = backend.typedArrayFromHeap(info);
     if (!(values instanceof Float32Array)) throw new Error('fast kernels: expected a float32 output');
-    values.fill(0);
+    if (zeroed) values.fill(0);
     return { info, values };
   }
   if (isCpu(backend)) {

@@ -86,7 +86,8 @@ function maxPoolGrad(
   backend: object,
   simd: boolean,
 ): tf.TensorInfo {
-  const out = makeFloat32Output(backend, input.shape);
+  // The SIMD kernel's result is copied over the whole output.
+  const out = makeFloat32Output(backend, input.shape, { zeroed: !(simd && isTwoByTwo(info)) });
   const dx = out.values;
   const xv = float32Values(backend, input);
   const dyv = float32Values(backend, dy);

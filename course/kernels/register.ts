@@ -5,9 +5,10 @@
  * replaced kernels back.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMulConfig } from './batch-mat-mul.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './batch-mat-mul.js';
 import { addConfig, sumConfig } from './bias.js';
 import { castConfig } from './cast.js';
+import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import type { FastBackendName } from './kernel-calls.js';
@@ -22,10 +23,12 @@ type Maker = (
 /** Kernel name → how to make its fast version (undefined: keep the stock kernel). */
 const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
   wasm: {
+    [tf.Conv2D]: (name, previous) => previous && conv2DConfig(name, previous),
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,
     [tf.Conv2DBackpropInput]: (name, previous) => previous && conv2DBackpropInputConfig(name, previous),
     [tf.MaxPoolGrad]: (name, previous) => previous && maxPoolGradConfig(name, previous),
     [tf.BatchMatMul]: (name, previous) => previous && batchMatMulConfig(name, previous),
+    [tf._FusedMatMul]: (name, previous) => previous && fusedMatMulConfig(name, previous),
     [tf.Identity]: (name, previous) => previous && identityConfig(name, previous),
     [tf.Cast]: (name, previous) => previous && castConfig(name, previous),
     [tf.Add]: (name, previous) => previous && addConfig(name, previous),

@@ -5,7 +5,7 @@
  * with the `handles…` guard first and sends anything else to the kernel it replaced.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { layout } from './simd.js';
+import { layout, type Region } from './simd.js';
 
 type Info = tf.backend_util.Conv2DInfo;
 
@@ -91,6 +91,88 @@ export function filterGrad(xv: Float32Array, dyv: Float32Array, info: Info, out:
   }
 }
 
+/**
+ * The forward conv y[n, i, j, co] = Σ x[n, i + a − top, j + b − left, 0] · W[a, b, 0, co] with one
+ * input channel and stride 1: x copied in with its zero padding, then the SIMD kernel
+ * (`convForwardC1` in assembly/training-kernels.ts), float32 sums in (a, b) order.
+ */
+export function convForwardC1(xv: Float32Array, filter: Float32Array, info: Info, out: Float32Array): void {
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
+  const hp = ho + fh - 1;
+  const wp = wo + fw - 1;
+  const groups = Math.ceil(co / 3);
+  const jBlocks = Math.ceil(wo / 12);
+  const taps = fh * fw;
+  const total = n * ho * wo * co;
+  const { wasm, regions } = layout([
+    (n * hp * wp + jBlocks * 12 + fw) * 4,
+    groups * taps * 3 * 4,
+    groups * 3 * jBlocks * 12 * 4,
+    total * 4,
+  ]);
+  const [x, wt, rowBuf, y] = regions as [Region, Region, Region, Region];
+  copyPadded(xv, x.f32, n, h, w, 1, hp, wp, info.padInfo.top, info.padInfo.left);
+  wt.f32.fill(0, 0, groups * taps * 3);
+  for (let tap = 0; tap < taps; tap++) {
+    for (let c = 0; c < co; c++)
+      wt.f32[(Math.floor(c / 3) * taps + tap) * 3 + (c % 3)] = filter[tap * co + c]!;
+  }
+  wasm.convForwardC1(
+    x.byteOffset,
+    wt.byteOffset,
+    rowBuf.byteOffset,
+    y.byteOffset,
+    n,
+    hp,
+    wp,
+    ho,
+    wo,
+    fh,
+    fw,
+    co,
+    groups,
+    jBlocks,
+  );
+  out.set(y.f32.subarray(0, total));
+}
+
+/**
+ * The forward conv with 16 output channels or a few fewer (`convForwardCo16` in
+ * assembly/training-kernels.ts): x copied in with its zero padding, weights padded to 16
+ * channels, float32 sums in (a, b, ci) order; the padding channels are dropped.
+ */
+export function convForwardCo16(xv: Float32Array, filter: Float32Array, info: Info, out: Float32Array): void {
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
+  const hp = ho + fh - 1;
+  const wp = wo + fw - 1;
+  const rows = fh * fw * ci;
+  const pixels = n * ho * wo;
+  const { wasm, regions } = layout([n * hp * wp * ci * 4, rows * 16 * 4, pixels * 16 * 4]);
+  const [x, wt, y] = regions as [Region, Region, Region];
+  copyPadded(xv, x.f32, n, h, w, ci, hp, wp, info.padInfo.top, info.padInfo.left);
+  if (co === 16) wt.f32.set(filter);
+  else {
+    wt.f32.fill(0, 0, rows * 16);
+    for (let r = 0; r < rows; r++) wt.f32.set(filter.subarray(r * co, (r + 1) * co), r * 16);
+  }
+  wasm.convForwardCo16(x.byteOffset, wt.byteOffset, y.byteOffset, n, hp, wp, ci, ho, wo, fh, fw * ci);
+  if (co === 16) {
+    out.set(y.f32.subarray(0, pixels * 16));
+    return;
+  }
+  for (let p = 0; p < pixels; p++) out.set(y.f32.subarray(p * 16, p * 16 + co), p * co);
+}
+
 /** x [n, h, w, c] into a zeroed [n, hp, wp, c] at (top, left); rows and columns beyond hp, wp are cut. */
 function copyPadded(
   src: Float32Array,
@@ -166,15 +248,21 @@ export function inputGrad(dyv: Float32Array, filter: Float32Array, info: Info, o
   }
 }
 
-/** 2×2 windows with stride 2 inside the input (the caller checks). */
+/**
+ * 2×2 windows with stride 2 inside the input (the caller checks). With 4 channels or more, 4
+ * channels a vector, every window position written (dx is zeroed only where no window reaches);
+ * with fewer, one value at a time into a zeroed dx.
+ */
 export function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, info: Info, out: Float32Array): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
   const { wasm, regions } = layout([xv.length * 4, dyv.length * 4, xv.length * 4]);
   const [x, dy, dx] = regions as [(typeof regions)[0], (typeof regions)[0], (typeof regions)[0]];
   x.f32.set(xv);
   dy.f32.set(dyv);
-  dx.f32.fill(0, 0, xv.length);
-  wasm.maxPoolGrad2x2(x.byteOffset, dy.byteOffset, dx.byteOffset, n, h, w, c, ho, wo);
+  const wide = c >= 4;
+  if (!wide || 2 * ho < h || 2 * wo < w) dx.f32.fill(0, 0, xv.length);
+  const run = wide ? wasm.maxPoolGrad2x2Wide : wasm.maxPoolGrad2x2;
+  run(x.byteOffset, dy.byteOffset, dx.byteOffset, n, h, w, c, ho, wo);
   out.set(dx.f32.subarray(0, xv.length));
 }
 

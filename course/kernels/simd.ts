@@ -63,8 +63,50 @@ interface KernelExports {
     ho: number,
     wo: number,
   ): void;
+  maxPoolGrad2x2Wide(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    ho: number,
+    wo: number,
+  ): void;
   addBias(x: number, tile: number, out: number, total: number, c: number): void;
   tileSum(x: number, partial: number, acc: number, total: number, c: number): void;
+  convForwardC1(
+    x: number,
+    w: number,
+    rowBuf: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    fw: number,
+    co: number,
+    groups: number,
+    jBlocks: number,
+  ): void;
+  convForwardCo16(
+    x: number,
+    wt: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    ci: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    l: number,
+  ): void;
+  matMul(a: number, b: number, c: number, mp: number, np: number, k: number, sam: number, sak: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number, dstRow: number): void;
 }
 
 /** Memory below this byte is left to the AssemblyScript runtime (it uses none, but stays clear). */

@@ -1,6 +1,6 @@
 /**
- * The fast kernels of course/kernels against tfjs's stock cpu kernels. Gradients of conv2d,
- * maxPool and matMul (via tf.grads, so the engine calls the kernels as in training) and a full
+ * The fast kernels of course/kernels against tfjs's stock cpu kernels. Forward convs, gradients of conv2d,
+ * maxPool, matMul and fused matMul (via tf.grads, so the engine calls the kernels as in training) and a full
  * GarmentClassifier gradient, on wasm and on cpu with the fast kernels, against cpu with the stock
  * ones; kernel-internal leaks (IS_TEST makes the engine check every kernel) and per-step leaks.
  *
@@ -227,9 +227,60 @@ const CONV_CASES: ConvCase[] = [
   { x: [1, 5, 5, 16], filter: [3, 3, 16, 16], strides: 1, pad: 'valid' },
   { x: [64, 28, 28, 1], filter: [5, 5, 1, 6], strides: 1, pad: 'valid' },
   { x: [64, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
+  // More than 16 output channels: the input gradient is a forward conv with 14 (SIMD) channels.
+  { x: [2, 6, 7, 14], filter: [3, 3, 14, 20], strides: 1, pad: 'same' },
+];
+
+/**
+ * Forward convs (the wasm Conv2D kernel takes stride 1 with one input channel and ≤ 16 output
+ * channels, or 13 to 16 output channels): the conv cases above (the nets' convs among them), odd
+ * cases with one input channel (channels not a multiple of its group of 3, widths not a multiple
+ * of its block of 12 pixels, uneven and explicit padding, a 1×1 and a wide filter, one output
+ * channel), 14 channels with an odd width, then cases it hands to XNNPACK (dilation 2, 17 output
+ * channels).
+ */
+const FORWARD_CASES: Array<ConvCase & { dilations?: number }> = [
+  ...CONV_CASES,
+  { x: [3, 11, 13, 1], filter: [3, 4, 1, 7], strides: 1, pad: 'same' },
+  { x: [2, 9, 30, 1], filter: [2, 7, 1, 16], strides: 1, pad: 'valid' },
+  { x: [2, 6, 5, 1], filter: [1, 1, 1, 1], strides: 1, pad: 'valid' },
+  {
+    x: [1, 7, 9, 1],
+    filter: [3, 3, 1, 4],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
+  { x: [2, 7, 7, 3], filter: [3, 2, 3, 14], strides: 1, pad: 'same' },
+  { x: [2, 10, 10, 1], filter: [3, 3, 1, 5], strides: 1, pad: 'valid', dilations: 2 },
+  { x: [2, 8, 8, 1], filter: [3, 3, 1, 17], strides: 1, pad: 'valid' },
 ];
 
 describe('fast kernels: gradients equal the stock cpu kernels', () => {
+  it.each(FORWARD_CASES.map((c, i) => [i, c] as const))('conv2d case %i: forward output', async (i, c) => {
+    const x = normal(c.x, 150 + i);
+    const f = normal(c.filter, 160 + i);
+    const forward = (xs: Float32Array, fs: Float32Array) => (): Values =>
+      tf.tidy(() =>
+        read([
+          tf.conv2d(
+            tf.tensor4d(xs, c.x),
+            tf.tensor4d(fs, c.filter),
+            c.strides,
+            c.pad,
+            'NHWC',
+            c.dilations ?? 1,
+            c.rounding,
+          ),
+        ]),
+      );
+    await compareBackends(`conv2d forward #${i}`, forward(x, f), { absolute: forward(abs(x), abs(f)) });
+  });
+
   it.each(CONV_CASES.map((c, i) => [i, c] as const))(
     'conv2d case %i: x and filter gradients',
     async (i, c) => {
@@ -277,6 +328,11 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     { x: [3, 6, 8, 1], size: [2, 3], strides: [1, 2], pad: 'valid', disjoint: false },
     { x: [1, 5, 5, 2], size: 2, strides: 2, pad: 'same', disjoint: true },
     { x: [2, 6, 6, 3], size: 3, strides: 1, pad: 1, disjoint: false },
+    // The vector kernel (≥ 4 channels): 16 channels, 5 and 9 (the last vector overlaps the one
+    // before), an odd height and width (a row and a column no window reaches).
+    { x: [2, 8, 8, 16], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [3, 6, 6, 5], size: 2, strides: 2, pad: 'valid', disjoint: true },
+    { x: [2, 7, 9, 9], size: 2, strides: 2, pad: 'valid', disjoint: true },
   ];
 
   it.each(POOL_CASES.map((c, i) => [i, c] as const))(
@@ -326,6 +382,14 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
     { a: [5, 7], b: [9, 5], transposeA: true, transposeB: true },
     { a: [3, 4, 6], b: [3, 6, 2], transposeA: false, transposeB: false },
     { a: [1, 6, 4], b: [1, 5, 6], transposeA: true, transposeB: true },
+    // The nets' dense layers (SIMD kernel), then rows not a multiple of 4, columns not of 12, and
+    // a right side too big for the SIMD kernel (transposed for XNNPACK instead).
+    { a: [64, 120], b: [120, 84], transposeA: false, transposeB: false },
+    { a: [1, 64, 84], b: [1, 84, 10], transposeA: false, transposeB: false },
+    { a: [7, 13], b: [13, 25], transposeA: false, transposeB: false },
+    { a: [13, 6], b: [25, 13], transposeA: true, transposeB: true },
+    { a: [1, 5, 3], b: [1, 14, 3], transposeA: false, transposeB: true },
+    { a: [3, 700], b: [200, 700], transposeA: false, transposeB: true },
   ];
 
   it.each(MATMUL_CASES.map((c, i) => [i, c] as const))(
@@ -347,6 +411,54 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
         `matMul #${i}`,
         products(a, b, (w) => w),
         { absolute: products(abs(a), abs(b), abs) },
+      );
+    },
+  );
+
+  /** _FusedMatMul: the nets' last layer, relu, no bias, then fallbacks (an elu, a big right side). */
+  const FUSED_CASES: Array<{
+    a: number[];
+    b: number[];
+    transposeB: boolean;
+    bias: number[] | undefined;
+    activation: 'linear' | 'relu' | 'elu';
+  }> = [
+    { a: [64, 84], b: [84, 10], transposeB: false, bias: [10], activation: 'linear' },
+    { a: [9, 13], b: [5, 13], transposeB: true, bias: [5], activation: 'relu' },
+    { a: [6, 7], b: [7, 30], transposeB: false, bias: undefined, activation: 'linear' },
+    { a: [6, 7], b: [7, 5], transposeB: false, bias: [5], activation: 'elu' },
+    { a: [3, 700], b: [700, 200], transposeB: false, bias: [200], activation: 'linear' },
+  ];
+
+  it.each(FUSED_CASES.map((c, i) => [i, c] as const))(
+    'fused matMul case %i: the product with bias and activation, and its gradients',
+    async (i, c) => {
+      const a = normal(c.a, 170 + i);
+      const b = normal(c.b, 180 + i);
+      const bias = c.bias && normal(c.bias, 190 + i);
+      const values =
+        (
+          as: Float32Array,
+          bs: Float32Array,
+          cs: Float32Array | undefined,
+          weigh: (w: Float32Array) => Float32Array,
+        ) =>
+        (): Values =>
+          tf.tidy(() => {
+            const at = tf.tensor(as, c.a);
+            const bt = tf.tensor(bs, c.b);
+            const ct = cs && c.bias ? tf.tensor(cs, c.bias) : undefined;
+            const mm = (p: tf.Tensor, q: tf.Tensor): tf.Tensor =>
+              tf.fused.matMul({ a: p, b: q, transposeB: c.transposeB, bias: ct, activation: c.activation });
+            const y = mm(at, bt);
+            const w = tf.tensor(weigh(normal(y.shape, 200 + i)), y.shape);
+            return read([y, ...tf.grads((p: tf.Tensor, q: tf.Tensor) => mm(p, q).mul(w).sum())([at, bt])]);
+          });
+      // S from absolute values bounds the product; relu only zeroes values, elu is monotone.
+      await compareBackends(
+        `fused matMul #${i}`,
+        values(a, b, bias, (w) => w),
+        { absolute: values(abs(a), abs(b), bias && abs(bias), abs), checkKernelLeaks: false },
       );
     },
   );
@@ -472,17 +584,21 @@ describe('fast kernels: registration and memory', () => {
       return tf.getKernel(tf.MaxPoolGrad, 'wasm');
     })();
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
+    const stockConv2D = tf.getKernel(tf.Conv2D, 'wasm');
     const first = registerFastKernels('wasm');
     expect(first).toEqual([
+      tf.Conv2D,
       tf.Conv2DBackpropFilter,
       tf.Conv2DBackpropInput,
       tf.MaxPoolGrad,
       tf.BatchMatMul,
+      tf._FusedMatMul,
       tf.Identity,
       tf.Cast,
       tf.Add,
       tf.Sum,
     ]);
+    expect(tf.getKernel(tf.Conv2D, 'wasm')).not.toBe(stockConv2D);
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));
     const warn = vi.spyOn(console, 'warn');
     try {
@@ -496,6 +612,7 @@ describe('fast kernels: registration and memory', () => {
     expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')).not.toBe(stockMaxPoolGrad);
     expect(unregisterFastKernels('wasm')).toEqual(first);
     expect(tf.getKernel(tf.MaxPoolGrad, 'wasm')).toBe(stockMaxPoolGrad);
+    expect(tf.getKernel(tf.Conv2D, 'wasm')).toBe(stockConv2D);
     expect(unregisterFastKernels('wasm')).toEqual([]);
     expect(registerFastKernels('wasm')).toEqual(first);
     expect(registerFastKernels('cpu')).toEqual([tf.Conv2DBackpropFilter, tf.MaxPoolGrad]);
