@@ -51,6 +51,7 @@ export interface IsolatedOptions {
   /**
    * How many children may serve this submission at once (default 1). With more, the grading loop
    * runs checks side by side, one request per child; children of different groups never overlap.
+   * Children not isolated from each other (see `widen`) are always one at a time.
    */
   lanes?: number;
 }
@@ -66,10 +67,11 @@ export const MAX_LANES = 4;
 
 /**
  * Children for one grading on a machine with `cores` cores, `workers` gradings running at once and
- * `load` (the 1-minute load average) from elsewhere: the cores left to this grading, 1 to MAX_LANES.
+ * `load` (cores kept busy) from elsewhere: the cores left to this grading, to the nearest, 1 to MAX_LANES.
  */
 export function lanesFor(cores: number, workers = 1, load = 0): number {
-  const free = Math.floor((cores - Math.max(0, load)) / Math.max(1, workers));
+  // To the nearest core: a sliver of load (a shell, a terminal) does not take a core away.
+  const free = Math.round((cores - Math.max(0, load)) / Math.max(1, workers));
   return Math.min(MAX_LANES, Math.max(1, free));
 }
 
@@ -99,7 +101,7 @@ export class IsolatedExecutor implements Executor {
   ) {
     this.sandbox = options.sandbox ?? defaultSandbox();
     this.pool = new Lanes<IsolatedChild>(
-      Math.max(1, Math.floor(options.lanes ?? 1)),
+      childrenIsolated(this.sandbox) ? Math.max(1, Math.floor(options.lanes ?? 1)) : 1,
       (child) => {
         child.close();
         live.delete(child);
@@ -113,9 +115,24 @@ export class IsolatedExecutor implements Executor {
     return this.pool.capacity;
   }
 
-  /** Allows more children side by side from now on (a grading command decides once it has measured the load). */
+  /**
+   * Allows up to `lanes` children side by side from now on (a grading command decides once it has
+   * measured the load), and starts the new ones now rather than at their first request. Children
+   * that are not isolated from each other (runner/sandbox.ts: no bubblewrap, no PID namespace) stay
+   * one at a time: side by side, one could stop the other at will.
+   */
   widen(lanes: number): void {
+    if (!childrenIsolated(this.sandbox)) return;
     this.pool.widen(lanes);
+    void this.prepare().then((first) => {
+      if (!first.ok) return;
+      for (let lane = this.pool.open(DEFAULT_GROUP); lane; lane = this.pool.open(DEFAULT_GROUP)) {
+        const opened = lane;
+        void this.spawn(opened, DEFAULT_GROUP)
+          .catch(() => this.pool.empty(opened))
+          .finally(() => this.pool.release(opened));
+      }
+    });
   }
 
   /** Builds the submission and starts its first child; called again, the same promise. */

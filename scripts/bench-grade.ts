@@ -2,7 +2,9 @@
  * `npm run bench:grade`: a benchmark, not a test. Makes hidden fixtures in a temporary directory,
  * then grades the reference (public + hidden tests) `--runs` times with `npm run grade`'s command,
  * and prints the median wall time of the whole command and, per test, the median of the verdict's
- * durationMs. Figures from one run on a quiet machine compare; across machines only ratios do.
+ * durationMs, and how many children graded side by side (the command decides from the load it
+ * measures; `--lanes` is not passed). Figures from one run on a quiet machine compare; across
+ * machines only ratios do.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     const walls: number[] = [];
     const perTest = new Map<string, number[]>();
     let score = '';
+    const lanes: number[] = [];
     for (let run = 1; run <= runs; run++) {
       const out = join(work, `out-${run}`);
       const started = performance.now();
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
       const wall = (performance.now() - started) / 1000;
       if (graded.exitCode !== 0) throw new Error(`grading run ${run} failed:\n${graded.all}`);
       walls.push(wall);
+      // The command says how many children graded side by side (it measures the load first).
+      lanes.push(Number(/in (\d+) child processes side by side/.exec(graded.all ?? '')?.[1] ?? 1));
       const result = JSON.parse(readFileSync(join(out, 'reference', 'results.json'), 'utf8')) as {
         score: number;
         maxScore: number;
@@ -91,8 +96,11 @@ async function main(): Promise<void> {
           .map((l) => l.toFixed(2))
           .join(' ')}`,
     );
+    const side = Math.max(...lanes);
     console.log(
-      `tests sum to ${(testsMs / 1000).toFixed(1)} s; the rest (${(wall - testsMs / 1000).toFixed(1)} s) is start-up, bundling, processes and reports\n`,
+      side > 1
+        ? `children side by side: ${lanes.join(' / ')} (per run); the tests' durations (time in a child and in the grading process, waits left out) sum to ${(testsMs / 1000).toFixed(1)} s, over ${wall.toFixed(1)} s of wall\n`
+        : `one child at a time; the tests sum to ${(testsMs / 1000).toFixed(1)} s; the rest (${(wall - testsMs / 1000).toFixed(1)} s) is start-up, bundling, processes and reports\n`,
     );
     const width = Math.max(...rows.map((r) => r.id.length));
     for (const r of rows)
@@ -100,7 +108,7 @@ async function main(): Promise<void> {
         `${r.id.padEnd(width)}  ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${((100 * r.ms) / (wall * 1000)).toFixed(1).padStart(5)} %`,
       );
     console.log(
-      `\n${JSON.stringify({ runs, wallSeconds: walls, medianWallSeconds: wall, tests: rows.map((r) => ({ id: r.id, medianMs: r.ms })) })}`,
+      `\n${JSON.stringify({ runs, lanes, wallSeconds: walls, medianWallSeconds: wall, tests: rows.map((r) => ({ id: r.id, medianMs: r.ms })) })}`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

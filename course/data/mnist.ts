@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { HarnessError, badOption, describeValue } from '../errors.js';
 import { permutation } from '../rng.js';
 import { ArrayImageDataset, type ImageDataset } from './dataset.js';
+import { readCachedMnist, writeCachedMnist } from './mnist-cache.js';
 import { readIdxPair } from './idx.js';
 
 export const MNIST_IMAGE_SHAPE = [28, 28, 1] as const;
@@ -82,6 +83,16 @@ function readDigitFile(file: string, digit: number): number[] {
  */
 export function loadEmbeddedMnist(): ArrayImageDataset {
   const dir = embeddedMnistDir();
+  // Decoded once per install (course/data/mnist-cache.ts), then read back.
+  const cached = readCachedMnist(dir, EMBEDDED_ORDER_SEED);
+  if (cached !== undefined) return cached;
+  const decoded = decodeEmbeddedMnist(dir);
+  writeCachedMnist(dir, EMBEDDED_ORDER_SEED, decoded);
+  return decoded;
+}
+
+/** The embedded digits, parsed from the package's JSON files and put in their fixed order. */
+function decodeEmbeddedMnist(dir: string): ArrayImageDataset {
   const perDigit = Array.from({ length: 10 }, (_, d) => readDigitFile(join(dir, `${d}.json`), d));
   const total = perDigit.reduce((n, data) => n + data.length / IMAGE_SIZE, 0);
   // Sample s of the concatenation 0.json … 9.json is image `local[s]` of digit `digitOf[s]`.

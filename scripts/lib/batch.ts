@@ -10,7 +10,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { HarnessError } from '../../course/errors.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
@@ -183,6 +182,8 @@ function graderErrorResult(dir: string, id: string, key: string, message: string
 const PROGRESS_LINE = /^optnn-progress (\d+) (\d+)$/;
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  // Loaded here, not with the module: a single grading, which imports this file too, never needs it.
+  const { execa } = await import('execa');
   const started = performance.now();
   const all = listSubmissions(options.submissionsDir);
   const mine = options.shard

@@ -11,9 +11,9 @@ import { HarnessError } from '../../course/errors.js';
 import { createProgress } from '../../course/progress.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { lanesFor } from '../../runner/executor.js';
+import { childrenIsolated } from '../../runner/sandbox.js';
 import { parseFlags } from './args.js';
 import { parseShard, runBatch, sweepBuilds } from './batch.js';
-import { sampleOtherLoad } from './cpu-load.js';
 import { annotations, classroomResult, withoutWorkflowCommands } from './github.js';
 import {
   BATCH,
@@ -40,8 +40,7 @@ function relativeOrAbsolute(path: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-async function single(argv: string[], early: Prestarted | undefined): Promise<void> {
-  const otherLoad = sampleOtherLoad();
+async function single(argv: string[], early: Prestarted | undefined, otherLoad: () => number): Promise<void> {
   const { flags, positional } = parseFlags(argv, SINGLE);
   if (flags['help']) {
     console.log(USAGE);
@@ -72,6 +71,24 @@ async function single(argv: string[], early: Prestarted | undefined): Promise<vo
   const minScore =
     str(flags, 'min-score') === undefined ? undefined : parseMinScore(str(flags, 'min-score')!);
   const { isolation, sandboxName } = isolationFor(flags, false);
+  // Side by side in as many children as the cores other work leaves free (measured during start-up),
+  // where children are isolated from each other (else one could stop another at will).
+  const apart = childrenIsolated(isolation.sandbox);
+  const asked = typeof flags['lanes'] === 'number' ? flags['lanes'] : undefined;
+  const lanes = !apart ? 1 : (asked ?? lanesFor(availableParallelism(), 1, otherLoad()));
+  if (asked !== undefined && asked > 1 && !apart)
+    console.error(
+      `grade: --lanes ${asked} not taken: without bubblewrap or PID namespaces the children are not isolated from each other, and one could stop another; grading in one child at a time`,
+    );
+  isolation.lanes = lanes;
+  // The child scripts/grade.ts started early, when it is for this grading; its other lanes start now.
+  const adopted =
+    early !== undefined &&
+    early.key === prestartKey(dir, isolation.backend ?? 'wasm', str(flags, 'sandbox') ?? 'auto')
+      ? early.executor
+      : undefined;
+  if (adopted === undefined) early?.executor.close();
+  adopted?.widen(lanes);
   const stop = (why: string): never => {
     console.error(
       `\ngrade: stopped by ${why}; nothing was written for ${basename(dir)}; run the same command again to grade it`,
@@ -88,18 +105,6 @@ async function single(argv: string[], early: Prestarted | undefined): Promise<vo
   sweepBuilds(); // builds left by grading processes that were killed
   tf.env().set('PROD', true);
   const backend = await selectBackend(undefined);
-  // Side by side in as many children as the cores other work leaves free (measured during start-up).
-  const lanes =
-    typeof flags['lanes'] === 'number' ? flags['lanes'] : lanesFor(availableParallelism(), 1, otherLoad());
-  isolation.lanes = lanes;
-  // The child scripts/grade.ts started early, when it is for this grading.
-  const adopted =
-    early !== undefined &&
-    early.key === prestartKey(dir, isolation.backend ?? 'wasm', str(flags, 'sandbox') ?? 'auto')
-      ? early.executor
-      : undefined;
-  if (adopted === undefined) early?.executor.close();
-  adopted?.widen(lanes);
   console.error(
     `grade: ${describeBackend(backend)}; the submission runs on ${isolation.backend} in ${lanes === 1 ? 'a child process' : `${lanes} child processes side by side`} (${sandboxName})`,
   );
@@ -322,8 +327,16 @@ async function diff(argv: string[]): Promise<void> {
   console.log(`regrade-diff: ${changes.length} submission(s) moved`);
 }
 
-/** Runs the grading command on `argv`; `early`: the child scripts/grade.ts started before loading this. */
-export function gradeCommand(argv: string[], early: Prestarted | undefined): void {
+/** What scripts/grade.ts did before loading this module. */
+export interface EntryStart {
+  /** The child it started for a single grading, if it did. */
+  early: Prestarted | undefined;
+  /** The cores other work kept busy since it started. */
+  otherLoad: () => number;
+}
+
+/** Runs the grading command on `argv`. */
+export function gradeCommand(argv: string[], { early, otherLoad }: EntryStart): void {
   const [command, ...rest] = argv;
   const commands: Record<string, (argv: string[]) => Promise<void>> = { batch, merge, 'regrade-diff': diff };
   const sub = command !== undefined && command in commands ? command : undefined;
@@ -331,7 +344,7 @@ export function gradeCommand(argv: string[], early: Prestarted | undefined): voi
   runMain(
     async () => {
       try {
-        await (sub !== undefined ? commands[sub]!(rest) : single(argv, early));
+        await (sub !== undefined ? commands[sub]!(rest) : single(argv, early, otherLoad));
       } finally {
         // Not adopted (a usage error, another directory): its child must not keep the process alive.
         early?.executor.close();
