@@ -1,7 +1,10 @@
 /**
- * `npm run bench:batch`: a benchmark, not a test. Grades N copies of the reference with
- * `--jobs 1` and with `--jobs 2` and prints both wall times and their ratio (target ≥ 1.7× on
- * 2 cores). Figures from one run on a quiet machine compare; across runs they do not.
+ * `npm run bench:batch`: a benchmark, not a test. Grades N copies of the reference three ways: one
+ * worker grading in one child at a time (`--jobs 1 --lanes 1`, the baseline), two workers (`--jobs 2
+ * --lanes 1`: the pool's speed-up, target ≥ 1.8× on 2 cores), and one worker whose submission is
+ * graded side by side in as many children as cores (`--jobs 1`, lanes by default), and prints the
+ * wall times and their ratios to the baseline. Figures from one run on a quiet machine compare;
+ * across runs they do not.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +20,7 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 const USAGE = usage(
   'npm run bench:batch -- [--copies N]',
-  'Times batch grading with 1 and 2 workers.',
+  'Times batch grading with 1 and 2 workers, and with one worker grading side by side.',
   FLAGS,
 );
 
@@ -34,8 +37,13 @@ async function main(): Promise<void> {
       cpSync(join(PROJECT_ROOT, 'reference'), join(work, 'class', `s${String(i).padStart(3, '0')}`), {
         recursive: true,
       });
-    const seconds: Record<number, number> = {};
-    for (const jobs of [1, 2]) {
+    const setups = [
+      { name: 'one worker, one child', args: ['--jobs', '1', '--lanes', '1'] },
+      { name: 'two workers', args: ['--jobs', '2', '--lanes', '1'] },
+      { name: 'one worker, children side by side', args: ['--jobs', '1'] },
+    ];
+    const seconds: number[] = [];
+    for (const [index, setup] of setups.entries()) {
       const started = performance.now();
       const run = await execa(
         process.execPath,
@@ -46,25 +54,26 @@ async function main(): Promise<void> {
           'batch',
           join(work, 'class'),
           '--out',
-          join(work, `out-${jobs}`),
-          '--jobs',
-          String(jobs),
+          join(work, `out-${index}`),
+          ...setup.args,
         ],
         { cwd: PROJECT_ROOT, env: { OPTNN_PROGRESS: '0' }, reject: false, all: true },
       );
-      seconds[jobs] = (performance.now() - started) / 1000;
-      if (run.exitCode !== 0) throw new Error(`batch --jobs ${jobs} failed:\n${run.all}`);
+      seconds[index] = (performance.now() - started) / 1000;
+      if (run.exitCode !== 0) throw new Error(`batch ${setup.args.join(' ')} failed:\n${run.all}`);
       console.log(
-        `--jobs ${jobs}: ${copies} submissions in ${seconds[jobs]!.toFixed(1)} s (${(seconds[jobs]! / copies).toFixed(2)} s each)`,
+        `${setup.name} (${setup.args.join(' ')}): ${copies} submissions in ${seconds[index]!.toFixed(1)} s (${(seconds[index]! / copies).toFixed(2)} s each)`,
       );
     }
-    console.log(`speed-up with 2 workers: ${(seconds[1]! / seconds[2]!).toFixed(2)}×`);
+    const ratio = (i: number): number => seconds[0]! / seconds[i]!;
+    console.log(`speed-up with 2 workers: ${ratio(1).toFixed(2)}×`);
+    console.log(`speed-up of one worker with children side by side: ${ratio(2).toFixed(2)}×`);
     console.log(
       JSON.stringify({
         copies,
-        jobs1Seconds: seconds[1],
-        jobs2Seconds: seconds[2],
-        speedup: seconds[1]! / seconds[2]!,
+        seconds: Object.fromEntries(setups.map((s, i) => [s.args.join(' '), seconds[i]])),
+        speedupWorkers: ratio(1),
+        speedupSideBySide: ratio(2),
       }),
     );
   } finally {
