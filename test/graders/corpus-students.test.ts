@@ -9,10 +9,10 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOrThrow } from '../../contract/validate.js';
 import { gradeSubmission } from '../../graders/grade.js';
+import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const corpus = join(root, 'test', 'corpus', 'students');
@@ -31,12 +31,7 @@ const Expected = Type.Object(
 
 beforeAll(async () => {
   hidden = mkdtempSync(join(tmpdir(), 'students-hidden-'));
-  const made = await execa(
-    'npx',
-    ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden],
-    { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } },
-  );
-  expect(made.exitCode, made.stderr).toBe(0);
+  await makeHiddenFixtures(hidden, 4242);
 }, 120_000);
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });

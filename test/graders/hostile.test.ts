@@ -17,6 +17,7 @@ import { loadManifest } from '../../graders/manifest-schema.js';
 import { buildResult } from '../../results/model.js';
 import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
 import type { Verdict } from '../../graders/verdict.js';
+import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 import {
   bubblewrap,
   childrenIsolated,
@@ -462,12 +463,7 @@ describe('hidden inputs stay hidden', () => {
   it("hidden cases run last, in a process of their own: no visible test's message shows a hidden hyperparameter", async () => {
     const hidden = join(PROJECT_ROOT, '.work', 'hostile', 'special', 'hidden-fixtures');
     rmSync(hidden, { recursive: true, force: true });
-    const made = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4242', '--out', hidden],
-      { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(made.status, made.stderr).toBe(0);
+    await makeHiddenFixtures(hidden, 4242);
     const dir = materialise('hostile/special', 'hidden-leak', join(HOSTILE_CORPUS, 'kill-self'));
     // An Adam that remembers every constructor's arguments in its process and throws them all from each step.
     writeFileSync(

@@ -7,10 +7,10 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeSubmission } from '../../graders/grade.js';
 import type { Verdict } from '../../graders/verdict.js';
+import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'side-by-side-'));
@@ -18,12 +18,7 @@ let hidden = '';
 
 beforeAll(async () => {
   hidden = join(work, 'hidden');
-  const made = await execa(
-    'npx',
-    ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '4243', '--out', hidden],
-    { cwd: root, reject: false, env: { OPTNN_PROGRESS: '0' } },
-  );
-  expect(made.exitCode, made.stderr).toBe(0);
+  await makeHiddenFixtures(hidden, 4243);
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { problemsWith } from '../../contract/validate.js';
 import { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
 import { PrairieLearnResults } from '../../scripts/lib/export-prairielearn.js';
+import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 import { solutionLines } from '../helpers/solution-lines.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -85,12 +86,7 @@ describe('npm run export -- gradescope', () => {
   const hidden = join(work, 'hidden-fixtures');
 
   beforeAll(async () => {
-    const made = await execa(
-      'npx',
-      ['tsx', 'scripts/make-fixtures.ts', '--hidden', '--seed', '48213', '--out', hidden],
-      { cwd: root, reject: false, all: true },
-    );
-    expect(made.exitCode, made.all).toBe(0);
+    await makeHiddenFixtures(hidden, 48213);
     const run = await exportTo('gradescope', pkg, ['--hidden', hidden]);
     expect(run.exitCode, run.all).toBe(0);
     mkdirSync(source);
