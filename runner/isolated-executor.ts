@@ -92,6 +92,8 @@ export class IsolatedExecutor implements Executor {
   /** What each busy lane runs, for the budget's message. */
   private readonly current = new Map<Lane<IsolatedChild>, string>();
   private readonly sandbox: SandboxCommand;
+  /** Whether its children are isolated from each other (runner/sandbox.ts), so may run side by side. */
+  private readonly apart: boolean;
   private preparing: Promise<Prepared> | undefined;
   private closed = false;
 
@@ -100,8 +102,9 @@ export class IsolatedExecutor implements Executor {
     private readonly options: IsolatedOptions = {},
   ) {
     this.sandbox = options.sandbox ?? defaultSandbox();
+    this.apart = childrenIsolated(this.sandbox);
     this.pool = new Lanes<IsolatedChild>(
-      childrenIsolated(this.sandbox) ? Math.max(1, Math.floor(options.lanes ?? 1)) : 1,
+      this.apart ? Math.max(1, Math.floor(options.lanes ?? 1)) : 1,
       (child) => {
         child.close();
         live.delete(child);
@@ -122,7 +125,7 @@ export class IsolatedExecutor implements Executor {
    * one at a time: side by side, one could stop the other at will.
    */
   widen(lanes: number): void {
-    if (!childrenIsolated(this.sandbox)) return;
+    if (!this.apart) return;
     this.pool.widen(lanes);
     void this.prepare().then((first) => {
       if (!first.ok) return;
@@ -242,7 +245,7 @@ export class IsolatedExecutor implements Executor {
     // Killed by a signal the grader did not send: not shown to be the submission's doing, so once more in a fresh process.
     const second = await this.attempt(lane, request, label, group, true);
     if (second.kind !== 'signal') return second.outcome;
-    if (childrenIsolated(this.sandbox)) {
+    if (this.apart) {
       return {
         ok: false,
         status: 'failed',

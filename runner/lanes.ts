@@ -16,6 +16,11 @@ export interface Lane<T> {
   busy: boolean;
 }
 
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new Error(`Lanes: expected a capacity of at least 1, got ${capacity}`);
+}
+
 export class Lanes<T> {
   private readonly lanes: Lane<T>[] = [];
   private readonly queue: Array<{ group: string; take: (lane: Lane<T>) => void }> = [];
@@ -29,8 +34,7 @@ export class Lanes<T> {
     private readonly retire: (item: T) => void,
     private readonly usable: (item: T) => boolean = () => true,
   ) {
-    if (!Number.isInteger(size) || size < 1)
-      throw new Error(`Lanes: expected a capacity of at least 1, got ${size}`);
+    checkCapacity(size);
   }
 
   get capacity(): number {
@@ -39,8 +43,7 @@ export class Lanes<T> {
 
   /** Raises the capacity to `capacity` (never lowers it); waiting requests may start at once. */
   widen(capacity: number): void {
-    if (!Number.isInteger(capacity) || capacity < 1)
-      throw new Error(`Lanes: expected a capacity of at least 1, got ${capacity}`);
+    checkCapacity(capacity);
     this.size = Math.max(this.size, capacity);
     this.assign();
   }
@@ -65,8 +68,8 @@ export class Lanes<T> {
   open(group: string): Lane<T> | undefined {
     if (this.lanes.length >= this.size || this.lanes.some((l) => l.group !== group && (l.busy || l.item)))
       return undefined;
-    const lane: Lane<T> = { item: undefined, group, busy: true };
-    this.lanes.push(lane);
+    const lane = this.add(group);
+    lane.busy = true;
     return lane;
   }
 
@@ -109,6 +112,10 @@ export class Lanes<T> {
       reuse.group = group;
       return reuse;
     }
+    return this.add(group);
+  }
+
+  private add(group: string): Lane<T> {
     const lane: Lane<T> = { item: undefined, group, busy: false };
     this.lanes.push(lane);
     return lane;

@@ -83,10 +83,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
   isolation.lanes = lanes;
   // The child scripts/grade.ts started early, when it is for this grading; its other lanes start now.
   const adopted =
-    early !== undefined &&
-    early.key === prestartKey(dir, isolation.backend ?? 'wasm', str(flags, 'sandbox') ?? 'auto')
-      ? early.executor
-      : undefined;
+    early !== undefined && early.key === prestartKey(dir, flags, isolation) ? early.executor : undefined;
   if (adopted === undefined) early?.executor.close();
   adopted?.widen(lanes);
   const stop = (why: string): never => {

@@ -7,10 +7,10 @@
  * command adopts the executor when it grades the same directory with the same isolation, and
  * closes it otherwise; an executor never adopted is closed when the process exits.
  */
-import { IsolatedExecutor } from '../../runner/isolated-executor.js';
+import { IsolatedExecutor, type IsolatedOptions } from '../../runner/isolated-executor.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
 import { childAccessProblem } from '../../runner/sandbox.js';
-import { parseFlags } from './args.js';
+import { parseFlags, type FlagValues } from './args.js';
 import { SINGLE, defaultSubmission, existingDir, isolationFor, str } from './grade-flags.js';
 
 export interface Prestarted {
@@ -19,9 +19,12 @@ export interface Prestarted {
   key: string;
 }
 
-/** The key a single grading's flags give; equal keys mean the prestarted executor fits. */
-export function prestartKey(dir: string, backend: string, sandbox: string): string {
-  return JSON.stringify([dir, backend, sandbox]);
+/**
+ * What a single grading of `dir` with `flags` (and the isolation they give) asks of its child; equal
+ * keys mean the prestarted executor fits.
+ */
+export function prestartKey(dir: string, flags: FlagValues, isolation: IsolatedOptions): string {
+  return JSON.stringify([dir, isolation.backend ?? 'wasm', str(flags, 'sandbox') ?? 'auto']);
 }
 
 export function prestart(argv: string[]): Prestarted | undefined {
@@ -38,7 +41,7 @@ export function prestart(argv: string[]): Prestarted | undefined {
     process.on('exit', () => executor.close());
     return {
       executor,
-      key: prestartKey(dir, isolation.backend ?? 'wasm', str(flags, 'sandbox') ?? 'auto'),
+      key: prestartKey(dir, flags, isolation),
     };
   } catch {
     return undefined;
