@@ -121,7 +121,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
         let waited = 0;
         const run: CheckContext['run'] = async (request, label) => {
           const asked = performance.now();
-          // A hidden check's requests go to a child of their own, which runs no visible test after them.
+          // A hidden check's requests go to children that run no visible test after them (runner/lanes.ts).
           return executor.run(request, label, check.group, () => (waited += performance.now() - asked));
         };
         const earlier: CheckContext['earlier'] = async (id) => {

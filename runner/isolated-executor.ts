@@ -83,6 +83,17 @@ process.on('exit', () => {
 /** The group of requests a child serves when none is named. */
 export const DEFAULT_GROUP = 'visible';
 
+/** The groups in the order a grading serves them (graders/grade.ts): a child may go on into a later one, never back. */
+const GROUP_ORDER: readonly string[] = [DEFAULT_GROUP, 'hidden'];
+
+/** Whether a child that served group `from` may serve `to`: the same group, or a later one. */
+export function carriesOn(from: string | undefined, to: string): boolean {
+  if (from === undefined) return false;
+  if (from === to) return true;
+  const at = GROUP_ORDER.indexOf(from);
+  return at >= 0 && GROUP_ORDER.indexOf(to) > at;
+}
+
 export class IsolatedExecutor implements Executor {
   private build: BuildResult | undefined;
   private readonly pool: Lanes<IsolatedChild>;
@@ -96,6 +107,8 @@ export class IsolatedExecutor implements Executor {
   private readonly apart: boolean;
   private preparing: Promise<Prepared> | undefined;
   private closed = false;
+  /** The group each child served last. */
+  private readonly served = new WeakMap<IsolatedChild, string>();
 
   constructor(
     private readonly dir: string,
@@ -110,6 +123,7 @@ export class IsolatedExecutor implements Executor {
         live.delete(child);
       },
       (child) => child.alive,
+      carriesOn,
     );
   }
 
@@ -201,6 +215,7 @@ export class IsolatedExecutor implements Executor {
     }
     live.add(child);
     lane.item = child;
+    this.served.set(child, group);
     if (this.expired !== undefined) child.close({ kind: 'budget', message: this.expired });
     // Closed while it started (a command that ended early): it must not outlive the executor.
     if (this.closed) this.pool.empty(lane);
@@ -210,9 +225,10 @@ export class IsolatedExecutor implements Executor {
   }
 
   /**
-   * One request, in a child that has served only `group` (default "visible"): a request of another
-   * group than a lane's gets a fresh child, so e.g. the process that saw hidden inputs runs nothing
-   * after them that the student sees.
+   * One request of `group` (default "visible"), in a child that has served only this group or
+   * earlier ones (GROUP_ORDER): a child that served the visible tests may go on to hidden ones once
+   * no visible request is running, but a request of an earlier group than a child's gets a fresh
+   * child, so the process that saw hidden inputs runs nothing after them that the student sees.
    */
   async run(
     request: Request,
@@ -266,8 +282,9 @@ export class IsolatedExecutor implements Executor {
     group: string,
     fresh = false,
   ): Promise<{ kind: string; message: string; outcome: ExecOutcome }> {
-    if (fresh || lane.item === undefined || !lane.item.alive || lane.group !== group) {
-      // An earlier test killed the process, or another group ran in it, or the lane is new: a fresh one.
+    const item = lane.item;
+    if (fresh || item === undefined || !item.alive || !carriesOn(this.served.get(item), group)) {
+      // An earlier test killed the process, or a later group ran in it, or the lane is new: a fresh one.
       const respawned = await this.spawn(lane, group, fresh);
       if (!respawned.ok)
         return {
@@ -276,6 +293,7 @@ export class IsolatedExecutor implements Executor {
           outcome: { ok: false, status: 'failed', message: respawned.message },
         };
     }
+    this.served.set(lane.item!, group);
     const outcome = await lane.item!.request(request, REQUEST_TIMEOUTS[request.kind], label);
     // The schemas load with the first answer, not with this module (see the header).
     const { checked } = await import('./executor-types.js');

@@ -2,11 +2,12 @@
  * Which child serves a request, when one submission is graded in several children side by side:
  * at most `capacity` lanes, each serving one request at a time, of one group ("visible" or
  * "hidden"). A request takes an idle lane of its group; else a new lane, while there are fewer than
- * `capacity`; else an idle lane of another group, whose process is retired first. A lane changes
- * group only while no lane of another group is busy, and a new group's lane starts only after every
- * idle lane of the other groups is retired: processes of two groups never live side by side, so the
- * one that saw hidden inputs cannot hand them to one that serves visible tests. Requests wait first
- * come, first served.
+ * `capacity`; else an idle lane of another group. A lane changes group only while no lane of
+ * another group is busy, and then every idle lane of the other groups changes with it: processes
+ * of two groups never live side by side, so the one that saw hidden inputs cannot hand them to one
+ * that serves visible tests. A process goes on into the new group only where `carries(from, to)`
+ * says it may (visible → hidden: it saw nothing a later test must not); otherwise it is retired
+ * first and its lane starts a fresh one. Requests wait first come, first served.
  */
 
 export interface Lane<T> {
@@ -27,12 +28,14 @@ export class Lanes<T> {
 
   /**
    * `retire` ends a lane's process (called before the lane is dropped from a group); `usable` says
-   * whether it can still serve (a lane with a usable process is preferred).
+   * whether it can still serve (a lane with a usable process is preferred); `carries(from, to)`,
+   * whether a process that served group `from` may go on to serve `to` (default: never).
    */
   constructor(
     private size: number,
     private readonly retire: (item: T) => void,
     private readonly usable: (item: T) => boolean = () => true,
+    private readonly carries: (from: string, to: string) => boolean = () => false,
   ) {
     checkCapacity(size);
   }
@@ -101,18 +104,20 @@ export class Lanes<T> {
   private free(group: string): Lane<T> | undefined {
     const idle = this.lanes.filter((l) => !l.busy);
     const ready = (l: Lane<T>): boolean => l.item !== undefined && this.usable(l.item);
-    const same = idle.find((l) => l.group === group && ready(l)) ?? idle.find((l) => l.group === group);
+    const pick = (): Lane<T> | undefined =>
+      idle.find((l) => l.group === group && ready(l)) ?? idle.find((l) => l.group === group);
+    const same = pick();
     if (same !== undefined) return same;
     if (this.lanes.some((l) => l.busy && l.group !== group)) return undefined;
-    const reuse = this.lanes.length < this.capacity ? undefined : idle[0];
-    if (reuse === undefined && this.lanes.length >= this.capacity) return undefined;
-    // No process of another group lives beside this group's.
-    for (const l of idle.filter((l) => l.group !== group)) this.empty(l);
-    if (reuse !== undefined) {
-      reuse.group = group;
-      return reuse;
+    if (idle.length === 0 && this.lanes.length >= this.capacity) return undefined;
+    // No process of another group lives beside this group's: every idle lane joins it, its process
+    // kept where it may go on into this group, else retired.
+    for (const l of idle) {
+      if (l.group === group) continue;
+      if (!(ready(l) && this.carries(l.group, group))) this.empty(l);
+      l.group = group;
     }
-    return this.add(group);
+    return pick() ?? this.add(group);
   }
 
   private add(group: string): Lane<T> {

@@ -460,7 +460,7 @@ describe('a kill from outside is not charged to the submission', () => {
 });
 
 describe('hidden inputs stay hidden', () => {
-  it("hidden cases run last, in a process of their own: no visible test's message shows a hidden hyperparameter", async () => {
+  it("hidden cases run last, after every visible test is decided: no visible test's message shows a hidden hyperparameter", async () => {
     const hidden = join(PROJECT_ROOT, '.work', 'hostile', 'special', 'hidden-fixtures');
     rmSync(hidden, { recursive: true, force: true });
     await makeHiddenFixtures(hidden, 4242);

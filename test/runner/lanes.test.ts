@@ -11,9 +11,15 @@ interface Proc {
   retired: boolean;
 }
 
-function pool(capacity: number) {
+/** `carries`: which group changes keep a process (default: none). */
+function pool(capacity: number, carries?: (from: string, to: string) => boolean) {
   const made: Proc[] = [];
-  const lanes = new Lanes<Proc>(capacity, (p) => (p.retired = true));
+  const lanes = new Lanes<Proc>(
+    capacity,
+    (p) => (p.retired = true),
+    (p) => !p.retired,
+    carries,
+  );
   /** Takes a lane for `group`, starting a process in it when it has none. */
   const take = async (group: string): Promise<Lane<Proc>> => {
     const lane = await lanes.acquire(group);
@@ -87,6 +93,51 @@ describe('Lanes', () => {
     lanes.release(await first);
     await second;
     expect(order).toEqual(['first', 'second']);
+  });
+
+  it('carries idle processes into a later group, all at once, once no lane of the earlier group is busy', async () => {
+    const forward = (from: string, to: string): boolean => from === 'visible' && to === 'hidden';
+    const { lanes, take, made, alive } = pool(2, forward);
+    const a = await take('visible');
+    const b = await take('visible');
+    lanes.release(a);
+    const hidden = take('hidden');
+    // b still serves a visible request: the hidden one waits, and a stays visible meanwhile.
+    expect(await settled(hidden)).toBe(false);
+    expect(a.group).toBe('visible');
+    lanes.release(b);
+    const h = await hidden;
+    // Both processes go on into the hidden group; none was retired, none started.
+    expect([a.group, b.group]).toEqual(['hidden', 'hidden']);
+    expect(made).toHaveLength(2);
+    expect(alive()).toHaveLength(2);
+    const h2 = await take('hidden');
+    expect(new Set([h, h2])).toEqual(new Set([a, b]));
+    expect(made).toHaveLength(2);
+    lanes.release(h);
+    lanes.release(h2);
+    // Never back: a visible request after hidden ones retires the hidden processes first.
+    const v = await take('visible');
+    expect(made).toHaveLength(3);
+    expect(alive().map((p) => p.id)).toEqual([v.item!.id]);
+  });
+
+  it('retires a process it may not carry, and one no longer usable, when the group changes', async () => {
+    const { lanes, take, made, alive } = pool(2, (from, to) => from === 'visible' && to === 'hidden');
+    const a = await take('visible');
+    const b = await take('visible');
+    a.item!.retired = true; // a's process died (usable says no)
+    lanes.release(a);
+    lanes.release(b);
+    await take('hidden');
+    await take('hidden');
+    // b's process went on; a's lane started a fresh one.
+    expect(made).toHaveLength(3);
+    expect(
+      alive()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it('refuses a capacity below 1', () => {
