@@ -11,15 +11,13 @@ import type { OptimizerClasses, OptimizerName } from '../contract/index.js';
 import { runOptimizerCase } from '../runner/optimizer-case.js';
 import { freshInput } from './checks/properties.js';
 import type { LoadedCase } from './fixtures.js';
-
-/** A path in a variable keeps bundlers and tsc from requiring the reference. */
-const REFERENCE = '../reference/index.js';
+import { importOptional } from './optional-modules.js';
 
 let reference: Promise<OptimizerClasses | undefined> | undefined;
 
 /** The reference's optimizers when this is the TA's grader, else undefined. */
 export function referenceOptimizers(): Promise<OptimizerClasses | undefined> {
-  reference ??= import(/* @vite-ignore */ REFERENCE).then(
+  reference ??= importOptional('reference').then(
     (m) => m as OptimizerClasses,
     () => undefined,
   );

@@ -14,6 +14,7 @@ import { HarnessError } from '../course/errors.js';
 import { runOptimizerCase, type Trajectory } from '../runner/optimizer-case.js';
 import { decode, TrajectoryResult } from '../runner/protocol.js';
 import type { LoadedCase } from './fixtures.js';
+import { importOptional } from './optional-modules.js';
 
 export interface KnownMistakeRun {
   id: string;
@@ -86,13 +87,11 @@ interface Registry {
   mistakesFor(name: OptimizerName): Array<{ id: string; hint: string; make(args: number[]): unknown }>;
 }
 
-/** graders/mistakes/ is left out of student repositories; a path in a variable keeps bundlers and tsc from requiring it. */
-const REGISTRY = './mistakes/registry.js';
-
 export async function mistakeRunsFromCode(): Promise<MistakeRuns | undefined> {
   let registry: Registry;
   try {
-    registry = (await import(/* @vite-ignore */ REGISTRY)) as Registry;
+    // graders/mistakes/ is left out of student repositories (graders/optional-modules.ts).
+    registry = (await importOptional('mistakes')) as Registry;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,17 +27,6 @@ export class BuildRefused extends Error {
     this.name = 'BuildRefused';
   }
 }
-
-/**
- * The allowed packages are CommonJS. Imported from an ES module, Node lexes each of them, and every
- * module they re-export (all of tfjs), to find their export names: about 0.4 s of CPU in every
- * child. The bundle loads them with `require` instead: an import of a package by its name resolves
- * to a small CommonJS module in this namespace that requires it (esbuild gives the importer the
- * namespace an ES import would: every export, and the whole as the default), and the require
- * function comes from `node:module`. Deep imports (`pkg/dist/…`) stay ES imports.
- */
-const REQUIRED = 'optnn-required';
-const REQUIRE_FUNCTION = 'optnn-require-function';
 
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
@@ -66,10 +55,6 @@ function confine(submissionDir: string): Plugin {
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
-        if (args.namespace === REQUIRED || args.namespace === REQUIRE_FUNCTION) {
-          if (args.path === REQUIRE_FUNCTION) return { path: REQUIRE_FUNCTION, namespace: REQUIRE_FUNCTION };
-          return { path: args.path, external: true };
-        }
         if (args.path === 'optnn-submission') {
           const entry = resolveFile(join(root, 'index.ts'));
           if (entry === undefined)
@@ -79,11 +64,6 @@ function confine(submissionDir: string): Plugin {
         const fromSubmission = within(realpathSync(args.importer), root);
         const spec = args.path;
         if (spec.startsWith('node:')) return { path: spec, external: true };
-        if (
-          ALLOWED_PACKAGES.includes(spec) &&
-          (args.kind === 'import-statement' || args.kind === 'dynamic-import')
-        )
-          return { path: spec, namespace: REQUIRED };
         if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`)))
           return { path: spec, external: true };
         const course = /^#(course|contract)\/(.+)$/.exec(spec);
@@ -128,21 +108,50 @@ function confine(submissionDir: string): Plugin {
         }
         return { path: real };
       });
-      b.onLoad({ filter: /.*/, namespace: REQUIRED }, (args) => ({
-        contents: `const { load } = require(${JSON.stringify(REQUIRE_FUNCTION)});\nmodule.exports = load(${JSON.stringify(args.path)});\n`,
-        loader: 'js',
-      }));
-      b.onLoad({ filter: /.*/, namespace: REQUIRE_FUNCTION }, () => ({
-        contents:
-          "import { createRequire } from 'node:module';\nexport const load = createRequire(import.meta.url);\n",
-        loader: 'js',
-      }));
       b.onLoad({ filter: /\.json$/ }, (args) => {
         if (!harness.some((h) => within(args.path, h)) && !within(args.path, root)) {
           throw new BuildRefused(`refusing to inline ${args.path}`);
         }
         return undefined;
       });
+    },
+  };
+}
+
+/**
+ * The allowed packages are CommonJS. Imported from an ES module, Node lexes each of them, and every
+ * module they re-export (all of tfjs), to find their export names: about 0.4 s of CPU in every
+ * process. This plugin (before any other) loads the packages `byRequire` names with `require`
+ * instead: an import of such a package by its name resolves to a small CommonJS module that
+ * requires it (esbuild gives the importer the namespace an ES import would: every export, and the
+ * whole as the default), with a require function from `node:module` made for `location` (the
+ * bundle's directory: packages resolve from there as its imports would). Deep imports
+ * (`pkg/dist/…`) stay ES imports.
+ */
+export function loadWithRequire(byRequire: (spec: string) => boolean, location: string): Plugin {
+  const required = 'optnn-required';
+  const requireFunction = 'optnn-require-function';
+  return {
+    name: 'optnn-load-with-require',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === required || args.namespace === requireFunction) {
+          return args.path === requireFunction
+            ? { path: requireFunction, namespace: requireFunction }
+            : { path: args.path, external: true };
+        }
+        if ((args.kind === 'import-statement' || args.kind === 'dynamic-import') && byRequire(args.path))
+          return { path: args.path, namespace: required };
+        return undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: required }, (args) => ({
+        contents: `const { load } = require(${JSON.stringify(requireFunction)});\nmodule.exports = load(${JSON.stringify(args.path)});\n`,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /.*/, namespace: requireFunction }, () => ({
+        contents: `import { createRequire } from 'node:module';\nexport const load = createRequire(${JSON.stringify(pathToFileURL(join(location, 'index.mjs')).href)});\n`,
+        loader: 'js',
+      }));
     },
   };
 }
@@ -164,7 +173,7 @@ function bundleOptions(submissionDir: string, outDir: string): BuildOptions {
     outExtension: { '.js': '.mjs' },
     logLevel: 'silent',
     write: true,
-    plugins: [confine(submissionDir)],
+    plugins: [loadWithRequire((spec) => ALLOWED_PACKAGES.includes(spec), outDir), confine(submissionDir)],
   };
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import { GRADE_COMMAND } from './lib/grade-command.js';
 import { runMain } from './lib/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -47,16 +48,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const run = await execa(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(PROJECT_ROOT, 'scripts', 'grade.ts'),
-          'batch',
-          join(work, 'class'),
-          '--out',
-          join(work, `out-${index}`),
-          ...setup.args,
-        ],
+        [...GRADE_COMMAND, 'batch', join(work, 'class'), '--out', join(work, `out-${index}`), ...setup.args],
         { cwd: PROJECT_ROOT, env: { OPTNN_PROGRESS: '0' }, reject: false, all: true },
       );
       seconds[index] = (performance.now() - started) / 1000;

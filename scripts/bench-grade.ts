@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
+import { GRADE_COMMAND } from './lib/grade-command.js';
 import { runMain } from './lib/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -64,13 +65,11 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       const out = join(work, `out-${run}`);
       const started = performance.now();
-      const graded = await tsx('grade.ts', [
-        join(PROJECT_ROOT, 'reference'),
-        '--hidden',
-        hidden,
-        '--out',
-        out,
-      ]);
+      const graded = await execa(
+        process.execPath,
+        [...GRADE_COMMAND, join(PROJECT_ROOT, 'reference'), '--hidden', hidden, '--out', out],
+        { cwd: PROJECT_ROOT, env: { OPTNN_PROGRESS: '0' }, reject: false, all: true },
+      );
       const wall = (performance.now() - started) / 1000;
       if (graded.exitCode !== 0) throw new Error(`grading run ${run} failed:\n${graded.all}`);
       walls.push(wall);

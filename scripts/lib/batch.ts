@@ -20,6 +20,7 @@ import { problemsWith } from '../../contract/validate.js';
 import { createBatchProgress } from './batch-progress.js';
 import { cacheKey } from './cache-key.js';
 import { SUBMISSION_ID } from './grade-one.js';
+import { GRADE_COMMAND } from './grade-command.js';
 import { writeJsonAtomic } from './write-json.js';
 
 export interface BatchOptions {
@@ -242,9 +243,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       const run = execa(
         process.execPath,
         [
-          '--import',
-          'tsx',
-          join(PROJECT_ROOT, 'scripts', 'grade.ts'),
+          ...GRADE_COMMAND,
           dir,
           '--out',
           options.out,

@@ -1,0 +1,19 @@
+/**
+ * Runs a command from its prebuilt bundle with plain node:  node scripts/run.mjs grade [arguments]
+ * is  tsx scripts/grade.ts [arguments]  without tsx's loader (scripts/lib/command-bundle.ts says
+ * why; scripts/lib/bundle-launch.mjs finds the bundle, or builds it when a source changed).
+ */
+import { pathToFileURL } from 'node:url';
+import { bundleEntry } from './lib/bundle-launch.mjs';
+
+const command = process.argv[2];
+if (command !== 'grade') {
+  console.error(
+    'usage: node scripts/run.mjs grade [arguments]  (the same as tsx scripts/grade.ts [arguments])',
+  );
+  process.exit(2);
+}
+const entry = await bundleEntry(command);
+// The command reads its own arguments from argv[2] on, as when run from its source.
+process.argv.splice(2, 1);
+await import(pathToFileURL(entry).href);
