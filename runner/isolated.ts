@@ -17,7 +17,7 @@ import { PROJECT_ROOT, type BuildResult } from './build.js';
 import { newKey } from './channel-auth.js';
 import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
 import { FrameReader, parseFrame } from './frame-reader.js';
-import { killTree, treeCpuMs, treeRss } from './process-tree.js';
+import { killTree, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
 import { childStaging } from './sandbox.js';
 import type { Request } from './protocol.js';
 
@@ -251,16 +251,19 @@ export class IsolatedChild {
     });
   }
 
-  private readCpu(): number {
+  /** The CPU time of the child's tree so far (never less than read before); `tree`: its processes, when read already. */
+  private readCpu(tree?: readonly number[]): number {
     const pid = this.child.pid;
-    if (pid !== undefined) this.cpuMs = Math.max(this.cpuMs, treeCpuMs(pid));
+    if (pid !== undefined) this.cpuMs = Math.max(this.cpuMs, treeCpuMs(pid, false, tree));
     return this.cpuMs;
   }
 
   private watch(): void {
     const pid = this.child.pid;
     if (pid === undefined || this.dead) return;
-    const rss = treeRss(pid);
+    // One reading of the tree for both limits.
+    const tree = watchedTree(pid);
+    const rss = treeRss(pid, tree);
     if (rss > this.limits.memoryMiB * 1024 * 1024) {
       this.fail({
         kind: 'memory',
@@ -269,7 +272,7 @@ export class IsolatedChild {
       return;
     }
     const waiting = this.waiting;
-    if (waiting !== undefined && this.readCpu() - waiting.cpuAtStart > waiting.limitMs) {
+    if (waiting !== undefined && this.readCpu(tree) - waiting.cpuAtStart > waiting.limitMs) {
       this.fail({
         kind: 'timeout',
         message: `timed out after ${waiting.limitMs / 1000} s of CPU time ${waiting.label}`,

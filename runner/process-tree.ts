@@ -3,7 +3,7 @@
  * watchdog can stop a memory hog (a Buffer hog is not stopped by V8's heap limit) and a kill
  * reaches every process, including one that left the process group.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 /** Fields of /proc/<pid>/stat after the command name (field 3 onwards), or undefined when gone. */
 function statFields(pid: number): string[] | undefined {
@@ -25,12 +25,12 @@ function parentOf(pid: number): number | undefined {
 const TICKS_PER_SECOND = 100;
 
 /**
- * CPU time (user + system, all threads) of `pid` and every descendant, in ms; with `reaped`, also
- * that of the descendants that ended and were waited for.
+ * CPU time (user + system, all threads) of `pid` and every descendant (or of the processes
+ * `tree`), in ms; with `reaped`, also that of the descendants that ended and were waited for.
  */
-export function treeCpuMs(pid: number, reaped = false): number {
+export function treeCpuMs(pid: number, reaped = false, tree: readonly number[] = watchedTree(pid)): number {
   let ticks = 0;
-  for (const p of processTree(pid)) {
+  for (const p of tree) {
     const fields = statFields(p);
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; cutime and cstime follow.
     if (fields !== undefined) ticks += Number(fields[11]) + Number(fields[12]);
@@ -39,7 +39,51 @@ export function treeCpuMs(pid: number, reaped = false): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** `pid` and every process descending from it. */
+/** Whether this kernel lists each thread's children in /proc/<pid>/task/<tid>/children. */
+const CHILDREN_FILES = existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+
+/** The children of `pid`, from its threads' children files. */
+function childrenOf(pid: number): number[] {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const tid of threads) {
+    try {
+      for (const word of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
+        if (/^\d+$/.test(word)) children.push(Number(word));
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return children;
+}
+
+/**
+ * `pid` and its descendants for the watchdogs, which read them several times a second: through the
+ * children files, which cost reads of the tree only, not of every process on the machine (a
+ * process forked at that very moment may be missed until the next reading). Where the kernel has
+ * no such files, the whole scan of processTree.
+ */
+export function watchedTree(pid: number): number[] {
+  if (!CHILDREN_FILES) return processTree(pid);
+  const tree: number[] = [];
+  const queue = [pid];
+  const seen = new Set<number>();
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    tree.push(p);
+    queue.push(...childrenOf(p));
+  }
+  return tree;
+}
+
+/** `pid` and every process descending from it (a scan of every process: for kills, never missing one). */
 export function processTree(pid: number): number[] {
   let pids: number[];
   try {
@@ -74,8 +118,8 @@ export function rssOf(pid: number): number {
   }
 }
 
-export function treeRss(pid: number): number {
-  return processTree(pid).reduce((sum, p) => sum + rssOf(p), 0);
+export function treeRss(pid: number, tree: readonly number[] = watchedTree(pid)): number {
+  return tree.reduce((sum, p) => sum + rssOf(p), 0);
 }
 
 /** SIGKILL to the process group and to every descendant found. */
