@@ -1,22 +1,88 @@
 /**
  * Validation at a boundary: ajv checks a value against a TypeBox schema (the schema and the type
  * come from one source) and a failure names the field, what was expected and what came.
+ *
+ * Compiling a schema is ajv generating and compiling its validator's code: about 0.4 s for the
+ * schemas one grading uses, in every grading process. The generated code (ajv's standalone code,
+ * the same validator) is kept in `.work/validators/` under a hash of ajv's version, the options and
+ * the schema, and a later process loads it from there; anything amiss with that file (absent,
+ * unreadable, not a validator) and the schema is compiled as before. The directory is inside the
+ * project, where no submission's process may read or write.
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { _, Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { HarnessError, describeValue } from '../course/errors.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
-addFormats(ajv);
+const OPTIONS = { allErrors: true, strict: true } as const;
+const requireHere = createRequire(import.meta.url);
+const AJV_VERSION = (requireHere('ajv/package.json') as { version: string }).version;
+export const VALIDATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '.work', 'validators');
+
+let instance: Ajv | undefined;
+/** The ajv instance, made at the first schema that is not in the cache. */
+function ajv(): Ajv {
+  if (instance === undefined) {
+    // Standalone code names the format functions by a require of ajv-formats.
+    instance = new Ajv({
+      ...OPTIONS,
+      code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+    });
+    // ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
+    (addFormatsPlugin as unknown as (ajv: Ajv) => Ajv)(instance);
+  }
+  return instance;
+}
+
 const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+/** The cache file of `schema`'s validator. */
+export function validatorFile(schema: TSchema): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify([AJV_VERSION, OPTIONS, schema]))
+    .digest('hex');
+  return join(VALIDATORS_DIR, `${key}.cjs`);
+}
+
+function loadCached(file: string): ValidateFunction | undefined {
+  try {
+    const validate: unknown = requireHere(file);
+    return typeof validate === 'function' ? (validate as ValidateFunction) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the validator's code where loadCached finds it (atomically; a failure only costs the next process a compile). */
+function keep(file: string, validate: ValidateFunction): void {
+  try {
+    const { default: standaloneCode } = requireHere('ajv/dist/standalone') as {
+      default: (ajv: Ajv, validate: ValidateFunction) => string;
+    };
+    const code = standaloneCode(ajv(), validate);
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}-${randomUUID()}`;
+    writeFileSync(temporary, code, { mode: 0o644 });
+    renameSync(temporary, file);
+  } catch {
+    /* not kept: the next process compiles it again */
+  }
+}
 
 function compile(schema: TSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (validate === undefined) {
-    validate = ajv.compile(schema);
+    const file = validatorFile(schema);
+    validate = loadCached(file);
+    if (validate === undefined) {
+      validate = ajv().compile(schema);
+      keep(file, validate);
+    }
     compiled.set(schema, validate);
   }
   return validate;
