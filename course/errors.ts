@@ -34,6 +34,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function';
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  // A long string (a packed tensor, a pasted file) is shown by its start and its length.
+  if (typeof value === 'string' && text.length > 120)
+    return `\`${text.slice(0, 100)}…\` (a string of ${(value as string).length} characters)`;
   return `\`${text}\` (${typeof value})`;
 }
 

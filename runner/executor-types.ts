@@ -4,7 +4,7 @@
  * (non-finite numbers back from strings); a malformed one is the submission's failure.
  */
 import type { Prepared } from './isolated.js';
-import { decode, responseProblems, type Request } from './protocol.js';
+import { decode, PackedLengthError, responseProblems, type Request } from './protocol.js';
 
 export type ExecOutcome =
   { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string };
@@ -30,5 +30,14 @@ export function checked(kind: Request['kind'], raw: unknown): ExecOutcome {
       status: 'failed',
       message: `the submission's process returned a malformed answer: ${problems.slice(0, 3).join('; ')}`,
     };
-  return { ok: true, result: decode(raw) };
+  try {
+    return { ok: true, result: decode(raw) };
+  } catch (error) {
+    if (!(error instanceof PackedLengthError)) throw error;
+    return {
+      ok: false,
+      status: 'failed',
+      message: `the submission's process returned a malformed answer: ${error.message}`,
+    };
+  }
 }

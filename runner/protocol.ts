@@ -145,7 +145,23 @@ export const LoopResultSchema = probe({
   ),
 });
 
-const Tensors = Type.Array(Type.Array(Num, { maxItems: 100_000 }), { maxItems: 100 });
+/** At most this many values in one packed tensor. */
+const PACKED_MAX_VALUES = 100_000;
+
+/**
+ * A float32 tensor packed by the child (runner/encode.ts, PackedFloat32): base64 of its bytes.
+ * `decode` unpacks it into numbers, and refuses bytes that are not a whole number of values.
+ */
+const Packed = Type.Object(
+  {
+    f32: Type.String({
+      maxLength: 4 * Math.ceil((PACKED_MAX_VALUES * 4) / 3),
+      pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
+    }),
+  },
+  { additionalProperties: false },
+);
+const Tensors = Type.Array(Packed, { maxItems: 100 });
 export const TrainingResult = probe({
   value: Type.Object({ losses: Nums, initial: Tensors, final: Tensors }, { additionalProperties: false }),
 });
@@ -167,16 +183,31 @@ export const RESULT_SCHEMAS: Record<Request['kind'], TSchema> = {
 
 const NON_FINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
-/** Back to numbers, after validation. */
+/** A packed tensor's bytes that are not a whole number of float32 values. */
+export class PackedLengthError extends Error {}
+
+function unpack(base64: string, at: string): number[] {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length % 4 !== 0)
+    throw new PackedLengthError(`${at}: ${bytes.length} bytes, not a whole number of float32 values`);
+  // Copied: a Buffer may start at an offset that is not a multiple of 4 within its pool.
+  return Array.from(new Float32Array(new Uint8Array(bytes).buffer));
+}
+
+/** Back to numbers, after validation: non-finite strings to numbers, packed tensors to arrays (PackedLengthError when cut). */
 export function decode<T>(value: unknown): T {
-  const walk = (v: unknown): unknown => {
+  const walk = (v: unknown, at: string): unknown => {
     if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v];
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object')
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${at}/${i}`));
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      if (entries.length === 1 && entries[0]![0] === 'f32' && typeof entries[0]![1] === 'string')
+        return unpack(entries[0]![1], at);
+      return Object.fromEntries(entries.map(([k, x]) => [k, walk(x, `${at}/${k}`)]));
+    }
     return v;
   };
-  return walk(value) as T;
+  return walk(value, '') as T;
 }
 
 /** Problems with a response to a request of `kind`; empty when it fits. */

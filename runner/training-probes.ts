@@ -10,6 +10,7 @@ import { DataLoader, randomSplit, subset } from '../course/data/data-loader.js';
 import { readState, writeState, type Net } from '../course/params.js';
 import { AveragedModel } from '../course/swa.js';
 import { harnessLoss, harnessNet, harnessTrain } from './harness-training.js';
+import { PackedFloat32 } from './encode.js';
 import { describeThrown } from './optimizer-case.js';
 import type { Probe } from './optimizer-probes.js';
 
@@ -294,8 +295,8 @@ export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset):
 export interface TrainingProbe {
   losses: number[];
   /** The net's parameters before and after training, per tensor (the grading process computes the losses). */
-  initial: number[][];
-  final: number[][];
+  initial: PackedFloat32[];
+  final: PackedFloat32[];
 }
 
 /** The notebook's training subset: the first 3,200 samples. */
@@ -324,9 +325,9 @@ export function probeTraining(
     const Optimizer = classes[name] as unknown as new (...a: number[]) => tf.Optimizer;
     const optimizer = new Optimizer(...args);
     try {
-      const initial = readState(net).map((a) => Array.from(a));
+      const initial = readState(net).map((a) => new PackedFloat32(a));
       const losses = harnessTrain(net, optimizer, dataLoader, 1);
-      return { losses, initial, final: readState(net).map((a) => Array.from(a)) };
+      return { losses, initial, final: readState(net).map((a) => new PackedFloat32(a)) };
     } finally {
       try {
         optimizer.dispose();
@@ -340,9 +341,12 @@ export function probeTraining(
 
 export interface TuningRun {
   /** The net's parameters after the epoch, per tensor: the grading process measures them. */
-  final: number[][];
+  final: PackedFloat32[];
   seed: number;
 }
+
+/** What the grading process reads of a TrainingProbe or a TuningRun: the parameters unpacked (runner/protocol.ts). */
+export type Unpacked<T> = { [K in keyof T]: T[K] extends PackedFloat32[] ? number[][] : T[K] };
 
 /**
  * The tuning section: one epoch of GarmentClassifier training with the given optimizer class and
@@ -361,7 +365,7 @@ export function measureTuning(
     const optimizer = new Optimizer(...args);
     try {
       harnessTrain(net, optimizer, new DataLoader(train!, { batchSize, shuffle: true, seed }), 1);
-      return { final: readState(net).map((a) => Array.from(a)), seed };
+      return { final: readState(net).map((a) => new PackedFloat32(a)), seed };
     } finally {
       optimizer.dispose();
       net.dispose();

@@ -18,6 +18,7 @@ import { probeTraining } from '../runner/training-probes.js';
 import { parseFlags, usage, type FlagSpec } from './lib/args.js';
 import { runMain } from './lib/main.js';
 import { writeTextAtomic } from './lib/write-json.js';
+import { valuesOf } from '../runner/encode.js';
 
 /** The notebook's settings for each optimizer on the GarmentClassifier. */
 const NOTEBOOK_ARGS: Record<OptimizerName, number[]> = {
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
         throw new Error(`The reference ${name} failed to train with seed ${seed}: ${probe.fault}`);
       bar.update(++done, name);
       if (seed === gradingSeed) referenceLosses = probe.value.losses.map(round);
-      return round(evaluateParams(seed, probe.value.final, measuredSubset()).loss);
+      return round(evaluateParams(seed, valuesOf(probe.value.final), measuredSubset()).loss);
     });
     const drops = losses.map((l, i) => round(untrained[i]! - l));
     const mean = drops.reduce((a, b) => a + b, 0) / drops.length;

@@ -25,6 +25,7 @@ import { checkSubmissionDir, defaultSubmissionDir, loadSubmissionModule } from '
 import { choicesFrom, describeChoice, GRID_FLAGS, type Choice } from './lib/tune-grid.js';
 import { tunePlotSvg, type TunedRow } from './lib/tune-plot.js';
 import { writeJsonAtomic } from './lib/write-json.js';
+import { valuesOf } from '../runner/encode.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   submission: {
@@ -133,8 +134,9 @@ async function main(): Promise<void> {
     }
     // Measured as the grader measures the returned parameters: its own net, on the split's validation and test sets.
     const { val, test } = tuningLoaders(seed);
-    const valLoss = evaluateParams(seed, measured.value.final, val).loss;
-    const testAccuracy = evaluateParams(seed, measured.value.final, test).accuracy;
+    const final = valuesOf(measured.value.final);
+    const valLoss = evaluateParams(seed, final, val).loss;
+    const testAccuracy = evaluateParams(seed, final, test).accuracy;
     rows.push({ ...choice, valLoss, testAccuracy, seed, seconds: (performance.now() - started) / 1000 });
   }
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));

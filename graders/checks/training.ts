@@ -8,7 +8,7 @@
  */
 import { OPTIMIZER_NAMES } from '../../contract/index.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
-import type { TrainingProbe } from '../../runner/training-probes.js';
+import type { TrainingProbe, Unpacked } from '../../runner/training-probes.js';
 import { evaluateParams, initialParams, measuredSubset, parameterProblem } from '../trained-net.js';
 import { faultOutcome } from '../training-grader.js';
 import { finite, type Verdict } from '../verdict.js';
@@ -36,7 +36,7 @@ export const TRAINING_CHECKS: Check[] = OPTIMIZER_NAMES.map((name): Check => ({
       ...v,
       durationMs: performance.now() - ctx.started,
     });
-    const probe = outcome.result as Probe<{ value: TrainingProbe }>;
+    const probe = outcome.result as Probe<{ value: Unpacked<TrainingProbe> }>;
     if (!probe.ok) return done(faultOutcome(setting, probe.fault));
     const { initial, final, losses } = probe.value;
     const shapes =

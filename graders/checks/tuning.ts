@@ -7,7 +7,7 @@
 import { OPTIMIZER_DEFAULTS } from '../../contract/index.js';
 import { readTuningChoice } from '../../contract/tuning-schema.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
-import type { TuningRun } from '../../runner/training-probes.js';
+import type { TuningRun, Unpacked } from '../../runner/training-probes.js';
 import { evaluateParams, parameterProblem, tuningLoaders } from '../trained-net.js';
 import { tuningVerdict } from '../training-grader.js';
 import type { Verdict } from '../verdict.js';
@@ -48,7 +48,7 @@ export const TUNING_CHECK: Check = {
     };
     const outcome = await ctx.run(request, `retraining with the tuning choice (${choice.optimizer})`);
     if (!outcome.ok) return notObserved(ctx, outcome);
-    const probe = outcome.result as Probe<{ value: TuningRun }>;
+    const probe = outcome.result as Probe<{ value: Unpacked<TuningRun> }>;
     let measured: Parameters<typeof tuningVerdict>[2];
     if (!probe.ok) measured = probe;
     else {

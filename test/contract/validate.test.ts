@@ -81,3 +81,12 @@ describe('the validator cache', () => {
     rmSync(file, { force: true });
   }, 60_000);
 });
+
+describe('describing what came', () => {
+  it('shows a long string by its start and its length', () => {
+    const problems = problemsWith(Schema, { name: 'x'.repeat(5000), losses: 'y'.repeat(300) });
+    expect(problems).toEqual([
+      `/losses: must be array, got \`"${'y'.repeat(99)}…\` (a string of 300 characters)`,
+    ]);
+  });
+});
