@@ -16,6 +16,8 @@ import { runMain } from './lib/main.js';
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
 export const RELEASED_COMMANDS = [
   'scripts/grade.ts',
+  // Batch grading starts its workers through it (scripts/lib/grade-command.ts).
+  'scripts/run.mjs',
   'scripts/experiments.ts',
   'scripts/tune.ts',
   'scripts/student-suite/public.test.ts',

@@ -18,7 +18,7 @@
  * reference. A manifest beside it lists the files it was made from with a hash of their contents,
  * and the optional modules this copy lacks; scripts/run.mjs rebuilds when either changed.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -35,6 +35,8 @@ import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { OPTIONAL_MODULES, type OptionalModule } from '../../graders/optional-modules.js';
 import { loadWithRequire, PROJECT_ROOT } from '../../runner/build.js';
+// The launcher's own hash, so that the key written here is the one it checks.
+import { inputsKey } from './bundle-launch.mjs';
 
 /** The commands run from a bundle, and their sources. */
 export const COMMANDS: Record<string, string> = { grade: 'scripts/grade.ts' };
@@ -50,22 +52,11 @@ export interface CommandManifest {
   inputs: string[];
   /** The optional modules' files this copy lacks (absolute): one appearing makes the bundle stale. */
   absent: string[];
-  /** sha256 over the inputs' paths and contents (inputsKey). */
+  /** sha256 over the inputs' paths and contents (inputsKey, scripts/lib/bundle-launch.mjs). */
   key: string;
 }
 
 export const manifestPath = (command: string): string => join(COMMANDS_DIR, `${command}.json`);
-
-/** The hash scripts/run.mjs recomputes: each input's path and contents (a missing file counts as such). */
-export function inputsKey(inputs: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const path of inputs) {
-    hash.update(`${path}\0`);
-    hash.update(existsSync(path) ? readFileSync(path) : '\0missing\0');
-    hash.update('\0');
-  }
-  return hash.digest('hex');
-}
 
 const OPTIONAL_SOURCE = join(PROJECT_ROOT, 'graders', 'optional-modules.ts');
 

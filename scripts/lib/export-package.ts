@@ -12,7 +12,12 @@ import { PROJECT_ROOT } from '../../runner/build.js';
 import { scriptFilesOf } from './script-files.js';
 
 /** The package's commands: grading, and the autograder's entry point; their scripts are listed from their imports. */
-export const PACKAGED_COMMANDS = ['scripts/grade.ts', 'scripts/autograde.ts'];
+export const PACKAGED_COMMANDS = [
+  'scripts/grade.ts',
+  'scripts/autograde.ts',
+  // Batch grading starts its workers through it (scripts/lib/grade-command.ts).
+  'scripts/run.mjs',
+];
 export const PACKAGE_PATHS = [
   'course',
   'contract',

@@ -5,11 +5,15 @@
  * dynamically. Only files under scripts/ are listed: the directories above them (course/, runner/,
  * graders/ …) are copied whole.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { buildSync } from 'esbuild';
 import { PROJECT_ROOT } from '../../runner/build.js';
 
-/** The scripts/ files `entries` (paths from the project root) import, themselves included, sorted. */
+/**
+ * The scripts/ files `entries` (paths from the project root) import, themselves included, sorted;
+ * a JavaScript module's declarations (`x.d.mts` beside `x.mjs`) come with it, for tsc.
+ */
 export function scriptFilesOf(entries: readonly string[]): string[] {
   const { metafile } = buildSync({
     entryPoints: entries.map((e) => `${PROJECT_ROOT}/${e}`),
@@ -24,8 +28,12 @@ export function scriptFilesOf(entries: readonly string[]): string[] {
     metafile: true,
     logLevel: 'silent',
   });
-  return Object.keys(metafile.inputs)
+  const files = Object.keys(metafile.inputs)
     .map((input) => relative(PROJECT_ROOT, `${PROJECT_ROOT}/${input}`))
-    .filter((path) => path.startsWith('scripts/'))
-    .sort();
+    .filter((path) => path.startsWith('scripts/'));
+  const declarations = files
+    .filter((path) => path.endsWith('.mjs'))
+    .map((path) => path.replace(/\.mjs$/, '.d.mts'))
+    .filter((path) => existsSync(`${PROJECT_ROOT}/${path}`));
+  return [...files, ...declarations].sort();
 }

@@ -8,16 +8,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMANDS_DIR, inputsKey as keyInTs, manifestPath } from '../../scripts/lib/command-bundle.js';
+import { inputsKey, currentManifest } from '../../scripts/lib/bundle-launch.mjs';
+import { COMMANDS_DIR, manifestPath } from '../../scripts/lib/command-bundle.js';
 import { GRADE_COMMAND } from '../../scripts/lib/grade-command.js';
 import { loadFixtureDir } from '../../graders/fixtures.js';
 import { PROJECT_ROOT } from '../helpers/materialise.js';
-
-interface Launcher {
-  inputsKey(inputs: readonly string[]): string;
-  currentManifest(command: string): { entry: string; inputs: string[]; absent: string[] } | undefined;
-}
-const launcher = (await import(join(PROJECT_ROOT, 'scripts', 'lib', 'bundle-launch.mjs'))) as Launcher;
 
 const work = join(PROJECT_ROOT, '.work', 'command-bundle-test');
 afterAll(() => {
@@ -50,7 +45,7 @@ describe('the grading command from its bundle', () => {
       const steps = result.tests.find((t) => t.id === `optimizer.${name}.steps`);
       expect(steps?.message).toBe(`${name}: ${count + 1} cases agree with the reference at every step`);
     }
-    const manifest = launcher.currentManifest('grade');
+    const manifest = currentManifest('grade');
     expect(manifest).toBeDefined();
     // This copy has both TA-only modules: they are among the bundle's inputs, none is counted absent.
     expect(manifest!.inputs).toEqual(
@@ -65,13 +60,16 @@ describe('the grading command from its bundle', () => {
     expect(relative(COMMANDS_DIR, manifest!.entry).startsWith('..')).toBe(false);
   }, 180_000);
 
-  it('hashes the inputs as the launcher does, a missing file included', () => {
+  it('keys the inputs by their paths and contents, a missing file included', () => {
     mkdirSync(work, { recursive: true });
     const a = join(work, 'a.ts');
     writeFileSync(a, 'export const a = 1;\n');
     const inputs = [a, join(work, 'missing.ts')];
-    expect(launcher.inputsKey(inputs)).toBe(keyInTs(inputs));
-    expect(launcher.inputsKey(inputs)).toMatch(/^[0-9a-f]{64}$/);
+    const key = inputsKey(inputs);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(inputsKey([a])).not.toBe(key);
+    writeFileSync(a, 'export const a = 2;\n');
+    expect(inputsKey(inputs)).not.toBe(key);
   });
 
   it('counts a bundle stale when an input changes or an absent optional module appears', () => {
@@ -88,19 +86,19 @@ describe('the grading command from its bundle', () => {
       entry,
       inputs: [input],
       absent: [optional],
-      key: keyInTs([input]),
+      key: inputsKey([input]),
     };
     mkdirSync(COMMANDS_DIR, { recursive: true });
     writeFileSync(manifestPath('stale-test'), JSON.stringify(manifest));
-    expect(launcher.currentManifest('stale-test')?.entry).toBe(entry);
+    expect(currentManifest('stale-test')?.entry).toBe(entry);
     writeFileSync(input, 'export const x = 2;\n');
-    expect(launcher.currentManifest('stale-test')).toBeUndefined();
+    expect(currentManifest('stale-test')).toBeUndefined();
     writeFileSync(input, 'export const x = 1;\n');
-    expect(launcher.currentManifest('stale-test')?.entry).toBe(entry);
+    expect(currentManifest('stale-test')?.entry).toBe(entry);
     writeFileSync(optional, 'export {};\n');
-    expect(launcher.currentManifest('stale-test')).toBeUndefined();
+    expect(currentManifest('stale-test')).toBeUndefined();
     rmSync(optional);
     rmSync(entry);
-    expect(launcher.currentManifest('stale-test')).toBeUndefined();
+    expect(currentManifest('stale-test')).toBeUndefined();
   });
 });

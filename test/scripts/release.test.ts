@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GRADE_COMMAND } from '../../scripts/lib/grade-command.js';
 import { solutionLines } from '../helpers/solution-lines.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -37,6 +38,18 @@ describe('npm run release', () => {
     const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toBe('vitest run --config scripts/student-suite/vitest.config.ts');
     for (const path of ['original-notebook.txt', 'scripts/student-suite/public.test.ts'])
+      expect(files).toContain(path);
+  });
+
+  it('holds the launcher batch grading starts its workers with, and what it loads', () => {
+    const files = allFiles(out).map((f) => relative(out, f));
+    const launcher = relative(root, GRADE_COMMAND[0]!);
+    for (const path of [
+      launcher,
+      'scripts/lib/bundle-launch.mjs',
+      'scripts/lib/bundle-launch.d.mts',
+      'scripts/lib/command-bundle.ts',
+    ])
       expect(files).toContain(path);
   });
 
