@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const workflowFiles = [
@@ -54,9 +54,14 @@ describe('the workflows', () => {
 
 describe("the starter's workflow, run with the harness's own commands under GITHUB_ACTIONS=true", () => {
   const file = join(root, 'release', 'workflows', 'grade.yml');
+  const checkouts: string[] = [];
+  afterAll(() => {
+    for (const dir of checkouts) rmSync(dir, { recursive: true, force: true });
+  });
   const repo = (submission: string): string => {
     // A checkout of the starter: the harness (linked from this project) and a submission.
     const dir = mkdtempSync(join(tmpdir(), 'starter-'));
+    checkouts.push(dir);
     for (const name of [
       'package.json',
       'node_modules',
