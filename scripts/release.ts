@@ -16,7 +16,7 @@ import { runMain } from './lib/main.js';
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
 export const RELEASED_COMMANDS = [
   'scripts/grade.ts',
-  // Batch grading starts its workers through it (scripts/lib/grade-command.ts).
+  // `npm run grade` (and batch grading's workers, scripts/lib/grade-command.ts) run through it.
   'scripts/run.mjs',
   'scripts/experiments.ts',
   'scripts/tune.ts',
@@ -77,7 +77,7 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   pkg['description'] = 'Optimizing Neural Networks: the assignment, with its public grading';
   pkg['scripts'] = {
     test: 'vitest run --config scripts/student-suite/vitest.config.ts',
-    grade: 'exec tsx scripts/grade.ts',
+    grade: 'exec node scripts/run.mjs grade',
     experiments: 'tsx scripts/experiments.ts',
     tune: 'tsx scripts/tune.ts',
     typecheck: 'tsc --noEmit',
