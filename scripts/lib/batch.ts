@@ -1,6 +1,7 @@
 /**
  * Batch grading: a pool of worker processes, each grading one submission at a time with
- * `scripts/grade.ts` (so one submission's trouble cannot touch another's), a progress bar counted in
+ * `scripts/grade.ts` from its bundle (GRADE_COMMAND; so one submission's trouble cannot touch
+ * another's), a progress bar counted in
  * tests, results written atomically per submission, skipping those whose results are current (same
  * cache key and no grader error), and shards for a CI matrix. A worker that dies without results
  * leaves a visible grader-error result for its submission, never a gap and never a crash of the batch.
