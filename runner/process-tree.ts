@@ -69,7 +69,11 @@ function childrenOf(pid: number): number[] {
  * no such files, the whole scan of processTree.
  */
 export function watchedTree(pid: number): number[] {
-  if (!CHILDREN_FILES) return processTree(pid);
+  return CHILDREN_FILES ? descendants(pid, childrenOf) : processTree(pid);
+}
+
+/** `pid` and its descendants, breadth first, each once, with `children` giving a process's children. */
+function descendants(pid: number, children: (p: number) => readonly number[]): number[] {
   const tree: number[] = [];
   const queue = [pid];
   const seen = new Set<number>();
@@ -78,7 +82,7 @@ export function watchedTree(pid: number): number[] {
     if (seen.has(p)) continue;
     seen.add(p);
     tree.push(p);
-    queue.push(...childrenOf(p));
+    queue.push(...children(p));
   }
   return tree;
 }
@@ -98,14 +102,7 @@ export function processTree(pid: number): number[] {
     const parent = parentOf(p);
     if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), p]);
   }
-  const tree: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    tree.push(p);
-    queue.push(...(children.get(p) ?? []));
-  }
-  return tree;
+  return descendants(pid, (p) => children.get(p) ?? []);
 }
 
 /** Resident memory of one process in bytes (0 when it is gone). */

@@ -4,12 +4,13 @@
  * why; scripts/lib/bundle-launch.mjs finds the bundle, or builds it when a source changed).
  */
 import { pathToFileURL } from 'node:url';
-import { bundleEntry } from './lib/bundle-launch.mjs';
+import { bundleEntry, COMMANDS } from './lib/bundle-launch.mjs';
 
 const command = process.argv[2];
-if (command !== 'grade') {
+if (command === undefined || !Object.hasOwn(COMMANDS, command)) {
+  const names = Object.keys(COMMANDS).join('|');
   console.error(
-    'usage: node scripts/run.mjs grade [arguments]  (the same as tsx scripts/grade.ts [arguments])',
+    `usage: node scripts/run.mjs ${names} [arguments]  (the same as tsx scripts/<command>.ts [arguments])`,
   );
   process.exit(2);
 }

@@ -11,7 +11,16 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The same hash as inputsKey in scripts/lib/command-bundle.ts. */
+/** The commands run from a bundle, and their sources (scripts/lib/command-bundle.ts builds them). */
+export const COMMANDS = { grade: 'scripts/grade.ts' };
+
+/** Where the bundles and their manifests are. */
+export const COMMANDS_DIR = join(ROOT, '.work', 'commands');
+
+/** The manifest of `command`'s bundle. */
+export const manifestPath = (command) => join(COMMANDS_DIR, `${command}.json`);
+
+/** sha256 over each input's path and contents (a missing file counts as such): a manifest's key, written by command-bundle.ts. */
 export function inputsKey(inputs) {
   const hash = createHash('sha256');
   for (const path of inputs) {
@@ -26,7 +35,7 @@ export function inputsKey(inputs) {
 export function currentManifest(command) {
   let manifest;
   try {
-    manifest = JSON.parse(readFileSync(join(ROOT, '.work', 'commands', `${command}.json`), 'utf8'));
+    manifest = JSON.parse(readFileSync(manifestPath(command), 'utf8'));
   } catch {
     return undefined;
   }

@@ -30,18 +30,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { OPTIONAL_MODULES, type OptionalModule } from '../../graders/optional-modules.js';
 import { loadWithRequire, PROJECT_ROOT } from '../../runner/build.js';
-// The launcher's own hash, so that the key written here is the one it checks.
-import { inputsKey } from './bundle-launch.mjs';
+// The launcher's commands, places and hash, so that what is written here is what it checks.
+import { COMMANDS, COMMANDS_DIR, inputsKey, manifestPath } from './bundle-launch.mjs';
 
-/** The commands run from a bundle, and their sources. */
-export const COMMANDS: Record<string, string> = { grade: 'scripts/grade.ts' };
-
-export const COMMANDS_DIR = join(PROJECT_ROOT, '.work', 'commands');
+export { COMMANDS_DIR, manifestPath };
 
 export interface CommandManifest {
   schemaVersion: 1;
@@ -55,8 +52,6 @@ export interface CommandManifest {
   /** sha256 over the inputs' paths and contents (inputsKey, scripts/lib/bundle-launch.mjs). */
   key: string;
 }
-
-export const manifestPath = (command: string): string => join(COMMANDS_DIR, `${command}.json`);
 
 const OPTIONAL_SOURCE = join(PROJECT_ROOT, 'graders', 'optional-modules.ts');
 
@@ -101,7 +96,7 @@ function ownLocations(): Plugin {
     setup(b) {
       b.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
         const path = resolve(args.path);
-        if (path.includes(`${join('node_modules', '')}`) || path === OPTIONAL_SOURCE) return undefined;
+        if (path.split(sep).includes('node_modules') || path === OPTIONAL_SOURCE) return undefined;
         const values: Record<string, string> = {
           url: pathToFileURL(path).href,
           dirname: dirname(path),
@@ -126,7 +121,6 @@ export function isCommonJsPackage(spec: string): boolean {
     return false;
   let known = commonJs.get(spec);
   if (known === undefined) {
-    known = false;
     try {
       const pkg = JSON.parse(readFileSync(projectRequire.resolve(`${spec}/package.json`), 'utf8')) as {
         type?: string;
