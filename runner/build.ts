@@ -1,14 +1,24 @@
 /**
  * Compiles a submission in the trusted grading process (esbuild runs no code) into a bundle the
- * child runs as plain JavaScript. Imports are confined: a submission file may import only files
- * inside the submission directory (after following symlinks), the course helpers (`#course/*`,
- * `#contract/*`), and an allow-list of packages; anything else fails the build with a message
- * naming the import, so no hidden file is ever inlined.
+ * child runs as plain JavaScript. The build reads nothing of the submission but a snapshot read
+ * beforehand with caps (`runner/submission-tree.ts`): its files live in a namespace of their own,
+ * loaded from memory with a loader chosen by their extension (import attributes choose nothing), so
+ * neither esbuild's own resolution nor a glob import nor a link can reach another file. A
+ * submission file may import only files of the snapshot, the course helpers (`#course/*`,
+ * `#contract/*`) and an allow-list of packages; anything else fails the build with a message naming
+ * the import. The build has a deadline and a cap on what it writes.
  */
-import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { context, type BuildOptions, type Loader, type Plugin } from 'esbuild';
+import {
+  leadsOutside,
+  readSubmissionTree,
+  TREE_LIMITS,
+  TreeRefused,
+  type SubmissionTree,
+} from './submission-tree.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,12 +31,18 @@ export const ALLOWED_PACKAGES = [
   '@tensorflow/tfjs-backend-cpu',
 ];
 
+/** How long a build may take, and how much it may write. */
+export const BUILD_LIMITS = { deadlineMs: 30_000, maxOutputBytes: 64 * 1024 * 1024 };
+
 export class BuildRefused extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BuildRefused';
   }
 }
+
+/** The namespace of the submission's files: their paths are relative, with `/`. */
+const SUBMISSION = 'optnn-submission-file';
 
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
@@ -43,25 +59,55 @@ function resolveFile(base: string): string | undefined {
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
-function confine(submissionDir: string): Plugin {
-  const root = realpathSync(submissionDir);
+/** The paths TypeScript would try for an import of `rel` (a relative path with `/`), in order. */
+function candidatesFor(rel: string): string[] {
+  return [
+    rel,
+    rel.replace(/\.js$/, '.ts'),
+    rel.replace(/\.mjs$/, '.mts'),
+    rel.replace(/\.cjs$/, '.cts'),
+    `${rel}.ts`,
+    `${rel}.js`,
+    `${rel}/index.ts`,
+    `${rel}/index.js`,
+  ];
+}
+
+const LOADERS: Record<string, Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.json': 'json',
+};
+
+function confine(tree: SubmissionTree): Plugin {
   const harness = [
     join(PROJECT_ROOT, 'course'),
     join(PROJECT_ROOT, 'contract'),
     join(PROJECT_ROOT, 'runner'),
   ];
+  const childEntry = join(PROJECT_ROOT, 'runner', 'child.ts');
   return {
     name: 'optnn-confine',
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind === 'entry-point') return undefined;
-        if (args.path === 'optnn-submission') {
-          const entry = resolveFile(join(root, 'index.ts'));
-          if (entry === undefined)
-            throw new BuildRefused(`the submission has no index.ts (looked in ${root})`);
-          return { path: realpathSync(entry) };
+        if (args.kind === 'entry-point') {
+          if (args.path !== childEntry) throw new BuildRefused(`unexpected entry point ${args.path}`);
+          return undefined;
         }
-        const fromSubmission = within(realpathSync(args.importer), root);
+        if (args.path === 'optnn-submission' && args.namespace === 'file') {
+          if (tree.files.has('index.ts')) return { path: 'index.ts', namespace: SUBMISSION };
+          if (leadsOutside(tree, 'index.ts'))
+            throw new BuildRefused(
+              "index.ts is a symbolic link to a file outside the submission (or not a regular file); the grader builds only the submission's own files",
+            );
+          throw new BuildRefused('the submission has no index.ts');
+        }
+        const fromSubmission = args.namespace === SUBMISSION;
+        const importer = fromSubmission ? args.importer : relative(PROJECT_ROOT, args.importer);
         const spec = args.path;
         if (spec.startsWith('node:')) return { path: spec, external: true };
         if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`)))
@@ -71,47 +117,65 @@ function confine(submissionDir: string): Plugin {
           const base = join(PROJECT_ROOT, course[1]!);
           const file = resolveFile(join(base, course[2]!));
           if (file === undefined)
+            throw new BuildRefused(`${importer} imports ${spec}, which the course does not provide`);
+          if (!within(resolve(file), base))
+            throw new BuildRefused(`${importer} tried to import ${spec}, a file outside the course helpers`);
+          return { path: resolve(file) };
+        }
+        if (fromSubmission) {
+          if (!spec.startsWith('.'))
             throw new BuildRefused(
-              `${relative(root, args.importer)} imports ${spec}, which the course does not provide`,
+              isAbsolute(spec)
+                ? `${importer} tried to import ${spec}, a file outside the submission`
+                : `${importer} imports the package '${spec}', which is not allowed (allowed: ${ALLOWED_PACKAGES.join(', ')}, and node: built-ins)`,
             );
-          const real = realpathSync(file);
-          if (!within(real, realpathSync(base)))
+          const rel = posix.normalize(posix.join(posix.dirname(importer), spec));
+          const candidates = candidatesFor(rel);
+          const file = candidates.find((c) => tree.files.has(c));
+          if (
+            rel === '..' ||
+            rel.startsWith('../') ||
+            (file === undefined && candidates.some((c) => leadsOutside(tree, c)))
+          )
+            throw new BuildRefused(`${importer} tried to import ${spec}, a file outside the submission`);
+          if (file === undefined && candidates.some((c) => tree.oversized.has(c)))
             throw new BuildRefused(
-              `${relative(root, args.importer)} tried to import ${spec}, a file outside the course helpers (${real})`,
+              `${importer} imports ${spec}, which is over the limit of ${TREE_LIMITS.maxFileBytes} bytes for one file`,
             );
-          return { path: real };
+          if (file === undefined)
+            throw new BuildRefused(`${importer} imports ${spec}, which does not exist in the submission`);
+          return { path: file, namespace: SUBMISSION };
         }
         if (!spec.startsWith('.') && !isAbsolute(spec)) {
-          if (fromSubmission)
-            throw new BuildRefused(
-              `${relative(root, args.importer)} imports the package '${spec}', which is not allowed (allowed: ${ALLOWED_PACKAGES.join(', ')}, and node: built-ins)`,
-            );
           // The harness's own packages load from node_modules at run time.
           return { path: spec, external: true };
         }
         const file = resolveFile(resolve(dirname(args.importer), spec));
-        if (file === undefined) {
-          if (fromSubmission)
-            throw new BuildRefused(
-              `${relative(root, args.importer)} imports ${spec}, which does not exist in the submission`,
-            );
-          return undefined;
-        }
-        const real = realpathSync(file);
-        if (fromSubmission && !within(real, root)) {
-          throw new BuildRefused(
-            `${relative(root, args.importer)} tried to import ${spec}, a file outside the submission (${real})`,
-          );
-        }
-        if (!fromSubmission && !harness.some((h) => within(real, h))) {
-          throw new BuildRefused(`the harness imported ${real}, outside course/, contract/ and runner/`);
-        }
-        return { path: real };
+        if (file === undefined || !harness.some((h) => within(resolve(file), h)))
+          throw new BuildRefused(`the harness imported ${spec}, outside course/, contract/ and runner/`);
+        return { path: resolve(file) };
       });
-      b.onLoad({ filter: /\.json$/ }, (args) => {
-        if (!harness.some((h) => within(args.path, h)) && !within(args.path, root)) {
-          throw new BuildRefused(`refusing to inline ${args.path}`);
-        }
+      b.onLoad({ filter: /.*/, namespace: SUBMISSION }, (args) => {
+        const loader = LOADERS[extname(args.path)];
+        const contents = tree.files.get(args.path);
+        if (loader === undefined || contents === undefined)
+          throw new BuildRefused(`${args.path} is not a source or JSON file of the submission`);
+        const attributes = Object.entries(args.with);
+        if (
+          attributes.length > 0 &&
+          !(attributes.length === 1 && args.with.type === 'json' && loader === 'json')
+        )
+          throw new BuildRefused(
+            `${args.path} is imported with the attributes ${JSON.stringify(args.with).slice(0, 100)}; the grader loads each file by its extension (only { type: 'json' } on a .json file is accepted)`,
+          );
+        // No resolveDir: esbuild then has no directory to expand a glob import in, so it lists none.
+        return { contents, loader };
+      });
+      // Every other file the build reads is the harness's: esbuild's own expansions (a glob
+      // import, say) never read anything else.
+      b.onLoad({ filter: /.*/ }, (args) => {
+        if (args.namespace === 'file' && !harness.some((h) => within(args.path, h)))
+          throw new BuildRefused(`the build tried to read ${args.path}, which is not part of the submission`);
         return undefined;
       });
     },
@@ -161,7 +225,7 @@ export interface BuildResult {
   entry: string;
 }
 
-function bundleOptions(submissionDir: string, outDir: string): BuildOptions {
+function bundleOptions(tree: SubmissionTree, outDir: string): BuildOptions {
   return {
     entryPoints: { child: join(PROJECT_ROOT, 'runner', 'child.ts') },
     bundle: true,
@@ -172,49 +236,77 @@ function bundleOptions(submissionDir: string, outDir: string): BuildOptions {
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     logLevel: 'silent',
-    write: true,
-    plugins: [loadWithRequire((spec) => ALLOWED_PACKAGES.includes(spec), outDir), confine(submissionDir)],
+    write: false,
+    plugins: [loadWithRequire((spec) => ALLOWED_PACKAGES.includes(spec), outDir), confine(tree)],
   };
 }
 
-/**
- * The files the build of a submission reads (esbuild's metafile, nothing written), as absolute real
- * paths: what a cache key must cover. Throws as `buildSubmission` does when the build fails.
- */
-export async function buildInputs(submissionDir: string): Promise<string[]> {
-  const result = await build({
-    ...bundleOptions(submissionDir, join(PROJECT_ROOT, '.work', 'inputs')),
-    write: false,
-    metafile: true,
-  });
-  return Object.keys(result.metafile.inputs)
-    .map((p) => resolve(p))
-    .sort();
+interface EsbuildMessage {
+  text: string;
+  location?: { file: string; line: number } | null;
+  detail?: unknown;
 }
 
-/** Bundles runner/child.ts with the submission into `outDir` (inside the project, so node_modules resolve). */
-export async function buildSubmission(submissionDir: string, outDir: string): Promise<BuildResult> {
-  mkdirSync(outDir, { recursive: true });
+function refusal(error: unknown): BuildRefused | undefined {
+  const errors = (error as { errors?: EsbuildMessage[] } | undefined)?.errors;
+  if (!errors || errors.length === 0) return undefined;
+  const refused = errors.map((e) => e.detail).find((d): d is BuildRefused => d instanceof BuildRefused);
+  if (refused) return refused;
+  const lines = errors.slice(0, 5).map((e) => {
+    const file = e.location?.file.replace(`${SUBMISSION}:`, '');
+    const glob = /Could not resolve (import|require)\(".*\*.*"\)/.test(e.text)
+      ? ' (the grader does not expand imports built from template literals: import each file by its name)'
+      : '';
+    return `${file ? `${file}:${e.location!.line}: ` : ''}${e.text}${glob}`;
+  });
+  return new BuildRefused(`the submission does not compile:\n  ${lines.join('\n  ')}`);
+}
+
+/**
+ * Bundles runner/child.ts with the submission under `submissionDir` into `outDir` (inside the
+ * project, so node_modules resolve). The submission is read first (`readSubmissionTree`), so every
+ * fault of its tree is a BuildRefused; the build is cancelled at BUILD_LIMITS.deadlineMs.
+ */
+export async function buildSubmission(
+  submissionDir: string,
+  outDir: string,
+  limits = BUILD_LIMITS,
+): Promise<BuildResult> {
+  let tree: SubmissionTree;
   try {
-    await build(bundleOptions(submissionDir, outDir));
+    tree = readSubmissionTree(submissionDir);
   } catch (error) {
-    const errors = (
-      error as {
-        errors?: Array<{ text: string; location?: { file: string; line: number } | null; detail?: unknown }>;
-      }
-    ).errors;
-    if (errors && errors.length > 0) {
-      const refused = errors.map((e) => e.detail).find((d): d is BuildRefused => d instanceof BuildRefused);
-      if (refused) throw refused;
-      const lines = errors
-        .slice(0, 5)
-        .map(
-          (e) =>
-            `${e.location ? `${relative(submissionDir, e.location.file)}:${e.location.line}: ` : ''}${e.text}`,
-        );
-      throw new BuildRefused(`the submission does not compile:\n  ${lines.join('\n  ')}`);
-    }
+    if (error instanceof TreeRefused) throw new BuildRefused(error.message);
     throw error;
+  }
+  const ctx = await context(bundleOptions(tree, outDir));
+  let timer: NodeJS.Timeout | undefined;
+  let outputs;
+  try {
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void ctx.cancel();
+        reject(new BuildRefused(`the submission's build took longer than ${limits.deadlineMs / 1000} s`));
+      }, limits.deadlineMs);
+    });
+    const result = await Promise.race([ctx.rebuild(), late]).catch((error: unknown) => {
+      throw error instanceof BuildRefused ? error : (refusal(error) ?? error);
+    });
+    outputs = result.outputFiles ?? [];
+  } finally {
+    clearTimeout(timer);
+    await ctx.dispose();
+  }
+  const size = outputs.reduce((sum, file) => sum + file.contents.length, 0);
+  if (size > limits.maxOutputBytes)
+    throw new BuildRefused(
+      `the submission's build is ${size} bytes, over the limit of ${limits.maxOutputBytes}`,
+    );
+  mkdirSync(outDir, { recursive: true });
+  for (const file of outputs) {
+    if (!within(file.path, resolve(outDir))) throw new Error(`esbuild wrote outside ${outDir}: ${file.path}`);
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.contents);
   }
   const entry = join(outDir, 'child.mjs');
   if (extname(entry) !== '.mjs' || !existsSync(entry)) throw new Error(`esbuild wrote no ${entry}`);

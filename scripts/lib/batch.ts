@@ -9,6 +9,7 @@
  * the submissions it was grading, and says which finished; a rerun grades the rest.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
@@ -220,11 +221,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         unfinished.push(id);
         continue;
       }
+      // One submission's tree cannot stop the batch: a key that cannot be computed grades it afresh.
       const key = await cacheKey(PROJECT_ROOT, dir, {
         ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
         backend: options.backend,
         sandbox: options.sandbox,
-      });
+      }).catch(() => `unkeyed-${randomUUID()}`);
       const path = join(options.out, id, 'results.json');
       if (currentKey(path) === key) {
         skipped += 1;

@@ -1,18 +1,25 @@
 /**
  * The key a batch uses to skip submissions whose results are current: a hash over what the grading
- * of a submission reads. That is the build's real input (every file esbuild read, from its metafile,
- * symlink targets included), every file of the submission's tree (dot-directories, `node_modules/`
- * and symlinks included, so files the graders read themselves, such as `tuning.json`, count too),
- * the harness that grades it (graders, runner, course, contract, results, fixtures, the lockfile),
- * the hidden fixtures and the options that change a grade.
+ * of a submission reads. That is the submission as `readSubmissionTree` reads it (the contents of its
+ * source and JSON files, which are all the build and the graders read, and the paths of links out of
+ * it), the harness that grades it (graders, runner, course, contract, results, fixtures, the
+ * lockfile), the hidden fixtures and the options that change a grade. Contents only: no size or
+ * modification time, which a student controls, is ever trusted. A submission whose tree is refused
+ * is keyed by the refusal.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildInputs } from '../../runner/build.js';
-
-/** Files larger than this are keyed by size and modification time instead of content. */
-const CONTENT_LIMIT = 64 * 1024 * 1024;
+import { readSubmissionTree, treeDigest, TreeRefused } from '../../runner/submission-tree.js';
 
 function files(dir: string, skip: (name: string) => boolean): string[] {
   if (!existsSync(dir)) return [];
@@ -25,24 +32,31 @@ function files(dir: string, skip: (name: string) => boolean): string[] {
     .sort();
 }
 
-/** One file into the hash: a symlink by its target (and the target's content when a regular file). */
+/** One file's contents into the hash, read without following a link or blocking; anything else by its kind. */
 function hashFile(hash: Hash, path: string): void {
-  const link = lstatSync(path, { throwIfNoEntry: false });
-  if (link === undefined) {
-    hash.update('missing\0');
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    hash.update(`unreadable:${(error as NodeJS.ErrnoException).code ?? ''}\0`);
     return;
   }
-  if (link.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
-  const target = statSync(path, { throwIfNoEntry: false });
-  if (target === undefined) hash.update('dangling\0');
-  else if (!target.isFile()) hash.update(`${target.isDirectory() ? 'dir' : 'special'}\0`);
-  else if (target.size > CONTENT_LIMIT) hash.update(`large:${target.size}:${target.mtimeMs}\0`);
-  else hash.update(readFileSync(path)).update('\0');
+  try {
+    if (!fstatSync(fd).isFile()) {
+      hash.update('special\0');
+      return;
+    }
+    const buffer = Buffer.alloc(1 << 20);
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    hash.update('\0');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function treeHash(path: string, skip: (name: string) => boolean): string {
   const hash = createHash('sha256');
-  const list = existsSync(path) && statSync(path).isFile() ? [path] : files(path, skip);
+  const list = lstatSync(path, { throwIfNoEntry: false })?.isFile() ? [path] : files(path, skip);
   for (const file of list) {
     hash.update(relative(path, file) || file).update('\0');
     hashFile(hash, file);
@@ -50,24 +64,19 @@ function treeHash(path: string, skip: (name: string) => boolean): string {
   return hash.digest('hex');
 }
 
-/** sha256 over the relative paths and contents of every file under `dir` (a file: just it), everything included. */
+/** sha256 over the relative paths and contents of every file under `dir` (a file: just it): the TA's trees. */
 export function hashTree(path: string): string {
   return treeHash(path, () => false);
 }
 
-/** sha256 over the files the build reads (absolute paths and contents), or the reason it fails. */
-export async function hashBuildInputs(submissionDir: string): Promise<string> {
-  const hash = createHash('sha256');
+/** sha256 of what a grading reads of the submission, or of the reason its tree is refused. */
+export function hashSubmission(submissionDir: string): string {
   try {
-    for (const input of await buildInputs(submissionDir)) {
-      hash.update(input).update('\0');
-      hashFile(hash, input);
-    }
+    return treeDigest(readSubmissionTree(submissionDir));
   } catch (error) {
-    // A build that fails is keyed by its reason; the tree hash covers the files it would have read.
-    hash.update(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof TreeRefused)) throw error;
+    return createHash('sha256').update(`refused:${error.message}`).digest('hex');
   }
-  return hash.digest('hex');
 }
 
 const HARNESS_PARTS = [
@@ -101,8 +110,7 @@ export async function cacheKey(root: string, submissionDir: string, options: Key
     .update(
       JSON.stringify({
         harness: harnessKey(root),
-        build: await hashBuildInputs(submissionDir),
-        submission: hashTree(submissionDir),
+        submission: hashSubmission(submissionDir),
         hidden: options.hiddenDir ? hashTree(options.hiddenDir) : null,
         backend: options.backend,
         sandbox: options.sandbox ?? null,

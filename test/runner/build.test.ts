@@ -54,3 +54,22 @@ describe('buildSubmission', () => {
     ]);
   }, 120_000);
 });
+
+describe('the build is bounded', () => {
+  it("is cancelled at its deadline, and refuses an output over its cap, as the submission's failure", async () => {
+    const bounded = materialise('build', 'bounded');
+    await expect(
+      buildSubmission(bounded, join(PROJECT_ROOT, '.work', 'build', 'late'), {
+        deadlineMs: 1,
+        maxOutputBytes: 64 * 1024 * 1024,
+      }),
+    ).rejects.toThrow(/the submission's build took longer than 0.001 s/);
+    await expect(
+      buildSubmission(bounded, join(PROJECT_ROOT, '.work', 'build', 'large'), {
+        deadlineMs: 30_000,
+        maxOutputBytes: 1000,
+      }),
+    ).rejects.toThrow(/the submission's build is \d+ bytes, over the limit of 1000/);
+    expect(readdirSync(join(PROJECT_ROOT, '.work', 'build')).includes('large')).toBe(false);
+  }, 60_000);
+});

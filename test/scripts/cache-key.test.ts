@@ -1,8 +1,7 @@
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildInputs } from '../../runner/build.js';
 import { cacheKey } from '../../scripts/lib/cache-key.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -17,36 +16,48 @@ function submission(): string {
   return dir;
 }
 
-describe("the cache key: the build's real input, and everything else a grade reads", () => {
-  it('covers the files esbuild read (its metafile), dot-directories included', async () => {
+describe('the cache key: the contents of everything a grade reads', () => {
+  it('covers the source files the build reads, dot-directories included', async () => {
     const dir = submission();
-    const inputs = await buildInputs(dir);
-    expect(inputs.some((p) => p.endsWith('/.src/adam.ts'))).toBe(true);
     const before = await cacheKey(root, dir, options);
     expect(await cacheKey(root, dir, options)).toBe(before);
     writeFileSync(join(dir, '.src', 'adam.ts'), 'export class Adam {}\n');
     expect(await cacheKey(root, dir, options)).not.toBe(before);
   }, 60_000);
 
-  it('follows a symlink to its target: a changed target changes the key', async () => {
+  it('keys a link out of the submission as a link: its target is never read (the build refuses it)', async () => {
     const dir = submission();
     const outside = join(dir, '..', 'elsewhere.ts');
     cpSync(join(dir, '.src', 'adam.ts'), outside);
     rmSync(join(dir, '.src', 'adam.ts'));
     symlinkSync(outside, join(dir, '.src', 'adam.ts'));
-    const before = await cacheKey(root, dir, options);
+    const linked = await cacheKey(root, dir, options);
     writeFileSync(outside, 'export class Adam { broken = true }\n');
+    expect(await cacheKey(root, dir, options)).toBe(linked);
+    rmSync(join(dir, '.src', 'adam.ts'));
+    cpSync(outside, join(dir, '.src', 'adam.ts'));
+    expect(await cacheKey(root, dir, options)).not.toBe(linked);
+  }, 60_000);
+
+  it('trusts no size or modification time: the same size and mtime with other contents is another key', async () => {
+    const dir = submission();
+    const big = join(dir, 'optimizers', 'gd.ts');
+    writeFileSync(big, `export class GD {}\n//${'a'.repeat(3_000_000)}\n`);
+    const { atime, mtime } = statSync(big);
+    const before = await cacheKey(root, dir, options);
+    writeFileSync(big, `export class GD {}\n//${'b'.repeat(3_000_000)}\n`);
+    utimesSync(big, atime, mtime);
     expect(await cacheKey(root, dir, options)).not.toBe(before);
   }, 60_000);
 
-  it('covers files the graders read themselves (tuning.json), node_modules/, and the options', async () => {
+  it('covers files the graders read themselves (tuning.json) and the options, not node_modules/ (never read)', async () => {
     const dir = submission();
     const before = await cacheKey(root, dir, options);
     writeFileSync(join(dir, 'tuning.json'), '{}\n');
     const tuned = await cacheKey(root, dir, options);
     expect(tuned).not.toBe(before);
     cpSync(join(dir, 'data.ts'), join(dir, 'node_modules', 'x', 'index.ts'), { recursive: true });
-    expect(await cacheKey(root, dir, options)).not.toBe(tuned);
+    expect(await cacheKey(root, dir, options)).toBe(tuned);
     expect(await cacheKey(root, dir, { ...options, backend: 'cpu' })).not.toBe(
       await cacheKey(root, dir, options),
     );
