@@ -49,8 +49,15 @@ const Num = Type.Union([
   Type.Literal('Infinity'),
   Type.Literal('-Infinity'),
 ]);
-const Nums = Type.Array(Num);
+/**
+ * The most values one array of an answer may hold (the largest net has about 44,000 parameters).
+ * Every array, string and record from the child has a cap here, checked before any trusted code
+ * uses it (test/runner/protocol.test.ts walks the schemas for one without).
+ */
+export const MAX_VALUES = 200_000;
+const Nums = Type.Array(Num, { maxItems: MAX_VALUES });
 const Message = Type.String({ maxLength: 4000 });
+const ByParameter = Type.Record(Type.String({ maxLength: 200 }), Nums, { maxProperties: 1000 });
 const probe = <T extends Record<string, TSchema>>(fields: T) =>
   Type.Union([
     Type.Object({ ok: Type.Literal(true), ...fields }, { additionalProperties: false }),
@@ -59,21 +66,21 @@ const probe = <T extends Record<string, TSchema>>(fields: T) =>
 
 export const TrajectoryResult = Type.Object(
   {
-    steps: Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 }),
+    steps: Type.Array(ByParameter, { maxItems: 10_000 }),
     fault: Type.Optional(
       Type.Object({ step: Type.Integer({ minimum: 0 }), message: Message }, { additionalProperties: false }),
     ),
-    tensorCounts: Type.Array(Type.Integer({ minimum: 0 })),
+    tensorCounts: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 10_001 }),
   },
   { additionalProperties: false },
 );
 
-const Steps = Type.Array(Type.Record(Type.String(), Nums), { maxItems: 10_000 });
+const Steps = Type.Array(ByParameter, { maxItems: 10_000 });
 export const OptimizerProbesResult = Type.Object(
   {
     lrZero: probe({ steps: Steps }),
     separateState: probe({ together: Steps, aloneFirst: Steps, aloneSecond: Steps }),
-    leak: probe({ counts: Type.Array(Type.Integer({ minimum: 0 })) }),
+    leak: probe({ counts: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 10_001 }) }),
     fit: probe({ losses: Nums, before: Nums, after: Nums }),
   },
   { additionalProperties: false },
@@ -82,8 +89,8 @@ export const OptimizerProbesResult = Type.Object(
 const NetProbe = Type.Object(
   {
     paramCount: Type.Integer({ minimum: 0 }),
-    weightShapes: Type.Array(Type.Array(Type.Integer()), { maxItems: 1000 }),
-    outputShape: Type.Array(Type.Integer()),
+    weightShapes: Type.Array(Type.Array(Type.Integer(), { maxItems: 8 }), { maxItems: 1000 }),
+    outputShape: Type.Array(Type.Integer(), { maxItems: 8 }),
     logits: Type.Array(Nums, { maxItems: 4 }),
   },
   { additionalProperties: false },

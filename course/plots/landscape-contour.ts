@@ -3,6 +3,7 @@
  * losses[iy][ix], on a log scale of the loss), with the run's trajectory through the sampled
  * states drawn over it (landscape.coordinates), from the first state to the last.
  */
+import { maxOf, minOf } from '../extent.js';
 import { contours } from 'd3-contour';
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
@@ -58,8 +59,8 @@ export function landscapeContourPlot(input: LandscapeInput): Plot {
     plot.notes.push('The landscape grid is empty or malformed; nothing to draw.');
     return plot;
   }
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  const lo = minOf(finite);
+  const hi = maxOf(finite);
   // NaN/∞ (diverged) cells count as the highest loss seen.
   const logs = grid.map((v) => Math.log10(v !== null && Number.isFinite(v) && v > 0 ? v : hi));
   const levels = input.levels ?? 10;

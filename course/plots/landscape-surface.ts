@@ -4,6 +4,7 @@
  * back to front (painter's order), coloured like the contour and shaded by a fixed light; the
  * trajectory's sampled states sit on it at their recorded losses. No script is needed to see it.
  */
+import { maxOf, minOf } from '../extent.js';
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { LANDSCAPE_RAMP, type LandscapeGrid } from './landscape-contour.js';
@@ -57,8 +58,8 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
     plot.notes.push('The landscape grid is empty or malformed; nothing to draw.');
     return plot;
   }
-  const lo = Math.log10(Math.min(...finite));
-  const hi = Math.log10(Math.max(...finite));
+  const lo = Math.log10(minOf(finite));
+  const hi = Math.log10(maxOf(finite));
   const span = hi > lo ? hi - lo : 1;
   // Diverged (NaN/∞) cells stand at the highest loss seen.
   const height = (v: number | null | undefined): number =>
@@ -88,8 +89,8 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
     [1, 1],
   ] as const)
     all.push(project(pu, pv, 0), project(pu, pv, 1));
-  const [sx0, sx1] = [Math.min(...all.map((p) => p.sx)), Math.max(...all.map((p) => p.sx))];
-  const [sy0, sy1] = [Math.min(...all.map((p) => p.sy)), Math.max(...all.map((p) => p.sy))];
+  const [sx0, sx1] = [minOf(all.map((p) => p.sx)), maxOf(all.map((p) => p.sx))];
+  const [sy0, sy1] = [minOf(all.map((p) => p.sy)), maxOf(all.map((p) => p.sy))];
   const k = Math.min((frame.right - frame.left) / (sx1 - sx0), (frame.bottom - frame.top) / (sy1 - sy0));
   const ox = (frame.left + frame.right) / 2 - (k * (sx0 + sx1)) / 2;
   const oy = (frame.top + frame.bottom) / 2 - (k * (sy0 + sy1)) / 2;

@@ -3,6 +3,7 @@
  * validation losses), with the pass threshold as a dashed rule. NaN/∞ losses (stored as null)
  * break the line and are marked along the top edge.
  */
+import { maxOf } from '../extent.js';
 import { line } from 'd3-shape';
 import {
   emptyPlot,
@@ -45,7 +46,7 @@ export function lossCurvesPlot(input: LossCurvesInput): Plot {
   );
   const stepsOf = (s: LossSeries): readonly number[] => s.steps ?? s.values.map((_, i) => i + 1);
   const start = input.xStart ?? 1;
-  const n = Math.max(start + 1, ...shown.map((s) => Math.max(...stepsOf(s))));
+  const n = Math.max(start + 1, maxOf(shown.map((s) => maxOf(stepsOf(s)))));
   const x = stepScale(n, [frame.left, frame.right], start);
   const all = shown.flatMap((s) => finiteValues(s.values));
   const y = valueScale(input.threshold !== undefined ? [...all, input.threshold] : all, [

@@ -3,6 +3,7 @@
  * partial (templates/partials/plot.hbs) turns it into inline SVG, so every label goes through
  * Handlebars' escaping. Each plot module builds one of these; none writes markup.
  */
+import { maxOf, minOf } from '../extent.js';
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3-scale';
 
 export type PlotKind =
@@ -122,8 +123,8 @@ export function valueScale(
   log: boolean;
   ticks: Tick[];
 } {
-  const lo = Math.min(...values, ...(options.includeZero ? [0] : []));
-  const hi = Math.max(...values);
+  const lo = minOf(options.includeZero ? [...values, 0] : values);
+  const hi = maxOf(values);
   const empty = !Number.isFinite(lo) || !Number.isFinite(hi);
   if (!empty && options.allowLog !== false && lo > 0 && hi / lo > 100) {
     const scale = scaleLog().domain([lo, hi]).range(range).nice().clamp(true);

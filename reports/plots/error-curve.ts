@@ -3,6 +3,7 @@
  * (diagnostics.errorCurve), on a log scale, with the first diverging step marked. Steps whose
  * result was NaN/∞ or missing (null) are marked along the top edge; exact zeros sit on the floor.
  */
+import { minOf } from '../../course/extent.js';
 import { line } from 'd3-shape';
 import {
   emptyPlot,
@@ -33,7 +34,7 @@ export function errorCurvePlot(input: ErrorCurveInput): Plot {
   const x = stepScale(input.errors.length, [frame.left, frame.right]);
   const finite = finiteValues(input.errors);
   const positive = finite.filter((v) => v > 0);
-  const floor = positive.length > 0 ? Math.min(...positive) / 10 : 1e-12;
+  const floor = positive.length > 0 ? minOf(positive) / 10 : 1e-12;
   const y = valueScale(positive.length > 0 ? [floor, ...positive] : [1e-12, 1], [frame.bottom, frame.top], {
     allowLog: true,
   });

@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { encode, PackedFloat32 } from '../../runner/encode.js';
 import { checked } from '../../runner/executor-types.js';
+import { FromChild } from '../../runner/channel.js';
+import { MAX_VALUES, RESULT_SCHEMAS, responseProblems } from '../../runner/protocol.js';
 
 const answer = (initial: unknown[], final: unknown[]) => ({
   ok: true,
@@ -60,5 +62,34 @@ describe('packed parameters at the size limit', () => {
       checked('training', encode(answer([new PackedFloat32(new Float32Array(n).fill(0.5))], [])));
     expect(at(100_000).ok).toBe(true);
     expect(at(100_001).ok).toBe(false);
+  });
+});
+
+describe('every array, string and record from the child has a cap', () => {
+  /** Paths in `schema` of arrays without maxItems, strings without maxLength and records without maxProperties. */
+  const uncapped = (schema: unknown, at: string, out: string[]): string[] => {
+    if (schema === null || typeof schema !== 'object') return out;
+    const s = schema as Record<string, unknown>;
+    if (s.type === 'array' && typeof s.maxItems !== 'number') out.push(`${at} (array)`);
+    if (s.type === 'string' && s.const === undefined && typeof s.maxLength !== 'number')
+      out.push(`${at} (string)`);
+    if (s.patternProperties !== undefined && typeof s.maxProperties !== 'number') out.push(`${at} (record)`);
+    for (const [key, value] of Object.entries(s)) {
+      if (Array.isArray(value)) value.forEach((v, i) => uncapped(v, `${at}/${key}/${i}`, out));
+      else if (typeof value === 'object') uncapped(value, `${at}/${key}`, out);
+    }
+    return out;
+  };
+
+  it('in every response schema and in the channel envelope', () => {
+    const found = Object.entries(RESULT_SCHEMAS).flatMap(([kind, schema]) => uncapped(schema, kind, []));
+    found.push(...uncapped(FromChild, 'FromChild', []));
+    expect(found).toEqual([]);
+  });
+
+  it('refuses an array past its cap before anything reads it', () => {
+    const long = Array.from({ length: MAX_VALUES + 1 }, () => 0.5);
+    const problems = responseProblems('step', { ok: true, value: { loss: 1, lossFnValue: 1, params: long } });
+    expect(problems.join('\n')).toMatch(/params.*must NOT have more than 200000 items/);
   });
 });
