@@ -17,6 +17,7 @@ import { PROJECT_ROOT, type BuildResult } from './build.js';
 import { newKey } from './channel-auth.js';
 import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
 import { FrameReader, parseFrame } from './frame-reader.js';
+import { Guarded } from './guard.js';
 import { killTree, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
 import { childStaging } from './sandbox.js';
 import type { Request } from './protocol.js';
@@ -95,6 +96,8 @@ export class IsolatedChild {
   private waiting: Waiting | undefined;
   private readonly reader: FrameReader;
   private cpuMs = 0;
+  /** The watchdog on its own thread (runner/guard.ts), which holds the limits while this thread is busy. */
+  private readonly guard: Guarded | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -125,6 +128,8 @@ export class IsolatedChild {
       });
     }
     this.watchdog = setInterval(() => this.watch(), 200);
+    this.guard =
+      child.pid === undefined ? undefined : Guarded.watch(child.pid, limits.memoryMiB * 1024 * 1024);
   }
 
   /** Starts the child on a built submission and waits until its channel is up. */
@@ -248,6 +253,7 @@ export class IsolatedChild {
         });
       }, wallMs);
       this.waiting = { label, limitMs, cpuAtStart, timer, resolve, ...(id === undefined ? {} : { id }) };
+      this.guard?.limit(limitMs, wallMs);
     });
   }
 
@@ -280,8 +286,31 @@ export class IsolatedChild {
     }
   }
 
+  /** The failure the guard found, when it killed the child while this thread was busy. */
+  private guarded(): Failure | undefined {
+    const verdict = this.guard?.verdict();
+    if (verdict === undefined) return undefined;
+    const label = this.waiting?.label ?? 'between requests';
+    if (verdict.kind === 'memory')
+      return {
+        kind: 'memory',
+        message: `memory limit ${this.limits.memoryMiB} MiB exceeded (the process tree used ${Math.round(verdict.rssBytes / 1048576)} MiB)`,
+      };
+    if (verdict.kind === 'cpu')
+      return {
+        kind: 'timeout',
+        message: `timed out after ${(this.waiting?.limitMs ?? verdict.cpuMs) / 1000} s of CPU time ${label}`,
+      };
+    return { kind: 'timeout', message: `timed out after ${verdict.wallMs / 1000} s ${label} (wall clock)` };
+  }
+
   private onFrame(line: string): void {
     if (this.dead) return;
+    const guarded = this.guarded();
+    if (guarded !== undefined) {
+      this.fail(guarded);
+      return;
+    }
     const parsed = parseFrame(this.key, line);
     if (!parsed.ok) {
       this.fail({ kind: 'protocol', message: `the submission's process ${parsed.problem}` });
@@ -294,11 +323,17 @@ export class IsolatedChild {
     if (message.type === 'response' && message.id !== waiting.id) return;
     this.waiting = undefined;
     clearTimeout(waiting.timer);
+    this.guard?.unlimit();
     waiting.resolve(message);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.dead) return;
+    const guarded = this.guarded();
+    if (guarded !== undefined) {
+      this.fail(guarded);
+      return;
+    }
     // Through a sandbox (bubblewrap, a shell as the namespace's init) a killed child shows as an exit code of 128 + the signal's number.
     const signalName =
       signal ??
@@ -324,6 +359,7 @@ export class IsolatedChild {
     if (this.dead) return;
     this.dead = failure;
     clearInterval(this.watchdog);
+    this.guard?.release();
     if (this.child.pid !== undefined) killTree(this.child.pid);
     this.channel.destroy();
     const waiting = this.waiting;
