@@ -11,6 +11,7 @@ export type HarnessErrorCode =
   | 'OPTNN_DATA_MALFORMED'
   | 'OPTNN_SCHEMA'
   | 'OPTNN_FIXTURE'
+  | 'OPTNN_REFERENCE'
   | 'OPTNN_NOT_IMPLEMENTED'
   | 'OPTNN_SANDBOX';
 
