@@ -7,6 +7,7 @@
  * visible one. Anything that escapes as an exception is a harness fault and becomes a visible
  * grader error for that test, never a pass.
  */
+import { exportHint } from './export-hint.js';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -49,10 +50,15 @@ export interface GradeOptions {
   executor?: Executor;
 }
 
-function missingExports(exports: Record<string, string>, needs: readonly string[]): string | undefined {
+function missingExports(
+  dir: string,
+  exports: Record<string, string>,
+  needs: readonly string[],
+): string | undefined {
   const absent = needs.filter((n) => exports[n] !== 'function');
   if (absent.length === 0) return undefined;
-  return `the submission's index.ts does not export ${absent.join(', ')} (as a ${absent.length === 1 ? 'function or class' : 'functions or classes'})`;
+  const hints = absent.map((n) => exportHint(dir, n)).filter((h) => h !== undefined);
+  return `the submission's index.ts does not export ${absent.join(', ')} (as a ${absent.length === 1 ? 'function or class' : 'functions or classes'})${hints.length > 0 ? `: ${hints.join('; ')}` : ''}`;
 }
 
 /** The tests to grade in two groups, visible first, hidden after every visible one (each in the manifest's order). */
@@ -115,7 +121,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
         const check = CHECKS.get(test.id);
         if (check === undefined)
           throw new Error(`the manifest lists ${test.id}, which no grader check implements`);
-        const absent = missingExports(prepared.exports, check.needs);
+        const absent = missingExports(dir, prepared.exports, check.needs);
         if (absent) return failed(absent);
         // Time spent waiting, for a free child or for another test's verdict, is not this test's duration.
         let waited = 0;

@@ -236,6 +236,9 @@ function bundleOptions(tree: SubmissionTree, outDir: string): BuildOptions {
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     logLevel: 'silent',
+    // Stack traces of the submission's exceptions name its own files and lines (runner/child.ts).
+    sourcemap: 'inline',
+    sourcesContent: false,
     write: false,
     plugins: [loadWithRequire((spec) => ALLOWED_PACKAGES.includes(spec), outDir), confine(tree)],
   };

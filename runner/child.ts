@@ -19,6 +19,9 @@ import { dispatch } from './dispatch.js';
 import { encode } from './encode.js';
 import { describeThrown } from './optimizer-case.js';
 
+// The submission's modules load after this (at 'load'): their stack traces map to its own files.
+process.setSourceMapsEnabled(true);
+
 let channel: Socket;
 try {
   channel = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });

@@ -23,6 +23,22 @@ export interface Trajectory {
 }
 
 /** What a thrown value says: Error messages, strings, undefined and other values alike. */
+/**
+ * The first frame of an error's stack in the submission's own files, as `path:line:column`
+ * (runner/build.ts bundles them with source maps under this namespace), or undefined.
+ */
+export function submissionFrame(error: Error): string | undefined {
+  let stack: unknown;
+  try {
+    stack = error.stack;
+  } catch {
+    return undefined;
+  }
+  if (typeof stack !== 'string') return undefined;
+  const match = /optnn-submission-file:([^\s:()]+):(\d+):(\d+)/.exec(stack.slice(0, 20_000));
+  return match ? `${match[1]}:${match[2]}:${match[3]}` : undefined;
+}
+
 export function describeThrown(thrown: unknown): string {
   const permission = thrown as { code?: unknown; permission?: unknown; resource?: unknown } | null;
   if (permission !== null && typeof permission === 'object' && permission.code === 'ERR_ACCESS_DENIED') {
@@ -37,7 +53,10 @@ export function describeThrown(thrown: unknown): string {
       ? `tried something the grader does not allow: ${String(permission.permission ?? 'a restricted API')}${resource}`
       : `tried to ${what} a file outside the submission${resource}`;
   }
-  if (thrown instanceof Error) return `${thrown.name === 'Error' ? '' : `${thrown.name}: `}${thrown.message}`;
+  if (thrown instanceof Error) {
+    const at = submissionFrame(thrown);
+    return `${thrown.name === 'Error' ? '' : `${thrown.name}: `}${thrown.message}${at ? ` (at ${at})` : ''}`;
+  }
   if (typeof thrown === 'string') return `threw a string: ${JSON.stringify(thrown)}`;
   if (thrown === undefined) return 'threw undefined';
   try {
