@@ -85,7 +85,8 @@ async function start(): Promise<WebGpuAdapter | string> {
       "install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts/setup-system.sh does it as root)"
     );
   }
-  const info = adapter.info;
+  // (Older @webgpu/types, as a student starter without Dawn's package has, lack `info`.)
+  const info = (adapter as unknown as { info: GPUAdapterInfo }).info;
   for (const [key, value] of Object.entries(dawn.globals)) {
     if (!(key in globalThis))
       Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });

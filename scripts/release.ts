@@ -5,6 +5,7 @@
  * request. It never contains the reference solution, the buggy optimizers of the fingerprints, or
  * hidden fixtures; the release test builds one and searches it.
  */
+import { OPTIONAL_PACKAGE_TYPES, starterLockfile, starterPackage } from './lib/starter-package.js';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../course/errors.js';
@@ -32,7 +33,6 @@ export const RELEASE_PATHS = [
   'reports',
   'fixtures/public',
   'scripts/student-suite',
-  'package-lock.json',
 ];
 /** Never in a student repository, even inside a directory above. */
 export const NEVER_RELEASED = ['graders/mistakes', 'fixtures/hidden'];
@@ -73,16 +73,23 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   }
   writeFileSync(join(out, '.gitignore'), 'node_modules/\nout/\n.work/\n');
 
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-  pkg['description'] = 'Optimizing Neural Networks: the assignment, with its public grading';
-  pkg['scripts'] = {
-    test: 'vitest run --config scripts/student-suite/vitest.config.ts',
-    grade: 'exec node scripts/run.mjs grade',
-    experiments: 'tsx scripts/experiments.ts',
-    tune: 'tsx scripts/tune.ts',
-    typecheck: 'tsc --noEmit',
-  };
+  // Its own package.json and lockfile: what a student's commands need, at the versions the TA tested.
+  const pkg = starterPackage(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>,
+    {
+      test: 'vitest run --config scripts/student-suite/vitest.config.ts',
+      grade: 'exec node scripts/run.mjs grade',
+      experiments: 'tsx scripts/experiments.ts',
+      tune: 'tsx scripts/tune.ts',
+      typecheck: 'tsc --noEmit',
+    },
+  );
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  const lock = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as Parameters<
+    typeof starterLockfile
+  >[0];
+  writeFileSync(join(out, 'package-lock.json'), `${JSON.stringify(starterLockfile(lock, pkg), null, 2)}\n`);
+  writeFileSync(join(out, 'course', 'optional-packages.d.ts'), OPTIONAL_PACKAGE_TYPES);
   const tsconfig = JSON.parse(readFileSync(join(PROJECT_ROOT, 'tsconfig.json'), 'utf8')) as Record<
     string,
     unknown

@@ -2,6 +2,7 @@ import { cpSync, writeFileSync, existsSync, mkdtempSync, readFileSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
+import { STARTER_DEPENDENCIES, STARTER_DEV_DEPENDENCIES } from '../../scripts/lib/starter-package.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRADE_COMMAND } from '../../scripts/lib/grade-command.js';
 import { solutionLines } from '../helpers/solution-lines.js';
@@ -39,6 +40,21 @@ describe('npm run release', () => {
     expect(pkg.scripts.test).toBe('vitest run --config scripts/student-suite/vitest.config.ts');
     for (const path of ['original-notebook.txt', 'scripts/student-suite/public.test.ts'])
       expect(files).toContain(path);
+  });
+
+  it('has its own package.json and lockfile: only what its commands need, no TA tool', () => {
+    const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([...STARTER_DEPENDENCIES].sort());
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual([...STARTER_DEV_DEPENDENCIES].sort());
+    expect(pkg.optionalDependencies).toBeUndefined();
+    const lock = JSON.parse(readFileSync(join(out, 'package-lock.json'), 'utf8'));
+    expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
+    const taOnly = Object.keys(lock.packages).filter((key) =>
+      /node_modules\/(eslint|@typescript-eslint|prettier|assemblyscript|binaryen|playwright-core|webgpu|@tensorflow\/tfjs-node|@action-validator|fast-xml-parser|yaml)(\/|$)/.test(
+        key,
+      ),
+    );
+    expect(taOnly).toEqual([]);
   });
 
   it('holds the launcher batch grading starts its workers with, and what it loads', () => {
