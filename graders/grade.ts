@@ -67,6 +67,14 @@ function gradingGroups(tests: readonly ManifestTest[]): ManifestTest[][] {
   return [tests.filter((t) => !hidden(t)), tests.filter(hidden)];
 }
 
+/** A test's requests' output together, within the verdict's cap. */
+function capPrinted(parts: readonly string[]): string {
+  const text = parts.join('\n');
+  return text.length <= 16_000
+    ? text
+    : `${text.slice(0, 16_000)}\n… (${text.length - 16_000} more characters)`;
+}
+
 const weightOf = (test: ManifestTest): number => CHECKS.get(test.id)?.weight ?? 0;
 
 export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<Verdict[]> {
@@ -125,10 +133,18 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
         if (absent) return failed(absent);
         // Time spent waiting, for a free child or for another test's verdict, is not this test's duration.
         let waited = 0;
+        const printed: string[] = [];
         const run: CheckContext['run'] = async (request, label) => {
           const asked = performance.now();
           // A hidden check's requests go to children that run no visible test after them (runner/lanes.ts).
-          return executor.run(request, label, check.group, () => (waited += performance.now() - asked));
+          const outcome = await executor.run(
+            request,
+            label,
+            check.group,
+            () => (waited += performance.now() - asked),
+          );
+          if (outcome.printed !== undefined) printed.push(`[${label}]\n${outcome.printed}`);
+          return outcome;
         };
         const earlier: CheckContext['earlier'] = async (id) => {
           const asked = performance.now();
@@ -137,7 +153,10 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
           return verdict;
         };
         const verdict = await check.grade({ ...shared, id: test.id, started, run, earlier });
-        return { ...verdict, durationMs: Math.max(0, verdict.durationMs - waited) };
+        // The student's own prints, for a visible test only: a hidden test's could carry its inputs.
+        const shown =
+          check.group === 'hidden' || printed.length === 0 ? {} : { printed: capPrinted(printed) };
+        return { ...verdict, ...shown, durationMs: Math.max(0, verdict.durationMs - waited) };
       } catch (error) {
         return {
           id: test.id,

@@ -44,6 +44,8 @@ export const Verdict = Type.Object(
     mistake: Type.Optional(Mistake),
     diagnostics: Type.Optional(Diagnostics),
     durationMs: Type.Number({ minimum: 0 }),
+    /** What the submission printed during a visible test (never set for a hidden one: it could carry the inputs). */
+    printed: Type.Optional(Type.String({ maxLength: 20_000 })),
   },
   { additionalProperties: false },
 );

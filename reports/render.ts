@@ -140,6 +140,7 @@ function failureView(test: TestResult) {
     anchor: anchorOf('test', test.id),
     status: test.status,
     message: test.message,
+    ...(test.printed === undefined ? {} : { printed: test.printed }),
     points: test.points,
     maxPoints: test.maxPoints,
     ...(test.mistake ? { mistake: test.mistake } : {}),

@@ -13,6 +13,9 @@ import type { Manifest } from '../graders/manifest-schema.js';
 import { Visibility } from '../graders/manifest-schema.js';
 import { Diagnostics, Mistake, type Verdict } from '../graders/verdict.js';
 
+/** Characters of a test's printed output kept in the results. */
+const PRINTED_LENGTH = 8000;
+
 export const TestResult = Type.Object(
   {
     id: Type.String(),
@@ -25,6 +28,8 @@ export const TestResult = Type.Object(
     mistake: Type.Optional(Mistake),
     diagnostics: Type.Optional(Diagnostics),
     durationMs: Type.Number({ minimum: 0 }),
+    /** What the submission printed during the test: visible tests only, neutralised and capped. */
+    printed: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
@@ -107,6 +112,10 @@ export function buildResult(
           : {}),
         ...(v.diagnostics ? { diagnostics: neutralDiagnostics(v.diagnostics) } : {}),
         durationMs: v.durationMs,
+        // Decided here, once: a test that is not visible shows no output, whatever its verdict holds.
+        ...(v.printed !== undefined && t.visibility === 'visible'
+          ? { printed: neutralise(v.printed, PRINTED_LENGTH) }
+          : {}),
       };
     });
   const unknown = verdicts.filter((v) => !manifest.tests.some((t) => t.id === v.id));

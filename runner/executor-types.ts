@@ -6,8 +6,12 @@
 import type { Prepared } from './isolated.js';
 import { decode, PackedLengthError, responseProblems, type Request } from './protocol.js';
 
-export type ExecOutcome =
-  { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string };
+export type ExecOutcome = (
+  { ok: true; result: unknown } | { ok: false; status: 'failed' | 'error'; message: string }
+) & {
+  /** What the submission printed while serving the request (capped; the grading process shows it only for visible tests). */
+  printed?: string;
+};
 
 export interface Executor {
   /** Builds and loads the submission; a failure here is the submission's (it fails every test). */

@@ -297,19 +297,21 @@ export class IsolatedExecutor implements Executor {
     const outcome = await lane.item!.request(request, REQUEST_TIMEOUTS[request.kind], label);
     // The schemas load with the first answer, not with this module (see the header).
     const { checked } = await import('./executor-types.js');
-    if (outcome.ok) return { kind: 'ok', message: '', outcome: checked(request.kind, outcome.result) };
+    const printed = outcome.printed === undefined ? {} : { printed: outcome.printed };
+    if (outcome.ok)
+      return { kind: 'ok', message: '', outcome: { ...checked(request.kind, outcome.result), ...printed } };
     if ('error' in outcome) {
       // Raised in the child, where student code runs and can patch anything the harness calls: the submission's failure.
       const message = `the submission's process failed outside the graded functions (charged to the submission, whose code shares that process): ${outcome.error}`;
       // Its state is no longer known: the next request gets a fresh process.
       this.pool.empty(lane);
-      return { kind: 'error', message, outcome: { ok: false, status: 'failed', message } };
+      return { kind: 'error', message, outcome: { ok: false, status: 'failed', message, ...printed } };
     }
     const failure = outcome.failure;
     return {
       kind: failure.kind,
       message: failure.message,
-      outcome: { ok: false, status: 'failed', message: failure.message },
+      outcome: { ok: false, status: 'failed', message: failure.message, ...printed },
     };
   }
 

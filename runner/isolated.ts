@@ -58,8 +58,15 @@ export type Failure = {
   kind: 'timeout' | 'memory' | 'exit' | 'protocol' | 'signal' | 'budget' | 'closed';
   message: string;
 };
-export type ChildOutcome =
-  { ok: true; result: unknown } | { ok: false; error: string } | { ok: false; failure: Failure };
+export type ChildOutcome = (
+  { ok: true; result: unknown } | { ok: false; error: string } | { ok: false; failure: Failure }
+) & {
+  /** What the child printed (stdout and stderr, interleaved) while it served the request, capped. */
+  printed?: string;
+};
+
+/** Characters of a request's output kept for the student's eyes (the rest is counted). */
+export const PRINTED_PER_REQUEST = 4096;
 
 /** Signals a process raises on itself when it crashes (V8's abort on heap exhaustion is SIGABRT). */
 const SELF_INFLICTED = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGSYS']);
@@ -93,6 +100,8 @@ export class IsolatedChild {
   private dead: Failure | undefined;
   private readonly watchdog: NodeJS.Timeout;
   private readonly output = { stdout: '', stderr: '', droppedBytes: 0 };
+  /** The output of the request being served (both streams in order), capped at PRINTED_PER_REQUEST. */
+  private served: { text: string; dropped: number } | undefined;
   private waiting: Waiting | undefined;
   private readonly reader: FrameReader;
   private cpuMs = 0;
@@ -125,6 +134,12 @@ export class IsolatedChild {
         const room = limits.outputBytes - this.output[stream].length;
         if (room > 0) this.output[stream] += chunk.toString('utf8', 0, Math.min(room, chunk.length));
         if (chunk.length > room) this.output.droppedBytes += chunk.length - Math.max(room, 0);
+        const served = this.served;
+        if (served !== undefined) {
+          const left = PRINTED_PER_REQUEST - served.text.length;
+          if (left > 0) served.text += chunk.toString('utf8', 0, Math.min(left, chunk.length));
+          if (chunk.length > left) served.dropped += chunk.length - Math.max(left, 0);
+        }
       });
     }
     this.watchdog = setInterval(() => this.watch(), 200);
@@ -190,12 +205,21 @@ export class IsolatedChild {
   async request(request: Request, limitMs: number, label: string): Promise<ChildOutcome> {
     if (this.dead) return { ok: false, failure: this.dead };
     const id = this.nextId++;
+    const served = (this.served = { text: '', dropped: 0 });
     this.send({ type: 'request', id, request });
     const message = await this.wait(limitMs, `in ${label}`, id);
-    if (message.type === 'failure') return { ok: false, failure: message.failure };
+    // What came after the answer belongs to no request.
+    this.served = undefined;
+    const printed =
+      served.text === ''
+        ? {}
+        : { printed: served.dropped > 0 ? `${served.text}\n… (${served.dropped} more bytes)` : served.text };
+    if (message.type === 'failure') return { ok: false, failure: message.failure, ...printed };
     if (message.type === 'response')
-      return 'error' in message ? { ok: false, error: message.error } : { ok: true, result: message.result };
-    return { ok: false, failure: { kind: 'protocol', message: this.describe(message) } };
+      return 'error' in message
+        ? { ok: false, error: message.error, ...printed }
+        : { ok: true, result: message.result, ...printed };
+    return { ok: false, failure: { kind: 'protocol', message: this.describe(message) }, ...printed };
   }
 
   get alive(): boolean {

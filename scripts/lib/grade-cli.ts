@@ -132,7 +132,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
     for (const test of result.tests) {
       const mark = test.status === 'passed' ? 'PASS' : test.status === 'failed' ? 'FAIL' : 'ERROR';
       console.log(
-        `${mark.padEnd(5)} ${`${test.points}/${test.maxPoints}`.padStart(7)}  ${test.id}${test.status === 'passed' ? '' : `\n        ${test.message.split('\n').join('\n        ')}`}`,
+        `${mark.padEnd(5)} ${`${test.points}/${test.maxPoints}`.padStart(7)}  ${test.id}${test.status === 'passed' ? '' : `\n        ${test.message.split('\n').join('\n        ')}`}${test.status !== 'passed' && test.printed ? `\n        your code printed:\n          ${test.printed.split('\n').join('\n          ')}` : ''}`,
       );
     }
   };

@@ -48,7 +48,10 @@ describe(`public tests of ${dir}`, () => {
             verdict.mistake && !verdict.message.includes(verdict.mistake.hint)
               ? `\nHint: ${verdict.mistake.hint}`
               : '';
-          throw new Error(`${verdict.status === 'error' ? '[grader error] ' : ''}${verdict.message}${hint}`);
+          const printed = verdict.printed ? `\nYour code printed:\n${verdict.printed}` : '';
+          throw new Error(
+            `${verdict.status === 'error' ? '[grader error] ' : ''}${verdict.message}${hint}${printed}`,
+          );
         });
       }
     });

@@ -20,6 +20,7 @@ export interface SuiteTestOutcome {
   status: string;
   message: string;
   mistake?: { hint: string };
+  printed?: string;
 }
 
 /**
