@@ -10,7 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { neutralise } from '../contract/untrusted-text.js';
 import { validateOrThrow } from '../contract/validate.js';
 import type { Manifest } from '../graders/manifest-schema.js';
-import { Visibility } from '../graders/manifest-schema.js';
+import { Visibility, WithheldAggregate } from '../graders/manifest-schema.js';
 import { Diagnostics, Mistake, type Verdict } from '../graders/verdict.js';
 
 export const TestResult = Type.Object(
@@ -47,6 +47,8 @@ export const SubmissionResult = Type.Object(
       { additionalProperties: false },
     ),
     hiddenFixtures: Type.Boolean(),
+    /** The manifest's choice of what students see of withheld tests together (results/student-view.ts); absent: `count`. */
+    withheldAggregate: Type.Optional(WithheldAggregate),
     timings: Type.Object({ totalMs: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     /** What the batch compares to skip a submission whose results are current. */
     cacheKey: Type.Optional(Type.String()),
@@ -75,7 +77,7 @@ function neutralDiagnostics(d: Diagnostics): Diagnostics {
 
 export type ResultContext = Omit<
   SubmissionResult,
-  'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests'
+  'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests' | 'withheldAggregate'
 >;
 
 /** Joins verdicts with the manifest's names, points and visibility. A manifest test without a verdict is a grader error. */
@@ -125,6 +127,7 @@ export function buildResult(
       score: round(tests.reduce((s, t) => s + t.points, 0)),
       maxScore: round(tests.reduce((s, t) => s + t.maxPoints, 0)),
       graderErrors: tests.filter((t) => t.status === 'error').length,
+      withheldAggregate: manifest.withheldAggregate ?? 'count',
       tests,
     },
     `the results of ${context.submission.id}`,
