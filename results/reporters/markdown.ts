@@ -9,12 +9,29 @@ import { studentViewOf } from '../student-view.js';
 import { detailsOf, graderErrorText, type Reporter } from './reporter.js';
 
 /**
- * Inline text (never at the start of a line) that renders as written: HTML-significant characters
- * become entities and inline markup (emphasis, code, links, strikethrough, math, `|`) is
- * backslash-escaped, so a name cannot open a tag, a link or a code span, or end a table cell.
+ * GitHub-flavoured autolinks (cmark-gfm's "extended autolinks"), defused so that they render as
+ * text: a scheme's `://` (`https://`, `http://`, `ftp://`, any other), every `www.` (cmark-gfm links
+ * it after `_`, `*`, `~` or `(` too) and the `@` of an email address (linked after the inline parse,
+ * so a backslash escape would not stop it) get brackets: `https[:]//`, `www[.]`,
+ * `name[@]example.com`, and `mailto:`/`xmpp:` lose their colon. The brackets are then escaped like
+ * any other. Every Markdown output goes through `markdownText` (summary.md, the class summary.md).
+ */
+export function defuseAutolinks(text: string): string {
+  return text
+    .replace(/:(?=\/\/)/g, '[:]')
+    .replace(/(www)\./gi, '$1[.]')
+    .replace(/@/g, '[@]')
+    .replace(/\b(mailto|xmpp):/gi, '$1[:]');
+}
+
+/**
+ * Inline text (never at the start of a line) that renders as written: autolinks are defused (above),
+ * HTML-significant characters become entities and inline markup (emphasis, code, links,
+ * strikethrough, math, `|`) is backslash-escaped, so a name cannot open a tag, a link or a code span,
+ * or end a table cell, and no text becomes a live link.
  */
 export function markdownText(text: string): string {
-  return text
+  return defuseAutolinks(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
