@@ -221,7 +221,10 @@ export function unzipWithinLimits(
       } catch (error) {
         if (error instanceof UploadRefused) throw error;
         // A duplicate name, or a file where a directory is needed (or the reverse).
-        result.dropped.push(`${entry.name} (${(error as NodeJS.ErrnoException).code ?? 'not unpacked'})`);
+        const code = (error as NodeJS.ErrnoException).code;
+        result.dropped.push(
+          `${entry.name} (${code === 'EEXIST' ? 'a name that comes twice' : code === 'ENOTDIR' ? 'under a file of the same name' : 'not unpacked'})`,
+        );
       }
     }
     return result;

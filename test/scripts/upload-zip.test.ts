@@ -112,6 +112,7 @@ describe('a zip upload, unpacked within the upload limits', () => {
       { name: 'C:/windows.ts', data: Buffer.from('escaped') },
       { name: 'submission\\..\\..\\back.ts', data: Buffer.from('escaped') },
       { name: 'submission/tuning.json', data: Buffer.from('/etc/passwd'), mode: 0o120777, method: 0 },
+      { name: 'submission/index.ts', data: Buffer.from('// the second index.ts\n') },
     ]);
     const mapped = mapUpload(upload, TEMPLATE, work);
     expect(mapped.found).toBe(true);
@@ -121,6 +122,7 @@ describe('a zip upload, unpacked within the upload limits', () => {
     expect(notes).toMatch(/a path out of the upload/);
     expect(notes).toMatch(/an absolute path/);
     expect(notes).toMatch(/a backslash/);
+    expect(notes).toMatch(/submission\/index\.ts \(a name that comes twice\)/);
     for (const dir of [base, tmpdir(), join(base, '..')])
       expect(readdirSync(dir).filter((n) => n.includes(marker))).toEqual([]);
     expect(existsSync(`/tmp/${marker}-abs.ts`)).toBe(false);
