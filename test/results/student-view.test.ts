@@ -13,6 +13,7 @@ import type { Verdict } from '../../graders/verdict.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { studentViewOf } from '../../results/student-view.js';
 import { toPrairieLearn } from '../../scripts/lib/export-prairielearn.js';
+import { classroomResult } from '../../scripts/lib/github.js';
 import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
 import { contextOf, tempDir } from './reporters/sample-results.js';
 
@@ -58,6 +59,7 @@ function studentFiles(result: SubmissionResult): Map<string, string> {
     files.set(name, readFileSync(join(dir, name), 'utf8').replace(/plot-([a-z-]+)-\d+/g, 'plot-$1-N'));
   }
   files.set('prairielearn.json', JSON.stringify(toPrairieLearn(result, []), null, 1));
+  files.set('classroom.json', Buffer.from(classroomResult(result), 'base64').toString('utf8'));
   return files;
 }
 
@@ -67,7 +69,7 @@ function expectSameFiles(a: Map<string, string>, b: Map<string, string>, names: 
 }
 
 const FILE_OUTPUTS = ['summary.md', 'junit.xml', 'grades.csv', 'report.html'];
-const LMS_OUTPUTS = ['gradescope.json', 'prairielearn.json'];
+const LMS_OUTPUTS = ['gradescope.json', 'prairielearn.json', 'classroom.json'];
 
 describe("the student's view of withheld tests", () => {
   it("the withheld tests are the manifest's seven after_published ones (the test below depends on them)", () => {
@@ -141,7 +143,14 @@ describe("the student's view of withheld tests", () => {
       expect(text, name).not.toContain('child stdout');
     }
     const generic = 'Autograder error: 1 of them could not be graded because of a fault in the grader';
-    for (const name of ['summary.md', 'junit.xml', 'report.html', 'gradescope.json', 'prairielearn.json'])
+    for (const name of [
+      'summary.md',
+      'junit.xml',
+      'report.html',
+      'gradescope.json',
+      'prairielearn.json',
+      'classroom.json',
+    ])
       expect(files.get(name), name).toContain(generic);
     // Which withheld test it was is not said either: the same files as an error on another one.
     const other = resultWith(
