@@ -72,7 +72,7 @@ export type StudentView = Static<typeof StudentView>;
 /** Where a view goes: files a student reads, or an LMS that records the score it shows. */
 export type Audience = 'files' | 'lms';
 
-export const HIDDEN_UNTIL: Record<Exclude<Visibility, 'visible'>, string> = {
+const HIDDEN_UNTIL: Record<Exclude<Visibility, 'visible'>, string> = {
   hidden: 'hidden until course staff release it',
   after_due_date: 'hidden until the due date',
   after_published: 'hidden until grades are published',

@@ -5,7 +5,6 @@
  * every reporter uses for a visible test's details and for a grader error are here, once.
  */
 import type { SubmissionResult, TestResult } from '../model.js';
-import { HIDDEN_UNTIL } from '../student-view.js';
 
 export interface Reporter {
   /** The name the registry and the command line select it by (`junit`). */
@@ -20,14 +19,6 @@ export function detailsOf(test: TestResult): string {
   return test.mistake === undefined
     ? test.message
     : `${test.message}\nHint (${test.mistake.id}): ${test.mistake.hint}`;
-}
-
-/**
- * What a report that students may read shows about a test: its details when it is visible,
- * otherwise only when it will be shown ("hidden until the due date").
- */
-export function shownDetailsOf(test: TestResult): string {
-  return test.visibility === 'visible' ? detailsOf(test) : HIDDEN_UNTIL[test.visibility];
 }
 
 /** The one line that says a grader error is the harness's fault, not the student's. */
