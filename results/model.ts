@@ -1,6 +1,7 @@
 /**
  * The one results model: every output (results.json, Gradescope JSON, JUnit, CSV, Markdown, HTML)
- * is written from it, and score and visibility are decided here, once. Schema and type come from
+ * is written from it, and score and visibility are decided here, once (what a student may read of
+ * them, in student-view.ts). Schema and type come from
  * one source and the model is validated before anything is written. Text that may come from a
  * submission (messages, mistakes' and diagnostics' strings, the submission's id and path) is
  * neutralised here, once (contract/untrusted-text.ts), so every reporter and the terminal read safe
