@@ -16,6 +16,14 @@ export const Visibility = Type.Union([
   Type.Literal('after_published'),
 ]);
 
+/**
+ * What a student's outputs show of the withheld tests (every visibility but `visible`) together,
+ * before they are published (results/student-view.ts): `count` (the default), how many there are and
+ * their maximum points, both public in this manifest; `points`, also the points they scored together.
+ * Never anything per withheld test.
+ */
+export const WithheldAggregate = Type.Union([Type.Literal('count'), Type.Literal('points')]);
+
 export const ManifestTest = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z][A-Za-z0-9.-]*$' }),
@@ -45,12 +53,15 @@ export const ManifestTest = Type.Object(
 export const Manifest = Type.Object(
   {
     schemaVersion: Type.Literal(1),
+    /** Absent: `count`. */
+    withheldAggregate: Type.Optional(WithheldAggregate),
     tests: Type.Array(ManifestTest, { minItems: 1 }),
   },
   { additionalProperties: false },
 );
 
 export type Visibility = Static<typeof Visibility>;
+export type WithheldAggregate = Static<typeof WithheldAggregate>;
 export type ManifestTest = Static<typeof ManifestTest>;
 export type Manifest = Static<typeof Manifest>;
 

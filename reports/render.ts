@@ -1,10 +1,13 @@
 /**
  * HTML feedback reports, read from the results model: one self-contained page per submission
  * (`report.html`) and one per class (`class-report.html`). Plots are inline SVG made by d3 in
- * Node; the pages load nothing (a Content-Security-Policy of default-src 'none' makes sure).
+ * Node; the pages load nothing (a Content-Security-Policy of default-src 'none' makes sure). A
+ * submission's page may reach the student, so it is written from the student's view
+ * (results/student-view.ts); the class page is the TA's and reads the whole model.
  */
 import { cohortOf } from '../results/cohort.js';
 import type { SubmissionResult, TestResult } from '../results/model.js';
+import { studentViewOf } from '../results/student-view.js';
 import type { Diagnostics } from '../graders/verdict.js';
 import type { ExperimentsRecord } from '../contract/experiment-record.js';
 import { errorCurvePlot } from './plots/error-curve.js';
@@ -49,7 +52,6 @@ const WITHHELD: Record<Exclude<TestResult['visibility'], 'visible'>, string> = {
 const anchorOf = (prefix: string, id: string): string => `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 const duration = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-const isShown = (t: TestResult): boolean => t.visibility === 'visible';
 const isTraining = (t: TestResult): boolean => t.diagnostics?.losses !== undefined;
 
 let plotCounter = 0;
@@ -190,45 +192,57 @@ function experimentsView(record: ExperimentsRecord, max: number | undefined) {
 
 /** The feedback page of one submission, as a self-contained HTML document. */
 export function renderSubmissionReport(input: SubmissionReportInput): string {
-  const { result } = input;
-  const tests = result.tests
+  const student = studentViewOf(input.result);
+  const tests = student.tests
     .map((t, i) => ({ t, i }))
     .sort((a, b) => ORDER[a.t.status] - ORDER[b.t.status] || a.i - b.i)
     .map(({ t }) => t);
-  const shown = tests.filter(isShown);
-  const failures = shown.filter((t) => t.status !== 'passed').map(failureView);
-  const training = shown.filter(isTraining).map((t) => trainingView(input, t));
-  const rows = tests.map((t) => ({
-    id: t.id,
-    name: t.name,
-    points: t.points,
-    maxPoints: t.maxPoints,
-    status: t.status,
-    shown: isShown(t),
-    visibilityNote: t.visibility === 'visible' ? '' : WITHHELD[t.visibility],
-    duration: duration(t.durationMs),
-    detailsAnchor: isShown(t)
-      ? t.status !== 'passed'
-        ? anchorOf('test', t.id)
-        : isTraining(t)
-          ? anchorOf('training', t.id)
-          : undefined
-      : undefined,
-  }));
+  const failures = tests.filter((t) => t.status !== 'passed').map(failureView);
+  const training = tests.filter(isTraining).map((t) => trainingView(input, t));
+  const rows = [
+    ...tests.map((t) => ({
+      id: t.id,
+      name: t.name,
+      points: t.points,
+      maxPoints: t.maxPoints,
+      status: t.status,
+      shown: true,
+      visibilityNote: '',
+      duration: duration(t.durationMs),
+      detailsAnchor:
+        t.status !== 'passed'
+          ? anchorOf('test', t.id)
+          : isTraining(t)
+            ? anchorOf('training', t.id)
+            : undefined,
+    })),
+    // Withheld tests after the visible ones, in the manifest's order: nothing of their outcome, not even their place.
+    ...student.withheld.flatMap((g) =>
+      g.tests.map((t) => ({
+        id: t.id,
+        name: t.name,
+        points: '—',
+        maxPoints: t.maxPoints,
+        shown: false,
+        visibilityNote: WITHHELD[g.visibility as keyof typeof WITHHELD],
+      })),
+    ),
+  ];
   const view = {
-    title: `Feedback: ${result.submission.id} — ${result.score}/${result.maxScore}`,
+    title: `Feedback: ${student.submission.id} — ${student.score}/${student.maxScore}`,
     bodyClass: 'submission-report',
-    submission: { id: result.submission.id },
+    submission: { id: student.submission.id },
     score: {
-      points: result.score,
-      max: result.maxScore,
-      percent: result.maxScore > 0 ? Math.round((result.score / result.maxScore) * 100) : 0,
+      points: student.score,
+      max: student.maxScore,
+      percent: student.maxScore > 0 ? Math.round((student.score / student.maxScore) * 100) : 0,
     },
     summary: {
-      passed: shown.filter((t) => t.status === 'passed').length,
-      failed: shown.filter((t) => t.status === 'failed').length,
-      errors: result.graderErrors,
-      withheld: tests.length - shown.length,
+      passed: tests.filter((t) => t.status === 'passed').length,
+      failed: tests.filter((t) => t.status === 'failed').length,
+      errors: student.graderErrors,
+      withheld: student.withheld.reduce((n, g) => n + g.tests.length, 0),
+      withheldNotes: student.withheld.map((g) => g.note),
     },
     rows,
     failures,
@@ -236,20 +250,20 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
     hasReferenceLosses: training.some((t) => t.plot.series.length > 1),
     ...(input.experiments ? { experiments: experimentsView(input.experiments, input.maxLandscapes) } : {}),
     meta: [
-      { label: 'Total grading time', value: duration(result.timings.totalMs) },
+      { label: 'Time of the visible tests', value: duration(student.durationMs) },
       {
         label: 'Backend of your code',
-        value: `${result.backend.name} (${result.backend.package} ${result.backend.version})`,
+        value: `${student.backend.name} (${student.backend.package} ${student.backend.version})`,
       },
       {
         label: 'Hidden fixtures',
-        value: result.hiddenFixtures ? 'included' : 'not included (public fixtures only)',
+        value: student.hiddenFixtures ? 'included' : 'not included (public fixtures only)',
       },
       {
         label: 'Seeds',
-        value: `training ${result.seeds.training}; fixtures ${result.seeds.fixtures.join(', ')}`,
+        value: `training ${student.seeds.training}; fixtures ${student.seeds.fixtures.join(', ')}`,
       },
-      ...Object.entries(result.versions).map(([k, v]) => ({ label: k, value: v })),
+      ...Object.entries(student.versions).map(([k, v]) => ({ label: k, value: v })),
     ],
   };
   return renderTemplate('submission-report', view);

@@ -1,6 +1,7 @@
 /**
  * The one results model: every output (results.json, Gradescope JSON, JUnit, CSV, Markdown, HTML)
- * is written from it, and score and visibility are decided here, once. Schema and type come from
+ * is written from it, and score and visibility are decided here, once (what a student may read of
+ * them, in student-view.ts). Schema and type come from
  * one source and the model is validated before anything is written. Text that may come from a
  * submission (messages, mistakes' and diagnostics' strings, the submission's id and path) is
  * neutralised here, once (contract/untrusted-text.ts), so every reporter and the terminal read safe
@@ -10,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { neutralise } from '../contract/untrusted-text.js';
 import { validateOrThrow } from '../contract/validate.js';
 import type { Manifest } from '../graders/manifest-schema.js';
-import { Visibility } from '../graders/manifest-schema.js';
+import { Visibility, WithheldAggregate } from '../graders/manifest-schema.js';
 import { Diagnostics, Mistake, type Verdict } from '../graders/verdict.js';
 
 /** Characters of a test's printed output kept in the results. */
@@ -52,6 +53,8 @@ export const SubmissionResult = Type.Object(
       { additionalProperties: false },
     ),
     hiddenFixtures: Type.Boolean(),
+    /** The manifest's choice of what students see of withheld tests together (results/student-view.ts); absent: `count`. */
+    withheldAggregate: Type.Optional(WithheldAggregate),
     timings: Type.Object({ totalMs: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
     /** What the batch compares to skip a submission whose results are current. */
     cacheKey: Type.Optional(Type.String()),
@@ -80,7 +83,7 @@ function neutralDiagnostics(d: Diagnostics): Diagnostics {
 
 export type ResultContext = Omit<
   SubmissionResult,
-  'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests'
+  'schemaVersion' | 'score' | 'maxScore' | 'graderErrors' | 'tests' | 'withheldAggregate'
 >;
 
 /** Joins verdicts with the manifest's names, points and visibility. A manifest test without a verdict is a grader error. */
@@ -134,6 +137,7 @@ export function buildResult(
       score: round(tests.reduce((s, t) => s + t.points, 0)),
       maxScore: round(tests.reduce((s, t) => s + t.maxPoints, 0)),
       graderErrors: tests.filter((t) => t.status === 'error').length,
+      withheldAggregate: manifest.withheldAggregate ?? 'count',
       tests,
     },
     `the results of ${context.submission.id}`,

@@ -5,9 +5,10 @@
  * from an environment variable, so the tests can run it in a simulated root.
  *   gradescope:   $OPTNN_AUTOGRADER_ROOT (default /autograder): reads submission/, writes results/results.json
  *   prairielearn: $OPTNN_GRADE_ROOT (default /grade): reads student/, writes results/results.json
- * A harness fault never leaves the LMS without a results file: it writes one that says so.
+ * A harness fault never leaves the LMS without a results file: it writes one that says so. The work
+ * directory (the mapped upload, the grader's outputs) is removed once the results are read.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { validateOrThrow } from '../contract/validate.js';
@@ -37,11 +38,22 @@ interface Graded {
   notes: string[];
   found: boolean;
   fault?: string;
+  /** The upload was refused (over the upload limits, a damaged zip): why. */
+  refused?: string;
 }
 
 async function gradeUpload(target: Target, root: string): Promise<Graded> {
   const work = mkdtempSync(join(PROJECT_ROOT, '.work', `${target}-`));
+  try {
+    return await gradeIn(work, target, root);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function gradeIn(work: string, target: Target, root: string): Promise<Graded> {
   const mapped = mapUpload(join(root, TARGETS[target].upload), join(PROJECT_ROOT, 'student-template'), work);
+  if (mapped.refused !== undefined) return { notes: [], found: false, refused: mapped.refused };
   if (!mapped.found) return { notes: mapped.notes, found: false };
   const hidden = hiddenDir(root, target);
   const run = await execa(
@@ -123,7 +135,7 @@ async function main(): Promise<void> {
     };
   }
   const staff = 'This is a fault of the autograder, not of your code: please tell the course staff.';
-  const problem = graded.found ? `Autograder error: ${graded.fault}. ${staff}` : undefined;
+  const problem = graded.found ? `Autograder error: ${graded.fault}. ${staff}` : graded.refused;
   if (target === 'gradescope') write(out, gradescopeResults(graded, problem));
   else if (graded.result) write(out, toPrairieLearn(graded.result, graded.notes));
   else

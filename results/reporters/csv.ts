@@ -3,8 +3,14 @@
  * points of each test). RFC 4180: CRLF line ends, and a cell with a comma, quote or line break is
  * quoted with its quotes doubled. A text cell a spreadsheet would run as a formula (= + - @, tab, CR)
  * gets a leading single quote; numbers are written as numbers.
+ *
+ * The class gradebook (`renderGradebook`) is the TA's and has every test's points. The one-row
+ * grades.csv beside a submission's other reports may reach the student, so it is written from the
+ * student's view (results/student-view.ts): a withheld test's cell is empty, and the score, maximum
+ * and grader errors are the ones the view shows.
  */
 import type { SubmissionResult } from '../model.js';
+import { studentViewOf } from '../student-view.js';
 import type { Reporter } from './reporter.js';
 
 const FIXED_COLUMNS = ['submission', 'score', 'max_score', 'grader_errors'] as const;
@@ -71,8 +77,28 @@ export function renderGradebook(
   return renderCsvHeader(testIds) + sorted.map((r) => renderCsvRow(r, testIds)).join('');
 }
 
+/** The student's one-row grades.csv: every test's column, a withheld test's empty. */
+export function renderStudentGrades(result: SubmissionResult): string {
+  const view = studentViewOf(result);
+  const testIds = testIdsOf([result]);
+  const points = new Map(view.tests.map((t) => [t.id, t.points]));
+  return (
+    renderCsvHeader(testIds) +
+    line([
+      textCell(view.submission.id),
+      numberCell(view.score),
+      numberCell(view.maxScore),
+      numberCell(view.graderErrors),
+      ...testIds.map((id) => {
+        const p = points.get(id);
+        return p === undefined ? '' : numberCell(p);
+      }),
+    ])
+  );
+}
+
 export const csvReporter: Reporter = {
   name: 'csv',
   fileName: 'grades.csv',
-  render: (result) => renderGradebook([result]),
+  render: renderStudentGrades,
 };

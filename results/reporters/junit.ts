@@ -2,10 +2,13 @@
  * JUnit XML, for CI test-report viewers: one <testsuite>, a <testcase> per test, <failure> for a
  * failed test and <error> for a grader error. Every string is escaped, and characters XML 1.0
  * forbids (most control characters, lone surrogates) are dropped. Like every report a student may
- * read, a test that is not visible yet shows only when it will be.
+ * read, it is written from the student's view (results/student-view.ts): a withheld test is a
+ * <skipped> testcase with no time, whatever its outcome, after the visible ones, and the suite's
+ * counts, time and score count the visible tests only (plus the one aggregate the view allows).
  */
 import type { SubmissionResult, TestResult } from '../model.js';
-import { graderErrorText, shownDetailsOf, type Reporter } from './reporter.js';
+import { studentViewOf, type WithheldGroup } from '../student-view.js';
+import { detailsOf, graderErrorText, type Reporter } from './reporter.js';
 
 /** Outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. */
 const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -44,30 +47,42 @@ function testcase(test: TestResult): string {
   const [tag, type, message] =
     test.status === 'error'
       ? ['error', 'grader-error', graderErrorText(test)]
-      : ['failure', 'failed', shownDetailsOf(test)];
+      : ['failure', 'failed', detailsOf(test)];
   const firstLine = message.split(/\r?\n/, 1)[0] ?? '';
   return `${open}\n    <${tag} message="${xmlAttribute(firstLine)}" type="${type}">${xmlText(message)}</${tag}>\n${points}\n  </testcase>`;
 }
 
+/** A withheld test: skipped, with no time and no points of its own, whatever its outcome. */
+function withheldTestcase(group: WithheldGroup): (test: WithheldGroup['tests'][number]) => string {
+  const until = group.until;
+  return (test) =>
+    `  <testcase classname="${xmlAttribute(`optnn.${groupOf(test.id)}`)}" name="${xmlAttribute(`${test.id}: ${test.name}`)}" time="0">\n` +
+    `    <skipped message="${xmlAttribute(`withheld: ${until}`)}"/>\n` +
+    `    <system-out>${xmlText(`withheld (${test.maxPoints} points)`)}</system-out>\n  </testcase>`;
+}
+
 export function toJunit(result: SubmissionResult): string {
-  const failures = result.tests.filter((t) => t.status === 'failed').length;
-  const errors = result.tests.filter((t) => t.status === 'error').length;
+  const view = studentViewOf(result);
+  const failures = view.tests.filter((t) => t.status === 'failed').length;
+  const skipped = view.withheld.reduce((n, g) => n + g.tests.length, 0);
   const properties: [string, string][] = [
-    ['score', String(result.score)],
-    ['maxScore', String(result.maxScore)],
-    ['graderErrors', String(result.graderErrors)],
-    ['backend', result.backend.name],
-    ['hiddenFixtures', String(result.hiddenFixtures)],
+    ['score', String(view.score)],
+    ['maxScore', String(view.maxScore)],
+    ['graderErrors', String(view.graderErrors)],
+    ['backend', view.backend.name],
+    ['hiddenFixtures', String(view.hiddenFixtures)],
+    ...view.withheld.map((g): [string, string] => [`withheld.${g.visibility}`, g.note]),
   ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="${xmlAttribute(`optnn: ${result.submission.id}`)}" tests="${result.tests.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(result.timings.totalMs)}">`,
+    `<testsuite name="${xmlAttribute(`optnn: ${view.submission.id}`)}" tests="${view.tests.length + skipped}" failures="${failures}" errors="${view.graderErrors}" skipped="${skipped}" time="${seconds(view.durationMs)}">`,
     '  <properties>',
     ...properties.map(
       ([name, value]) => `    <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>`,
     ),
     '  </properties>',
-    ...result.tests.map(testcase),
+    ...view.tests.map(testcase),
+    ...view.withheld.flatMap((g) => g.tests.map(withheldTestcase(g))),
     '</testsuite>',
     '',
   ].join('\n');

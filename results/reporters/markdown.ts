@@ -1,18 +1,37 @@
 /**
  * A Markdown summary for a CI job summary ($GITHUB_STEP_SUMMARY): the score, then one table of the
- * tests, grader errors and failures first. Every status has a word as well as an emoji. Only a
- * visible test shows its message and hint; the others say when they will be shown.
+ * visible tests, grader errors and failures first, then the withheld tests in the manifest's order
+ * with nothing of their own but when they will be shown (results/student-view.ts). Every status has
+ * a word as well as an emoji.
  */
 import type { SubmissionResult, TestResult } from '../model.js';
-import { graderErrorText, shownDetailsOf, type Reporter } from './reporter.js';
+import { studentViewOf } from '../student-view.js';
+import { detailsOf, graderErrorText, type Reporter } from './reporter.js';
 
 /**
- * Inline text (never at the start of a line) that renders as written: HTML-significant characters
- * become entities and inline markup (emphasis, code, links, strikethrough, math, `|`) is
- * backslash-escaped, so a name cannot open a tag, a link or a code span, or end a table cell.
+ * GitHub-flavoured autolinks (cmark-gfm's "extended autolinks"), defused so that they render as
+ * text: a scheme's `://` (`https://`, `http://`, `ftp://`, any other), every `www.` (cmark-gfm links
+ * it after `_`, `*`, `~` or `(` too) and the `@` of an email address (linked after the inline parse,
+ * so a backslash escape would not stop it) get brackets: `https[:]//`, `www[.]`,
+ * `name[@]example.com`, and `mailto:`/`xmpp:` lose their colon. The brackets are then escaped like
+ * any other. Every Markdown output goes through `markdownText` (summary.md, the class summary.md).
+ */
+export function defuseAutolinks(text: string): string {
+  return text
+    .replace(/:(?=\/\/)/g, '[:]')
+    .replace(/(www)\./gi, '$1[.]')
+    .replace(/@/g, '[@]')
+    .replace(/\b(mailto|xmpp):/gi, '$1[:]');
+}
+
+/**
+ * Inline text (never at the start of a line) that renders as written: autolinks are defused (above),
+ * HTML-significant characters become entities and inline markup (emphasis, code, links,
+ * strikethrough, math, `|`) is backslash-escaped, so a name cannot open a tag, a link or a code span,
+ * or end a table cell, and no text becomes a live link.
  */
 export function markdownText(text: string): string {
-  return text
+  return defuseAutolinks(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -42,34 +61,45 @@ function statusOf(test: TestResult): string {
 }
 
 function detailsCell(test: TestResult): string {
-  if (test.status === 'error') return markdownCell(graderErrorText(test));
-  return markdownCell(
-    test.status === 'passed' && test.visibility === 'visible' ? test.message : shownDetailsOf(test),
-  );
+  return markdownCell(test.status === 'error' ? graderErrorText(test) : detailsOf(test));
 }
 
 export function toMarkdown(result: SubmissionResult): string {
-  const passed = result.tests.filter((t) => t.status === 'passed').length;
-  const rows = result.tests
+  const view = studentViewOf(result);
+  const passed = view.tests.filter((t) => t.status === 'passed').length;
+  const rows = view.tests
     .map((test, index) => ({ test, index }))
     .sort((a, b) => ORDER[a.test.status] - ORDER[b.test.status] || a.index - b.index)
     .map(
       ({ test }) =>
         `| ${statusOf(test)} | ${markdownCell(test.name)} (${markdownCell(test.id)}) | ${test.points} / ${test.maxPoints} | ${detailsCell(test)} |`,
     );
+  const withheldRows = view.withheld.flatMap((group) =>
+    group.tests.map(
+      (test) =>
+        `| ◌ Withheld | ${markdownCell(test.name)} (${markdownCell(test.id)}) | — / ${test.maxPoints} | ${markdownCell(group.until)} |`,
+    ),
+  );
   const lines = [
-    `## Autograder results: ${markdownLine(result.submission.id)}`,
+    `## Autograder results: ${markdownLine(view.submission.id)}`,
     '',
-    `**Score: ${result.score} / ${result.maxScore} points** (${passed} of ${result.tests.length} tests passed)`,
+    `**Score: ${view.score} / ${view.maxScore} points** (${passed} of ${view.tests.length} visible tests passed)`,
     '',
   ];
-  if (result.graderErrors > 0) {
+  for (const group of view.withheld) lines.push(`> ${markdownLine(group.note)}`, '');
+  if (view.graderErrors > 0) {
     lines.push(
-      `> **⚠️ Grader error:** ${result.graderErrors} test(s) could not be graded because of a fault in the grader, not in the submission; they score 0 until regraded.`,
+      `> **⚠️ Grader error:** ${view.graderErrors} test(s) could not be graded because of a fault in the grader, not in the submission; they score 0 until regraded.`,
       '',
     );
   }
-  lines.push('| Status | Test | Points | Details |', '| --- | --- | --- | --- |', ...rows, '');
+  lines.push(
+    '| Status | Test | Points | Details |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    ...withheldRows,
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -1,9 +1,9 @@
 /**
  * A reporter turns one submission's results into the text of one file. Reporters only read the
- * results model: score, status and visibility were decided there, once. What each test shows to a
- * student is decided here, once, for every reporter that shows messages.
+ * results model: score, status and visibility were decided there, once, and what a student may see
+ * of them in results/student-view.ts (which also words what the withheld tests show). The words
+ * every reporter uses for a visible test's details and for a grader error are here, once.
  */
-import type { Visibility } from '../../graders/manifest-schema.js';
 import type { SubmissionResult, TestResult } from '../model.js';
 
 export interface Reporter {
@@ -14,25 +14,11 @@ export interface Reporter {
   render(result: SubmissionResult): string;
 }
 
-const HIDDEN_UNTIL: Record<Exclude<Visibility, 'visible'>, string> = {
-  hidden: 'hidden until course staff release it',
-  after_due_date: 'hidden until the due date',
-  after_published: 'hidden until grades are published',
-};
-
 /** The test's message followed by its named mistake's hint, when it has one. */
 export function detailsOf(test: TestResult): string {
   return test.mistake === undefined
     ? test.message
     : `${test.message}\nHint (${test.mistake.id}): ${test.mistake.hint}`;
-}
-
-/**
- * What a report that students may read shows about a test: its details when it is visible,
- * otherwise only when it will be shown ("hidden until the due date").
- */
-export function shownDetailsOf(test: TestResult): string {
-  return test.visibility === 'visible' ? detailsOf(test) : HIDDEN_UNTIL[test.visibility];
 }
 
 /** The one line that says a grader error is the harness's fault, not the student's. */

@@ -1,13 +1,16 @@
 /**
  * PrairieLearn's external-grader results.json (https://prairielearn.readthedocs.io/en/latest/externalGrading/):
  * `gradable`, `score` in 0–1, a message, and one entry per test with points, max points, a message
- * and output. PrairieLearn shows every test to the student, so a test the model keeps hidden shows
- * its points but not its details ("hidden until grades are published").
+ * and output. PrairieLearn shows every test and the score to the student at once, and records that
+ * score, so it is written from the LMS's student view (results/student-view.ts): a visible test is an
+ * entry of its own; the withheld tests of each visibility are one entry, with their points together
+ * and nothing of any one of them (no status, points, time or message).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { validateOrThrow } from '../../contract/validate.js';
 import type { SubmissionResult } from '../../results/model.js';
-import { graderErrorText, shownDetailsOf } from '../../results/reporters/reporter.js';
+import { studentViewOf } from '../../results/student-view.js';
+import { detailsOf, graderErrorText } from '../../results/reporters/reporter.js';
 
 export const PrairieLearnTest = Type.Object(
   {
@@ -35,29 +38,38 @@ export const PrairieLearnResults = Type.Object(
 export type PrairieLearnResults = Static<typeof PrairieLearnResults>;
 
 export function toPrairieLearn(result: SubmissionResult, notes: readonly string[]): PrairieLearnResults {
-  const visible = result.tests.filter((t) => t.visibility === 'visible');
-  const passed = visible.filter((t) => t.status === 'passed').length;
+  const view = studentViewOf(result, 'lms');
+  const passed = view.tests.filter((t) => t.status === 'passed').length;
   const fault =
-    `Autograder error: ${result.graderErrors} test(s) could not be graded because of a fault in the grader, ` +
+    `Autograder error: ${view.graderErrors} visible test(s) could not be graded because of a fault in the grader, ` +
     'not in your code; please tell the course staff.';
   const message = [
-    `${result.score}/${result.maxScore} points; ${passed} of ${visible.length} visible tests passed.`,
-    ...(result.graderErrors > 0 ? [fault] : []),
+    `${view.score}/${view.maxScore} points; ${passed} of ${view.tests.length} visible tests passed.`,
+    ...(view.graderErrors > 0 ? [fault] : []),
   ].join('\n');
   return validateOrThrow(
     PrairieLearnResults,
     {
       gradable: true,
-      score: result.maxScore > 0 ? Math.min(1, Math.max(0, result.score / result.maxScore)) : 0,
+      score: view.maxScore > 0 ? Math.min(1, Math.max(0, view.score / view.maxScore)) : 0,
       message,
       output: notes.join('\n'),
-      tests: result.tests.map((t) => ({
-        name: `${t.id}: ${t.name}`,
-        points: t.points,
-        max_points: t.maxPoints,
-        message: t.status === 'passed' ? 'passed' : t.status === 'error' ? 'grader error' : 'failed',
-        output: t.status === 'error' ? graderErrorText(t) : shownDetailsOf(t),
-      })),
+      tests: [
+        ...view.tests.map((t) => ({
+          name: `${t.id}: ${t.name}`,
+          points: t.points,
+          max_points: t.maxPoints,
+          message: t.status === 'passed' ? 'passed' : t.status === 'error' ? 'grader error' : 'failed',
+          output: t.status === 'error' ? graderErrorText(t) : detailsOf(t),
+        })),
+        ...view.withheld.map((g) => ({
+          name: `Withheld tests (${g.tests.length}): ${g.tests.map((t) => t.id).join(', ')}`,
+          points: g.points ?? 0,
+          max_points: g.maxPoints,
+          message: 'withheld',
+          output: g.note,
+        })),
+      ],
     },
     'the PrairieLearn results',
   );

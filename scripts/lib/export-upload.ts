@@ -3,11 +3,14 @@
  * the starter repository (from GitHub), loose files, or a folder around any of these. Only regular
  * files are copied (symlinks and special files are dropped and named), under caps on count and size,
  * onto a copy of the student template, so a missing file reads "not implemented" instead of a build
- * error. Everything uploaded is hostile: nothing of it is executed or followed here.
+ * error. Everything uploaded is hostile: nothing of it is executed or followed here. A zip is
+ * unpacked by `upload-zip.ts` with the same limits checked while it unpacks (entries, bytes written,
+ * names and depth); over them the upload is refused and nothing unpacked is left behind, and the
+ * unpacked copy is removed once its files are placed.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { UploadRefused, unzipWithinLimits } from './upload-zip.js';
 
 export const UPLOAD_LIMITS = { files: 2000, bytes: 50 * 1024 * 1024, depth: 8 };
 
@@ -18,8 +21,10 @@ export interface MappedUpload {
   dir: string;
   /** What was found and done, for the student's output. */
   notes: string[];
-  /** False when the upload holds nothing that belongs to a submission. */
+  /** False when the upload holds nothing that belongs to a submission, or was refused. */
   found: boolean;
+  /** Why the upload was refused (over the limits, a damaged zip), for the student; nothing is graded. */
+  refused?: string;
 }
 
 interface Listing {
@@ -58,19 +63,24 @@ function listUpload(root: string): Listing {
   return listing;
 }
 
-/** A lone .zip upload is unpacked (with the system `unzip`) into a fresh directory. */
-function unpackLoneZip(upload: string, work: string, listing: Listing): string | undefined {
+interface Unpacked {
+  dir?: string;
+  dropped: string[];
+  refused?: string;
+}
+
+/** A lone .zip upload is unpacked into a fresh directory, within the upload limits (see upload-zip.ts). */
+function unpackLoneZip(upload: string, work: string, listing: Listing): Unpacked | undefined {
   if (listing.files.length !== 1 || !listing.files[0]!.toLowerCase().endsWith('.zip')) return undefined;
-  const into = mkdtempSync(join(work, 'unzipped-'));
+  const into = join(work, 'unzipped');
+  rmSync(into, { recursive: true, force: true });
   try {
-    execFileSync('unzip', ['-qq', '-o', join(upload, listing.files[0]!), '-d', into], {
-      stdio: 'ignore',
-      timeout: 60_000,
-    });
-  } catch {
-    return undefined;
+    const unzipped = unzipWithinLimits(join(upload, listing.files[0]!), into, UPLOAD_LIMITS, SKIPPED_DIRS);
+    return { dir: into, dropped: unzipped.dropped };
+  } catch (error) {
+    if (!(error instanceof UploadRefused)) throw error;
+    return { dropped: [], refused: `${listing.files[0]} was not graded: ${error.message}.` };
   }
-  return into;
 }
 
 /** The directory holding the submission's `index.ts`: one named `submission` first, else the shallowest. */
@@ -103,10 +113,18 @@ export function mapUpload(upload: string, template: string, work: string): Mappe
   let listing = listUpload(upload);
   const notes: string[] = [];
   const unzipped = unpackLoneZip(upload, work, listing);
-  if (unzipped !== undefined) {
+  if (unzipped?.refused !== undefined)
+    return {
+      dir: join(work, 'submission'),
+      notes: [unzipped.refused],
+      found: false,
+      refused: unzipped.refused,
+    };
+  if (unzipped?.dir !== undefined) {
     notes.push(`Unpacked ${listing.files[0]}.`);
-    source = unzipped;
-    listing = listUpload(unzipped);
+    source = unzipped.dir;
+    listing = listUpload(unzipped.dir);
+    listing.dropped.unshift(...unzipped.dropped);
   }
   const dir = join(work, 'submission');
   rmSync(dir, { recursive: true, force: true });
@@ -135,6 +153,7 @@ export function mapUpload(upload: string, template: string, work: string): Mappe
     copyFileSync(join(source, file), join(dir, target));
     placed.push(target);
   }
+  if (unzipped?.dir !== undefined) rmSync(unzipped.dir, { recursive: true, force: true });
   const parts = placed.filter((p) => known.includes(p));
   notes.push(
     found !== undefined

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { relative } from 'node:path';
 import type { SubmissionResult, TestResult } from '../../results/model.js';
+import { studentViewOf } from '../../results/student-view.js';
 
 /** The submission file each test grades, by test id (the layout of the contract and the template). */
 const OPTIMIZER_FILES: Record<string, string> = {
@@ -82,26 +83,42 @@ export function withoutWorkflowCommands(
 
 /**
  * The result GitHub Classroom's grading reporter (classroom-resources/autograding-grading-reporter)
- * reads from `<RUNNER>_RESULTS`, base64-encoded: the harness's own points, test by test.
+ * reads from `<RUNNER>_RESULTS`, base64-encoded: the harness's own points, visible test by visible
+ * test, and the withheld tests of each visibility as one entry with their points together
+ * (results/student-view.ts).
  */
 export function classroomResult(result: SubmissionResult): string {
+  // Classroom shows the student every test it is given and records their points: the LMS's view.
+  const view = studentViewOf(result, 'lms');
   const status = (t: TestResult): string =>
     t.status === 'passed' ? 'pass' : t.status === 'error' ? 'error' : 'fail';
   const value = {
     version: 1,
     status:
-      result.graderErrors > 0 ? 'error' : result.tests.every((t) => t.status === 'passed') ? 'pass' : 'fail',
-    max_score: result.maxScore,
-    tests: result.tests.map((t) => ({
-      name: `${t.id}: ${t.name}`,
-      status: status(t),
-      score: t.points,
-      message: t.visibility === 'visible' ? t.message : '',
-      test_code: t.id,
-      filename: '',
-      line_no: 0,
-      execution_time: `${(t.durationMs / 1000).toFixed(2)}s`,
-    })),
+      view.graderErrors > 0 ? 'error' : view.tests.every((t) => t.status === 'passed') ? 'pass' : 'fail',
+    max_score: view.maxScore,
+    tests: [
+      ...view.tests.map((t) => ({
+        name: `${t.id}: ${t.name}`,
+        status: status(t),
+        score: t.points,
+        message: t.message,
+        test_code: t.id,
+        filename: '',
+        line_no: 0,
+        execution_time: `${(t.durationMs / 1000).toFixed(2)}s`,
+      })),
+      ...view.withheld.map((g) => ({
+        name: `Withheld tests (${g.tests.length}): ${g.tests.map((t) => t.id).join(', ')}`,
+        status: 'pass',
+        score: g.points ?? 0,
+        message: g.note,
+        test_code: `withheld.${g.visibility}`,
+        filename: '',
+        line_no: 0,
+        execution_time: '0.00s',
+      })),
+    ],
   };
   return Buffer.from(JSON.stringify(value)).toString('base64');
 }

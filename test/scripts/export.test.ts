@@ -18,6 +18,7 @@ import { problemsWith } from '../../contract/validate.js';
 import { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
 import { PrairieLearnResults } from '../../scripts/lib/export-prairielearn.js';
 import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
+import { writeZip } from '../helpers/zip-file.js';
 import { solutionLines } from '../helpers/solution-lines.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -143,12 +144,18 @@ describe('npm run export -- gradescope', () => {
     });
     await grade(lms);
     const gs = results(lms);
-    const hiddenTests = gs.tests!.filter((t) => t.number?.endsWith('.hidden'));
-    expect(hiddenTests).toHaveLength(7);
-    expect(hiddenTests.every((t) => t.visibility !== 'visible')).toBe(true);
+    // The 7 hidden tests are one entry together (results/student-view.ts): their points, nothing per test.
+    expect(gs.tests!.filter((t) => t.number?.endsWith('.hidden'))).toEqual([]);
+    const withheld = gs.tests!.filter((t) => t.number?.startsWith('withheld.'));
+    expect(withheld).toHaveLength(1);
+    expect(withheld[0]).toMatchObject({ visibility: 'after_published', score: 21, max_score: 21 });
+    expect(withheld[0]?.status).toBeUndefined();
+    expect(withheld[0]?.output).toContain('7 withheld tests (21 points)');
     expect(gs.score).toBe(gs.tests!.reduce((s, t) => s + (t.max_score ?? 0), 0));
     expect(gs.score).toBeGreaterThan(100);
-    expect(gs.tests!.every((t) => t.status === 'passed')).toBe(true);
+    expect(gs.tests!.filter((t) => t.visibility === 'visible').every((t) => t.status === 'passed')).toBe(
+      true,
+    );
     expect(gs.output).toContain('found in submission/');
   }, 240_000);
 
@@ -198,6 +205,25 @@ describe('npm run export -- gradescope', () => {
     expect(existsSync(join(lms, 'pwned'))).toBe(false);
     expect(gs.output).toContain('Unpacked upload.zip');
     expect(gs.output).toMatch(/tuning\.json \(a symbolic link\)/);
+  }, 240_000);
+
+  it('refuses a zip bomb while unpacking it: 0 points, a note that says why, nothing left on the host', async () => {
+    const lms = simulatedRoot('gs-bomb', (dir) =>
+      writeZip(join(dir, 'upload.zip'), [
+        { name: 'submission/index.ts', data: Buffer.from('export {};\n') },
+        { name: 'submission/weights.bin', data: Buffer.alloc(80 * 1024 * 1024) },
+      ]),
+    );
+    await grade(lms);
+    const gs = results(lms);
+    expect(gs.score).toBe(0);
+    expect(gs.tests).toEqual([]);
+    expect(gs.output).toMatch(
+      /^upload\.zip was not graded: it unpacks to more than 50 MiB \(the upload limit\)\./,
+    );
+    // The autograder's work directories (the mapped upload, the grader's outputs) are gone.
+    const left = existsSync(join(source, '.work')) ? readdirSync(join(source, '.work')) : [];
+    expect(left.filter((n) => n.startsWith('gradescope-'))).toEqual([]);
   }, 240_000);
 });
 

@@ -34,16 +34,25 @@ describe('the Gradescope reporter', () => {
       const result = make();
       const gs = written(make);
       expect(gs.score).toBe(result.score);
-      expect(gs.tests).toHaveLength(result.tests.length);
+      const visible = result.tests.filter((t) => t.visibility === 'visible');
+      const withheld = [...new Set(result.tests.map((t) => t.visibility))].filter((v) => v !== 'visible');
+      expect(gs.tests).toHaveLength(visible.length + withheld.length);
       expect(sum((gs.tests ?? []).map((t) => t.score ?? Number.NaN))).toBe(result.score);
       expect(sum((gs.tests ?? []).map((t) => t.max_score ?? Number.NaN))).toBe(result.maxScore);
-      expect(gs.execution_time).toBe(12);
+      // The visible tests' time: the whole grading's would count the withheld tests' time.
+      expect(gs.execution_time).toBe(Math.round(visible.reduce((s, t) => s + t.durationMs, 0) / 1000));
       expect(gs.visibility).toBe('visible');
       expect(gs.stdout_visibility).toBe('hidden');
       expect(gs.test_output_format).toBe('text');
       expect(gs.test_name_format).toBe('text');
-      expect((gs.tests ?? []).map((t) => t.number)).toEqual(result.tests.map((t) => t.id));
-      expect((gs.tests ?? []).map((t) => t.visibility)).toEqual(result.tests.map((t) => t.visibility));
+      expect((gs.tests ?? []).map((t) => t.number)).toEqual([
+        ...visible.map((t) => t.id),
+        ...withheld.map((v) => `withheld.${v}`),
+      ]);
+      expect((gs.tests ?? []).map((t) => t.visibility)).toEqual([
+        ...visible.map(() => 'visible'),
+        ...withheld,
+      ]);
     },
   );
 
@@ -72,7 +81,7 @@ describe('the Gradescope reporter', () => {
     const loop = gs.tests?.find((t) => t.number === 'training.loop');
     expect(loop).toMatchObject({ status: 'failed', score: 0, max_score: 6 });
     expect(loop?.output).toMatch(/^Autograder error: grader error: this test produced no verdict/);
-    expect(gs.output).toMatch(/Autograder error: 1 test\(s\) could not be graded/);
+    expect(gs.output).toMatch(/Autograder error: 1 visible test\(s\) could not be graded/);
     expect(gs.tests?.find((t) => t.number === 'nets')).toMatchObject({
       status: 'failed',
       score: 2,
@@ -81,15 +90,19 @@ describe('the Gradescope reporter', () => {
     expect(gs.score).toBe(92);
   });
 
-  it("hidden tests keep the model's visibility, and the summary counts only visible results", () => {
+  it("withheld tests are one entry per visibility, with the model's visibility, their points together and nothing per test", () => {
     const gs = toGradescope(hiddenResult());
-    expect(gs.tests?.map((t) => [t.number, t.visibility])).toEqual([
-      ['shown', 'visible'],
-      ['hidden', 'hidden'],
-      ['due', 'after_due_date'],
-      ['published', 'after_published'],
+    expect(gs.tests?.map((t) => [t.number, t.visibility, t.score, t.max_score])).toEqual([
+      ['shown', 'visible', 0, 2],
+      ['withheld.hidden', 'hidden', 0, 3],
+      ['withheld.after_due_date', 'after_due_date', 3, 3],
+      ['withheld.after_published', 'after_published', 0, 3],
     ]);
-    expect(gs.output).toBe('0 of 1 visible tests passed.\n3 more test(s) will be shown later.');
+    for (const t of gs.tests?.slice(1) ?? []) expect(t.status).toBeUndefined();
+    expect(gs.tests?.[2]?.output).toBe(
+      '1 withheld test (3 points), hidden until the due date: 3 of 3 points together; nothing of them is shown per test.',
+    );
+    expect(gs.output).toBe('0 of 1 visible tests passed.\n3 more test(s) will be shown later, together.');
     expect(gs.output).not.toContain(SECRET);
     expect(gs.tests?.[0]?.output).toBe('the visible message\nHint (sign-error): Subtract the gradient.');
   });

@@ -28,6 +28,7 @@ interface Testcase {
   time: string;
   failure?: Issue;
   error?: Issue;
+  skipped?: { message: string };
   'system-out': string;
 }
 interface Suite {
@@ -35,6 +36,7 @@ interface Suite {
   tests: string;
   failures: string;
   errors: string;
+  skipped: string;
   time: string;
   testcase: Testcase[];
 }
@@ -66,19 +68,29 @@ describe('the JUnit reporter', () => {
   it.each(SAMPLES)('writes well-formed XML whose counts match the results (%s)', (_, make) => {
     const result = make();
     const { suite } = written(result);
+    const visible = result.tests.filter((t) => t.visibility === 'visible');
+    const withheld = result.tests.filter((t) => t.visibility !== 'visible');
     expect(suite.testcase).toHaveLength(result.tests.length);
     expect(Number(suite.tests)).toBe(result.tests.length);
-    const failed = result.tests.filter((t) => t.status === 'failed').length;
-    const errors = result.tests.filter((t) => t.status === 'error').length;
+    const failed = visible.filter((t) => t.status === 'failed').length;
+    const errors = visible.filter((t) => t.status === 'error').length;
     expect(Number(suite.failures)).toBe(failed);
     expect(Number(suite.errors)).toBe(errors);
+    expect(Number(suite.skipped)).toBe(withheld.length);
     expect(suite.testcase.filter((c) => c.failure !== undefined)).toHaveLength(failed);
     expect(suite.testcase.filter((c) => c.error !== undefined)).toHaveLength(errors);
-    expect(suite.time).toBe('12.346');
-    result.tests.forEach((test, i) => {
+    expect(suite.testcase.filter((c) => c.skipped !== undefined)).toHaveLength(withheld.length);
+    // The visible tests' time, never the whole grading's (which counts the withheld tests' too).
+    expect(suite.time).toBe((visible.reduce((s, t) => s + t.durationMs, 0) / 1000).toFixed(3));
+    [...visible, ...withheld].forEach((test, i) => {
       const testcase = suite.testcase[i];
       expect(testcase?.classname).toBe(`optnn.${groupOf(test.id)}`);
-      expect(testcase?.['system-out']).toBe(`${test.points} / ${test.maxPoints} points`);
+      expect(testcase?.['system-out']).toBe(
+        test.visibility === 'visible'
+          ? `${test.points} / ${test.maxPoints} points`
+          : `withheld (${test.maxPoints} points)`,
+      );
+      if (test.visibility !== 'visible') expect(testcase?.time).toBe('0');
     });
   });
 
@@ -96,14 +108,18 @@ describe('the JUnit reporter', () => {
     expect(loop?.error?.message).toMatch(/^Autograder error: grader error: this test produced no verdict/);
   });
 
-  it('a test that is not visible yet shows only when it will be, never its message', () => {
+  it('a test that is not visible yet is skipped, shows only when it will be, never its status or message', () => {
     const { xml, suite } = written(hiddenResult());
     expect(xml).not.toContain(SECRET);
     expect(suite.testcase[0]?.failure?.['#text']).toBe(
       'the visible message\nHint (sign-error): Subtract the gradient.',
     );
-    expect(suite.testcase[1]?.failure?.['#text']).toBe('hidden until course staff release it');
-    expect(suite.testcase[3]?.failure?.['#text']).toBe('hidden until grades are published');
+    for (const c of suite.testcase.slice(1)) {
+      expect(c.failure).toBeUndefined();
+      expect(c.error).toBeUndefined();
+    }
+    expect(suite.testcase[1]?.skipped?.message).toBe('withheld: hidden until course staff release it');
+    expect(suite.testcase[3]?.skipped?.message).toBe('withheld: hidden until grades are published');
   });
 
   it('hostile names and messages round-trip, forbidden characters are dropped and no markup escapes', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SubmissionResult } from '../../../results/model.js';
 import { markdownCell, markdownLine, markdownText } from '../../../results/reporters/markdown.js';
 import { writeReports } from '../../../results/reporters/registry.js';
+import { studentViewOf } from '../../../results/student-view.js';
 import {
   SAMPLES,
   SECRET,
@@ -58,18 +59,21 @@ describe('the Markdown summary', () => {
     (_, make) => {
       const result = make();
       const { text, rows } = written(result);
-      expect(text).toContain(`**Score: ${result.score} / ${result.maxScore} points**`);
+      const view = studentViewOf(result);
+      expect(text).toContain(`**Score: ${view.score} / ${view.maxScore} points**`);
       for (const row of rows)
-        expect(row.status).toMatch(/^(✅ Passed|❌ Failed|🟡 Partial|⚠️ Grader error)$/);
+        expect(row.status).toMatch(/^(✅ Passed|❌ Failed|🟡 Partial|⚠️ Grader error|◌ Withheld)$/);
       expect(rows.map((r) => r.points).sort()).toEqual(
-        result.tests.map((t) => `${t.points} / ${t.maxPoints}`).sort(),
+        result.tests
+          .map((t) => (t.visibility === 'visible' ? `${t.points} / ${t.maxPoints}` : `— / ${t.maxPoints}`))
+          .sort(),
       );
     },
   );
 
   it('full marks: every row passed', () => {
     const { text, rows } = written(fullResult());
-    expect(text).toContain('**Score: 100 / 100 points** (33 of 33 tests passed)');
+    expect(text).toContain('**Score: 100 / 100 points** (33 of 33 visible tests passed)');
     expect(rows.every((r) => r.status === '✅ Passed')).toBe(true);
     expect(text).not.toContain('Grader error');
   });
@@ -99,6 +103,16 @@ describe('the Markdown summary', () => {
     expect(byId.get('shown')?.details).toBe(
       'the visible message<br>Hint (sign-error): Subtract the gradient.',
     );
+    for (const id of ['hidden', 'due', 'published']) {
+      expect(byId.get(id)?.status).toBe('◌ Withheld');
+      expect(byId.get(id)?.points).toBe('— / 3');
+    }
+    expect(rows.slice(1).map((r) => r.test)).toEqual([
+      'A hidden test (hidden)',
+      'Shown after the due date (due)',
+      'Shown after publishing (published)',
+    ]);
+    expect(text).toContain('**Score: 0 / 2 points** (0 of 1 visible tests passed)');
     expect(byId.get('hidden')?.details).toBe('hidden until course staff release it');
     expect(byId.get('due')?.details).toBe('hidden until the due date');
     expect(byId.get('published')?.details).toBe('hidden until grades are published');
