@@ -9,16 +9,15 @@
  */
 import type { SandboxCommand } from './sandbox.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { join } from 'node:path';
 import { PROJECT_ROOT, type BuildResult } from './build.js';
 import { newKey } from './channel-auth.js';
 import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
 import { FrameReader, parseFrame } from './frame-reader.js';
 import { killTree, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
-import { childStaging } from './sandbox.js';
+import { permissionFlag } from './node-flags.js';
+import { childPaths } from './sandbox.js';
 import type { Request } from './protocol.js';
 
 export type { FromChild, ToChild } from './channel.js';
@@ -134,23 +133,22 @@ export class IsolatedChild {
     limits: IsolationLimits = DEFAULT_LIMITS,
     sandbox?: SandboxCommand,
   ): Promise<IsolatedChild> {
-    // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path. Where
-    // the child's uid cannot reach the project, the sandbox binds it at a staged path (runner/sandbox.ts).
-    const modulesReal = realpathSync(join(PROJECT_ROOT, 'node_modules'));
-    const modules = childStaging(PROJECT_ROOT)?.modules ?? join(PROJECT_ROOT, 'node_modules');
+    // Where the child's uid cannot reach the project or Node, the sandbox binds them at staged paths (runner/sandbox.ts).
+    const paths = childPaths(PROJECT_ROOT, build.dir);
     const nodeArgs = [
-      '--experimental-permission',
+      permissionFlag(),
       `--allow-fs-read=${build.dir}/`,
-      `--allow-fs-read=${modules}/`,
+      `--allow-fs-read=${paths.modules}/`,
       // (Node 20 aborts when the same path is allowed twice.)
-      ...(modulesReal === modules ? [] : [`--allow-fs-read=${modulesReal}/`]),
+      ...(paths.modulesReal === paths.modules ? [] : [`--allow-fs-read=${paths.modulesReal}/`]),
       `--max-old-space-size=${limits.heapMiB}`,
       '--no-warnings',
       build.entry,
       backend,
     ];
-    const prefix = sandbox?.({ build: build.dir, modules, modulesReal }) ?? [];
-    const [file, ...args] = [...prefix, process.execPath, ...nodeArgs];
+    const prefix = sandbox?.(paths) ?? [];
+    // Never /usr/bin/node nor PATH's: the grader's own binary, at the path the sandbox shows it.
+    const [file, ...args] = [...prefix, prefix.length > 0 ? paths.node : paths.nodeReal, ...nodeArgs];
     const child = spawn(file!, args, {
       env: {},
       detached: true,

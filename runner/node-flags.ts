@@ -1,0 +1,33 @@
+/**
+ * The child's Node executable and the flags that differ between Node versions, read from the Node
+ * that runs the grader (the child runs the same binary), never guessed from a version string:
+ *   - the permission model is `--experimental-permission` on Node 20, `--permission` from 22.13 and
+ *     23.5 (22 accepts both), and Node 24 rejects the old name ("bad option");
+ * measured with 20.20, 22.23 and 24.22 (test/runner/node-versions.test.ts grades with each).
+ */
+import { realpathSync } from 'node:fs';
+import { HarnessError } from '../course/errors.js';
+
+/** The flags this Node accepts (Node lists every flag it allows in NODE_OPTIONS, the permission flags among them). */
+type FlagSet = Pick<ReadonlySet<string>, 'has'>;
+
+/** The flag that turns the permission model on, for the Node whose flags are `flags` (default: this one). */
+export function permissionFlag(flags: FlagSet = process.allowedNodeEnvironmentFlags): string {
+  if (flags.has('--permission')) return '--permission';
+  if (flags.has('--experimental-permission')) return '--experimental-permission';
+  throw new HarnessError(
+    'OPTNN_SANDBOX',
+    `this Node (${process.version}) has no permission model (neither --permission nor --experimental-permission); use Node 20 or later`,
+  );
+}
+
+let executable: string | undefined;
+
+/**
+ * The real path of the Node binary the child runs: the grader's own (`process.execPath`), symlinks
+ * resolved (nvm, fnm, volta and Homebrew link it from elsewhere), so the sandbox can make that very
+ * file visible inside it.
+ */
+export function childNode(): string {
+  return (executable ??= realpathSync(process.execPath));
+}
