@@ -249,6 +249,14 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
         value: `training ${result.seeds.training}; fixtures ${result.seeds.fixtures.join(', ')}`,
       },
       ...Object.entries(result.versions).map(([k, v]) => ({ label: k, value: v })),
+      ...(result.isolation
+        ? [
+            {
+              label: 'Isolation',
+              value: [result.isolation.layers, ...result.isolation.notices].join('; '),
+            },
+          ]
+        : []),
     ],
   };
   return renderTemplate('submission-report', view);

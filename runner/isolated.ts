@@ -15,7 +15,7 @@ import { PROJECT_ROOT, type BuildResult } from './build.js';
 import { newKey } from './channel-auth.js';
 import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
 import { FrameReader, parseFrame } from './frame-reader.js';
-import { killTree, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
+import { killTree, measurable, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
 import { permissionFlag } from './node-flags.js';
 import { childPaths } from './sandbox.js';
 import type { Request } from './protocol.js';
@@ -239,10 +239,13 @@ export class IsolatedChild {
       const cpuAtStart = this.cpuMs;
       const wallMs = limitMs * WALL_FACTOR;
       const timer = setTimeout(() => {
-        const used = ((this.readCpu() - cpuAtStart) / 1000).toFixed(1);
+        // Only a measurement made is stated (runner/process-tree.ts: none without /proc and ps).
+        const used = measurable()
+          ? `it used ${((this.readCpu() - cpuAtStart) / 1000).toFixed(1)} s of CPU time`
+          : 'its CPU time cannot be measured here';
         this.fail({
           kind: 'timeout',
-          message: `timed out after ${wallMs / 1000} s ${label} (wall clock; it used ${used} s of CPU time)`,
+          message: `timed out after ${wallMs / 1000} s ${label} (wall clock; ${used})`,
         });
       }, wallMs);
       this.waiting = { label, limitMs, cpuAtStart, timer, resolve, ...(id === undefined ? {} : { id }) };
@@ -258,7 +261,8 @@ export class IsolatedChild {
 
   private watch(): void {
     const pid = this.child.pid;
-    if (pid === undefined || this.dead) return;
+    // Where the tree cannot be read, no limit is claimed from it (the wall-clock backstops remain).
+    if (pid === undefined || this.dead || !measurable()) return;
     // One reading of the tree for both limits.
     const tree = watchedTree(pid);
     const rss = treeRss(pid, tree);

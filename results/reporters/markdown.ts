@@ -69,6 +69,8 @@ export function toMarkdown(result: SubmissionResult): string {
       '',
     );
   }
+  for (const notice of result.isolation?.notices ?? [])
+    lines.push(`> **Isolation:** ${markdownLine(notice)}`, '');
   lines.push('| Status | Test | Points | Details |', '| --- | --- | --- | --- |', ...rows, '');
   return lines.join('\n');
 }

@@ -7,16 +7,34 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, it } from 'vitest';
 import { selectBackend } from '../../course/backend.js';
+import { HarnessError } from '../../course/errors.js';
 import { gradeOne } from '../lib/grade-one.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
 
 const dir = suiteSubmissionDir();
 tf.env().set('PROD', true);
 const backend = await selectBackend();
-const { result } = await gradeOne(dir, { out: suiteOutputDir(), backend, isolation: {} });
+// A harness fault (no sandbox that can run the child here, a broken install) is one failed entry
+// with one line that says what to do, never a stack trace: it is not the student's code.
+const graded = await gradeOne(dir, { out: suiteOutputDir(), backend, isolation: {} }).catch(
+  (error: unknown) => {
+    const text = error instanceof HarnessError ? `error [${error.code}]: ${error.message}` : String(error);
+    return `${text} (a fault of the grader or of this machine's setup, not of your code)`;
+  },
+);
+
+if (typeof graded === 'string') {
+  describe(`public tests of ${dir}`, () => {
+    it('could not be graded', () => {
+      const fault = new Error(graded);
+      fault.stack = graded;
+      throw fault;
+    });
+  });
+}
 
 describe(`public tests of ${dir}`, () => {
-  for (const test of result.tests) {
+  for (const test of typeof graded === 'string' ? [] : graded.result.tests) {
     it(`${test.id} (${test.maxPoints} points): ${test.name}`, () => {
       if (test.status === 'passed') return;
       const hint =
