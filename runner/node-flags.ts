@@ -5,7 +5,8 @@
  *     23.5 (22 accepts both), and Node 24 rejects the old name ("bad option");
  * measured with 20.20, 22.23 and 24.22 (test/runner/node-versions.test.ts grades with each).
  */
-import { realpathSync } from 'node:fs';
+import { accessSync, constants, realpathSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { HarnessError } from '../course/errors.js';
 
 /** The flags this Node accepts (Node lists every flag it allows in NODE_OPTIONS, the permission flags among them). */
@@ -23,11 +24,36 @@ export function permissionFlag(flags: FlagSet = process.allowedNodeEnvironmentFl
 
 let executable: string | undefined;
 
+/** Where `name` is on PATH (the first executable file of that name), or undefined. */
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!isAbsolute(dir)) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
 /**
  * The real path of the Node binary the child runs: the grader's own (`process.execPath`), symlinks
  * resolved (nvm, fnm, volta and Homebrew link it from elsewhere), so the sandbox can make that very
- * file visible inside it.
+ * file visible inside it. Without /proc, Node cannot read its own path (execPath is then the bare
+ * name it was started by): PATH says where that name is.
  */
 export function childNode(): string {
-  return (executable ??= realpathSync(process.execPath));
+  if (executable !== undefined) return executable;
+  const named = isAbsolute(process.execPath) ? process.execPath : onPath(process.execPath);
+  try {
+    if (named === undefined) throw new Error(`${process.execPath} is not on PATH`);
+    return (executable = realpathSync(named));
+  } catch (error) {
+    throw new HarnessError(
+      'OPTNN_SANDBOX',
+      `cannot find the Node binary that runs the grader (${process.execPath}), which the submission's process runs too: ${(error as Error).message}; run the grader with Node's full path`,
+    );
+  }
 }
