@@ -16,7 +16,7 @@ import { newKey } from './channel-auth.js';
 import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
 import { FrameReader, parseFrame } from './frame-reader.js';
 import { killTree, measurable, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
-import { permissionFlag } from './node-flags.js';
+import { channelFlags, permissionFlag } from './node-flags.js';
 import { childPaths } from './sandbox.js';
 import type { Request } from './protocol.js';
 
@@ -137,6 +137,7 @@ export class IsolatedChild {
     const paths = childPaths(PROJECT_ROOT, build.dir);
     const nodeArgs = [
       permissionFlag(),
+      ...channelFlags(),
       `--allow-fs-read=${build.dir}/`,
       `--allow-fs-read=${paths.modules}/`,
       // (Node 20 aborts when the same path is allowed twice.)

@@ -3,7 +3,11 @@
  * that runs the grader (the child runs the same binary), never guessed from a version string:
  *   - the permission model is `--experimental-permission` on Node 20, `--permission` from 22.13 and
  *     23.5 (22 accepts both), and Node 24 rejects the old name ("bad option");
- * measured with 20.20, 22.23 and 24.22 (test/runner/node-versions.test.ts grades with each).
+ *   - from Node 25 the permission model also covers the network, and a socket over the pipe the
+ *     grader hands the child (its channel, fd 3) counts as network ("Use --allow-net"): the child
+ *     gets `--allow-net` where the flag exists, which is no more than Node 20 to 24 allow (they
+ *     have no network permission at all); bubblewrap's network namespace is the network layer;
+ * measured with 20.20, 22.23, 24.22 and 26.12 (test/runner/node-versions.test.ts grades with each).
  */
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -20,6 +24,11 @@ export function permissionFlag(flags: FlagSet = process.allowedNodeEnvironmentFl
     'OPTNN_SANDBOX',
     `this Node (${process.version}) has no permission model (neither --permission nor --experimental-permission); use Node 20 or later`,
   );
+}
+
+/** The flags for the child's channel (fd 3, a socket over a pipe) under this Node's permission model. */
+export function channelFlags(flags: FlagSet = process.allowedNodeEnvironmentFlags): string[] {
+  return flags.has('--allow-net') ? ['--allow-net'] : [];
 }
 
 let executable: string | undefined;

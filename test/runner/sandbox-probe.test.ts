@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { permissionFlag } from '../../runner/node-flags.js';
+import { channelFlags, permissionFlag } from '../../runner/node-flags.js';
 import { findBubblewrap } from '../../runner/sandbox.js';
 import { PROJECT_ROOT, cleanup, materialise } from '../helpers/materialise.js';
 
@@ -64,6 +64,8 @@ describe('the permission flag', () => {
     expect(permissionFlag(new Set(['--permission', '--experimental-permission']))).toBe('--permission');
     expect(permissionFlag(new Set(['--experimental-permission']))).toBe('--experimental-permission');
     expect(() => permissionFlag(new Set())).toThrow(/no permission model/);
+    expect(channelFlags(new Set(['--permission', '--allow-net']))).toEqual(['--allow-net']);
+    expect(channelFlags(new Set(['--permission']))).toEqual([]);
     // The flag chosen for this Node starts it.
     const run = spawnSync(process.execPath, [
       permissionFlag(),
