@@ -111,6 +111,32 @@ describe.skipIf(!root || !unshare || bwrapPath === undefined)('bubblewrap instal
   });
 });
 
+describe.skipIf(!root || !unshare || bwrapPath === undefined)('a child that cannot start', () => {
+  it('makes each test a grader error and the command exit 1, with no stack trace (was exit 7)', () => {
+    mkdirSync(work, { recursive: true });
+    const fake = join(work, 'bwrap-starts-nothing');
+    // Passes the start-up probe (its last word is `true`), fails every real start.
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nfor last; do :; done\n[ "$last" = true ] && exit 0\necho "bwrap: execvp /nowhere/node: No such file or directory" >&2\nexit 1\n',
+    );
+    chmodSync(fake, 0o755);
+    const run = gradeIn(`mount --bind '${fake}' '${bwrapPath!}'`, join(PROJECT_ROOT, 'reference'), [
+      '--only',
+      'optimizer.GD.steps,optimizer.Adam.steps',
+      '--lanes',
+      '2',
+    ]);
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.result?.graderErrors).toBe(2);
+    for (const test of run.result?.tests ?? [])
+      expect(test.message).toMatch(
+        /^grader error: could not start the submission's process: .*execvp \/nowhere\/node/,
+      );
+  });
+});
+
 describe.skipIf(!root || !unshare)('no /proc (Node-only layers)', () => {
   const noProc = 'mount -t tmpfs none /proc';
 
