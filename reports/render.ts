@@ -264,6 +264,14 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
         value: `training ${student.seeds.training}; fixtures ${student.seeds.fixtures.join(', ')}`,
       },
       ...Object.entries(student.versions).map(([k, v]) => ({ label: k, value: v })),
+      ...(student.isolation
+        ? [
+            {
+              label: 'Isolation',
+              value: [student.isolation.layers, ...student.isolation.notices].join('; '),
+            },
+          ]
+        : []),
     ],
   };
   return renderTemplate('submission-report', view);

@@ -56,6 +56,16 @@ export const SubmissionResult = Type.Object(
     /** The manifest's choice of what students see of withheld tests together (results/student-view.ts); absent: `count`. */
     withheldAggregate: Type.Optional(WithheldAggregate),
     timings: Type.Object({ totalMs: Type.Number({ minimum: 0 }) }, { additionalProperties: false }),
+    /**
+     * The layers around the submission's process, and what was not in force here (a refused
+     * bubblewrap and its fix, a limit that could not be measured): never a silent downgrade.
+     */
+    isolation: Type.Optional(
+      Type.Object(
+        { layers: Type.String(), notices: Type.Array(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     /** What the batch compares to skip a submission whose results are current. */
     cacheKey: Type.Optional(Type.String()),
     tests: Type.Array(TestResult),

@@ -141,15 +141,18 @@ export class IsolatedExecutor implements Executor {
   widen(lanes: number): void {
     if (!this.apart) return;
     this.pool.widen(lanes);
-    void this.prepare().then((first) => {
-      if (!first.ok) return;
-      for (let lane = this.pool.open(DEFAULT_GROUP); lane; lane = this.pool.open(DEFAULT_GROUP)) {
-        const opened = lane;
-        void this.spawn(opened, DEFAULT_GROUP)
-          .catch(() => this.pool.empty(opened))
-          .finally(() => this.pool.release(opened));
-      }
-    });
+    // A failed start surfaces where the grading awaits prepare(); here it must not go unhandled.
+    void this.prepare()
+      .catch((): Prepared => ({ ok: false, message: 'not started' }))
+      .then((first) => {
+        if (!first.ok) return;
+        for (let lane = this.pool.open(DEFAULT_GROUP); lane; lane = this.pool.open(DEFAULT_GROUP)) {
+          const opened = lane;
+          void this.spawn(opened, DEFAULT_GROUP)
+            .catch(() => this.pool.empty(opened))
+            .finally(() => this.pool.release(opened));
+        }
+      });
   }
 
   /** Builds the submission and starts its first child; called again, the same promise. */

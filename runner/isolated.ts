@@ -9,17 +9,16 @@
  */
 import type { SandboxCommand } from './sandbox.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { join } from 'node:path';
 import { PROJECT_ROOT, type BuildResult } from './build.js';
 import { newKey } from './channel-auth.js';
 import { CHANNEL_LIMITS, frame, type ChannelLimits, type FromChild, type ToChild } from './channel.js';
 import { FrameReader, parseFrame } from './frame-reader.js';
 import { Guarded } from './guard.js';
-import { killTree, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
-import { childStaging } from './sandbox.js';
+import { killTree, measurable, treeCpuMs, treeRss, watchedTree } from './process-tree.js';
+import { channelFlags, permissionFlag } from './node-flags.js';
+import { childPaths } from './sandbox.js';
 import type { Request } from './protocol.js';
 
 export type { FromChild, ToChild } from './channel.js';
@@ -154,23 +153,23 @@ export class IsolatedChild {
     limits: IsolationLimits = DEFAULT_LIMITS,
     sandbox?: SandboxCommand,
   ): Promise<IsolatedChild> {
-    // node_modules may be a symlink (pnpm, a shared install): Node reads through its real path. Where
-    // the child's uid cannot reach the project, the sandbox binds it at a staged path (runner/sandbox.ts).
-    const modulesReal = realpathSync(join(PROJECT_ROOT, 'node_modules'));
-    const modules = childStaging(PROJECT_ROOT)?.modules ?? join(PROJECT_ROOT, 'node_modules');
+    // Where the child's uid cannot reach the project or Node, the sandbox binds them at staged paths (runner/sandbox.ts).
+    const paths = childPaths(PROJECT_ROOT, build.dir);
     const nodeArgs = [
-      '--experimental-permission',
+      permissionFlag(),
+      ...channelFlags(),
       `--allow-fs-read=${build.dir}/`,
-      `--allow-fs-read=${modules}/`,
+      `--allow-fs-read=${paths.modules}/`,
       // (Node 20 aborts when the same path is allowed twice.)
-      ...(modulesReal === modules ? [] : [`--allow-fs-read=${modulesReal}/`]),
+      ...(paths.modulesReal === paths.modules ? [] : [`--allow-fs-read=${paths.modulesReal}/`]),
       `--max-old-space-size=${limits.heapMiB}`,
       '--no-warnings',
       build.entry,
       backend,
     ];
-    const prefix = sandbox?.({ build: build.dir, modules, modulesReal }) ?? [];
-    const [file, ...args] = [...prefix, process.execPath, ...nodeArgs];
+    const prefix = sandbox?.(paths) ?? [];
+    // Never /usr/bin/node nor PATH's: the grader's own binary, at the path the sandbox shows it.
+    const [file, ...args] = [...prefix, prefix.length > 0 ? paths.node : paths.nodeReal, ...nodeArgs];
     const child = spawn(file!, args, {
       env: {},
       detached: true,
@@ -270,10 +269,13 @@ export class IsolatedChild {
       const cpuAtStart = this.cpuMs;
       const wallMs = limitMs * WALL_FACTOR;
       const timer = setTimeout(() => {
-        const used = ((this.readCpu() - cpuAtStart) / 1000).toFixed(1);
+        // Only a measurement made is stated (runner/process-tree.ts: none without /proc and ps).
+        const used = measurable()
+          ? `it used ${((this.readCpu() - cpuAtStart) / 1000).toFixed(1)} s of CPU time`
+          : 'its CPU time cannot be measured here';
         this.fail({
           kind: 'timeout',
-          message: `timed out after ${wallMs / 1000} s ${label} (wall clock; it used ${used} s of CPU time)`,
+          message: `timed out after ${wallMs / 1000} s ${label} (wall clock; ${used})`,
         });
       }, wallMs);
       this.waiting = { label, limitMs, cpuAtStart, timer, resolve, ...(id === undefined ? {} : { id }) };
@@ -290,7 +292,8 @@ export class IsolatedChild {
 
   private watch(): void {
     const pid = this.child.pid;
-    if (pid === undefined || this.dead) return;
+    // Where the tree cannot be read, no limit is claimed from it (the wall-clock backstops remain).
+    if (pid === undefined || this.dead || !measurable()) return;
     // One reading of the tree for both limits.
     const tree = watchedTree(pid);
     const rss = treeRss(pid, tree);

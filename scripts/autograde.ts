@@ -5,8 +5,10 @@
  * from an environment variable, so the tests can run it in a simulated root.
  *   gradescope:   $OPTNN_AUTOGRADER_ROOT (default /autograder): reads submission/, writes results/results.json
  *   prairielearn: $OPTNN_GRADE_ROOT (default /grade): reads student/, writes results/results.json
- * A harness fault never leaves the LMS without a results file: it writes one that says so. The work
- * directory (the mapped upload, the grader's outputs) is removed once the results are read.
+ * A harness fault never leaves the LMS without a results file: it writes one that says so, and
+ * exits 1 (as for a grading with grader errors), so the LMS shows the TA a failed run, never a
+ * silent 0 with exit 0. The work directory (the mapped upload, the grader's outputs) is removed
+ * once the results are read.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
   try {
     graded = await gradeUpload(target, root);
   } catch (error) {
-    console.error(error);
+    console.error(`autograde: ${error instanceof Error ? error.message : String(error)}`);
     graded = {
       notes: [],
       found: true,
@@ -146,6 +148,16 @@ async function main(): Promise<void> {
   console.log(
     `autograde (${target}): wrote ${out}${graded.result ? `: ${graded.result.score}/${graded.result.maxScore} points` : ''}`,
   );
+  const errors = graded.result?.graderErrors ?? 0;
+  if (graded.fault !== undefined || errors > 0) {
+    console.error(
+      `autograde (${target}): harness fault: ${graded.fault ?? `${errors} test(s) are grader errors (see ${out})`}`,
+    );
+    process.exitCode = 1;
+  }
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`autograde: harness fault: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -37,16 +37,37 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-y -qq --no-install-recommends -o DPkg::Lock::Timeout=300)
 
-# bookworm-backports, from the same mirror and keyring as the main suite, unless apt has it already.
+# bookworm-backports, from the same mirror and keyring as apt's own bookworm source (deb822
+# `.sources` stanzas or one-line `deb` entries), unless apt has it already. No mirror is guessed:
+# where apt has no bookworm source to copy, say what to add and leave Mesa alone.
 backports_file=/etc/apt/sources.list.d/optnn-bookworm-backports.sources
+bookworm_source() {
+  # deb822: the first stanza whose Suites include exactly "bookworm": "URI<TAB>Signed-By".
+  awk 'function flush() { if (suite && uri != "") { print uri "\t" key; found = 1; exit } suite = 0; uri = ""; key = "" }
+    /^[[:space:]]*$/ { flush(); next }
+    /^URIs:/ { uri = $2 } /^Signed-By:/ { key = $2 }
+    /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
+    END { if (!found) flush() }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1 | grep . && return 0
+  # One-line form: deb [options] URI bookworm components.
+  sed -n -E 's/^deb[[:space:]]+(\[([^]]*)\][[:space:]]+)?([^[:space:]]+)[[:space:]]+bookworm[[:space:]].*/\3\t\2/p' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+    sed -E 's/\t.*signed-by=([^[:space:]]+).*/\t\1/; s/\t[^/].*$/\t/' | head -n1 | grep .
+}
 if [ "$need_mesa" -eq 1 ] && [ "$codename" = bookworm ] \
   && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-  uri="$(grep -hs -m1 '^URIs:.*/debian/\?$' /etc/apt/sources.list.d/*.sources | awk '{print $2; exit}')"
-  keyring="$(grep -hs -m1 '^Signed-By:' /etc/apt/sources.list.d/debian.sources | awk '{print $2; exit}')"
-  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: %s\n' \
-    "${uri:-http://deb.debian.org/debian}" "${keyring:-/usr/share/keyrings/debian-archive-keyring.gpg}" \
-    >"$backports_file"
-  echo "setup-system: added bookworm-backports ($backports_file)" >&2
+  if source_line="$(bookworm_source)"; then
+    uri="${source_line%%$'\t'*}"
+    keyring="${source_line#*$'\t'}"
+    {
+      printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\n' "$uri"
+      [ -n "$keyring" ] && printf 'Signed-By: %s\n' "$keyring"
+    } >"$backports_file"
+    echo "setup-system: added bookworm-backports from $uri ($backports_file)" >&2
+  else
+    echo "setup-system: apt has no bookworm source to derive bookworm-backports from; add one (Suites: bookworm-backports, your Debian mirror) under /etc/apt/sources.list.d/ for Mesa >= $MESA_MIN_MAJOR" >&2
+    need_mesa=0
+    [ ${#need[@]} -eq 0 ] && exit 0
+  fi
 fi
 
 echo "setup-system: installing $missing" >&2

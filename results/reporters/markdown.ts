@@ -93,6 +93,8 @@ export function toMarkdown(result: SubmissionResult): string {
       '',
     );
   }
+  for (const notice of result.isolation?.notices ?? [])
+    lines.push(`> **Isolation:** ${markdownLine(notice)}`, '');
   lines.push(
     '| Status | Test | Points | Details |',
     '| --- | --- | --- | --- |',

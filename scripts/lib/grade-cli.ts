@@ -70,7 +70,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
     );
   const minScore =
     str(flags, 'min-score') === undefined ? undefined : parseMinScore(str(flags, 'min-score')!);
-  const { isolation, sandboxName } = isolationFor(flags, false);
+  const { isolation, sandboxName, notices } = isolationFor(flags, false);
   // Side by side in as many children as the cores other work leaves free (measured during start-up),
   // where children are isolated from each other (else one could stop another at will).
   const apart = childrenIsolated(isolation.sandbox);
@@ -105,6 +105,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
   console.error(
     `grade: ${describeBackend(backend)}; the submission runs on ${isolation.backend} in ${lanes === 1 ? 'a child process' : `${lanes} child processes side by side`} (${sandboxName})`,
   );
+  for (const notice of notices) console.error(`grade: ${notice}`);
   const out = resolve(str(flags, 'out') ?? 'out/grades');
   const bar = createProgress({
     total: only?.length ?? manifest.tests.filter((t) => t.requires === undefined || hiddenDir).length,
@@ -114,6 +115,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
     out,
     backend,
     isolation,
+    isolationRecord: { layers: sandboxName, notices },
     ...(adopted ? { executor: adopted } : {}),
     ...(hiddenDir ? { hiddenDir } : {}),
     ...(only ? { only } : {}),
@@ -202,7 +204,7 @@ async function batch(argv: string[]): Promise<void> {
   const hiddenDir = str(flags, 'hidden')
     ? existingDir(str(flags, 'hidden')!, 'hidden fixtures directory')
     : undefined;
-  const { sandboxName } = isolationFor(flags, hiddenDir !== undefined);
+  const { sandboxName, notices } = isolationFor(flags, hiddenDir !== undefined);
   const jobs = typeof flags['jobs'] === 'number' ? flags['jobs'] : availableParallelism();
   const sandbox = (str(flags, 'sandbox') ?? 'auto') as 'auto' | 'bwrap' | 'none';
   const apart = childIsolation(sandbox);
@@ -217,6 +219,7 @@ async function batch(argv: string[]): Promise<void> {
   console.error(
     `batch: ${jobs} worker(s), ${sandboxName}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`,
   );
+  for (const notice of notices) console.error(`batch: ${notice}`);
   const controller = new AbortController();
   onInterrupt((signal) => {
     console.error(`\nbatch: ${signal} received: stopping the workers (again to quit at once)`);

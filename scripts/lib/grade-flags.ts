@@ -7,7 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
 import { MAX_LANES, type IsolatedOptions } from '../../runner/isolated-executor.js';
-import { bubblewrap, findBubblewrap, unprivileged } from '../../runner/sandbox.js';
+import { limitNotices } from '../../runner/process-tree.js';
+import { bubblewrap, bubblewrapProblem, probeBubblewrap, unprivileged } from '../../runner/sandbox.js';
 import { usage, type FlagSpec, type FlagValues } from './args.js';
 
 export const COMMON: Record<string, FlagSpec> = {
@@ -102,28 +103,43 @@ export function defaultSubmission(): string {
 export const str = (flags: FlagValues, name: string): string | undefined =>
   typeof flags[name] === 'string' ? flags[name] : undefined;
 
+/**
+ * The isolation the flags ask for, probed once: bubblewrap where it works; with `--sandbox bwrap`
+ * where it does not, a refusal that says why (bwrap's own words) and the fix. `notices` say what is
+ * not in force here (a refused bubblewrap, a limit that cannot be measured), for stderr and results.json.
+ */
 export function isolationFor(
   flags: FlagValues,
   batchWithHidden: boolean,
-): { isolation: IsolatedOptions; sandboxName: string } {
+): { isolation: IsolatedOptions; sandboxName: string; notices: string[] } {
   const mode = str(flags, 'sandbox') ?? 'auto';
-  const bwrap = mode === 'none' ? undefined : findBubblewrap();
+  const probe = mode === 'none' ? undefined : probeBubblewrap();
+  const bwrap = probe?.state === 'ok' ? probe.path : undefined;
+  if (mode === 'bwrap' && probe?.state === 'refused')
+    throw new HarnessError('OPTNN_SANDBOX', `--sandbox bwrap was asked for, but ${bubblewrapProblem()!}`);
   if (mode === 'bwrap' && bwrap === undefined) {
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      '--sandbox bwrap was asked for, but bubblewrap is not installed or not usable here (Debian: apt-get install bubblewrap)',
+      '--sandbox bwrap was asked for, but bubblewrap is not installed (Debian: apt-get install bubblewrap)',
     );
   }
   if (batchWithHidden && bwrap === undefined && flags['allow-unsandboxed'] !== true) {
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      'Batch grading with hidden fixtures refuses to run without bubblewrap (apt-get install bubblewrap); pass --allow-unsandboxed to run with the Node-level layers only',
+      `Batch grading with hidden fixtures refuses to run without bubblewrap (${mode === 'none' ? '--sandbox none' : bubblewrapProblem()!}); pass --allow-unsandboxed to run with the Node-level layers only`,
     );
   }
+  const notices = [
+    ...(probe?.state === 'refused'
+      ? [`${bubblewrapProblem()!}; graded with the Node-only layers instead (the network is not cut off)`]
+      : []),
+    ...limitNotices(),
+  ];
   const backend = (str(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
   return {
     isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged },
     sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only',
+    notices,
   };
 }
 

@@ -22,6 +22,8 @@ export interface GradeOneOptions {
   only?: readonly string[];
   backend: BackendInfo;
   isolation: IsolatedOptions;
+  /** What results.json says of the isolation: its layers and what is not in force here. */
+  isolationRecord?: { layers: string; notices: string[] };
   /** An executor already started for this submission (see scripts/lib/prestart.ts). */
   executor?: Executor;
   cacheKey?: string;
@@ -75,6 +77,7 @@ export async function gradeOne(
     seeds: { training: thresholds.gradingSeed, fixtures: [PUBLIC_SEED] },
     hiddenFixtures: options.hiddenDir !== undefined,
     timings: { totalMs: performance.now() - started },
+    ...(options.isolationRecord ? { isolation: options.isolationRecord } : {}),
     ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
   });
   options.beforeWrite?.();

@@ -5,7 +5,7 @@
  * a read of `/proc` reaches the others graded at the same time. (The sandbox layer is to report this
  * itself, from runner/sandbox.ts; until it does, this is the one place that decides it.)
  */
-import { findBubblewrap } from '../../runner/sandbox.js';
+import { bubblewrapProblem, findBubblewrap } from '../../runner/sandbox.js';
 
 export interface ChildIsolation {
   isolated: boolean;
@@ -18,7 +18,7 @@ export function childIsolation(sandbox: 'auto' | 'bwrap' | 'none'): ChildIsolati
   const why =
     sandbox === 'none'
       ? '--sandbox none turns bubblewrap off'
-      : 'bubblewrap is not installed or not usable here';
+      : (bubblewrapProblem() ?? 'bubblewrap is not usable here');
   return {
     isolated: false,
     risk:

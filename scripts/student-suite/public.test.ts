@@ -11,6 +11,7 @@ import { beforeAll, describe, it } from 'vitest';
 import type { RunnerTestSuite } from 'vitest';
 import { selectBackend } from '../../course/backend.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
+import { HarnessError } from '../../course/errors.js';
 import { gradeOne } from '../lib/grade-one.js';
 import { gradeSelected, partOf, recordRun, type SuiteTestOutcome } from './selection.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
@@ -25,14 +26,23 @@ describe(`public tests of ${dir}`, () => {
   beforeAll(async ({}, suite: Readonly<RunnerTestSuite>) => {
     tf.env().set('PROD', true);
     const selected = selectedIds(suite);
-    if (selected.length === publicTests.length) {
-      const backend = await selectBackend();
-      const { result } = await gradeOne(dir, { out: suiteOutputDir(), backend, isolation: {} });
-      verdicts = new Map(result.tests.map((t) => [t.id, t]));
-      recordRun({ partial: false, graded: selected.length, total: publicTests.length });
-    } else {
-      verdicts = await gradeSelected(dir, selected);
-      recordRun({ partial: true, graded: selected.length, total: publicTests.length });
+    try {
+      if (selected.length === publicTests.length) {
+        const backend = await selectBackend();
+        const { result } = await gradeOne(dir, { out: suiteOutputDir(), backend, isolation: {} });
+        verdicts = new Map(result.tests.map((t) => [t.id, t]));
+        recordRun({ partial: false, graded: selected.length, total: publicTests.length });
+      } else {
+        verdicts = await gradeSelected(dir, selected);
+        recordRun({ partial: true, graded: selected.length, total: publicTests.length });
+      }
+    } catch (error) {
+      // A harness fault (no sandbox that can run the child here, a broken install) is one line that
+      // says what to do, never a stack trace: it is not the student's code.
+      const text = `${error instanceof HarnessError ? `error [${error.code}]: ${error.message}` : String(error)} (a fault of the grader or of this machine's setup, not of your code)`;
+      const fault = new Error(text);
+      fault.stack = text;
+      throw fault;
     }
   });
 

@@ -16,6 +16,8 @@ const paths = {
   build: PROJECT_ROOT,
   modules: join(PROJECT_ROOT, 'node_modules'),
   modulesReal: join(PROJECT_ROOT, 'node_modules'),
+  node: process.execPath,
+  nodeReal: process.execPath,
 };
 
 describe('unprivileged (the Node-only layers)', () => {

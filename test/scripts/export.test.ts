@@ -111,7 +111,7 @@ describe('npm run export -- gradescope', () => {
     );
     const setup = readFileSync(join(source, 'setup.sh'), 'utf8');
     expect(setup).toContain('npm ci --omit=optional');
-    expect(setup).toMatch(/setup_20\.x/);
+    expect(setup).toMatch(/setup_24\.x/);
     expect(setup).toMatch(/bubblewrap/);
     expectNoReference(source);
   });
@@ -241,7 +241,7 @@ describe('npm run export -- prairielearn', () => {
     expect(info.gradingMethod).toBe('External');
     expect(info.externalGradingOptions).toMatchObject({ enabled: true, entrypoint: '/optnn/run' });
     const docker = readFileSync(join(pkg, 'Dockerfile'), 'utf8');
-    expect(docker).toMatch(/^FROM node:20/m);
+    expect(docker).toMatch(/^FROM node:24/m);
     expect(docker).toContain('npm ci --omit=optional');
     expect(docker).toContain('bubblewrap');
     expectNoReference(pkg);
