@@ -5,7 +5,7 @@
  * (SPEC.md and the contract). Samples are compared by a hash of their pixels and label.
  */
 import type { ImageDataset } from '../../course/data/dataset.js';
-import { loadMnist } from '../../course/data/mnist.js';
+import { gradingData } from '../trained-net.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
 import { sampleHash, type LoaderEpochs, type LoaderProbe } from '../../runner/training-probes.js';
 import { notImplementedPart } from '../optimizer-grader.js';
@@ -156,7 +156,7 @@ export const DATA_CHECK: Check = {
     });
     // The probe's fault already says where it happened (makeLoaders, or a loader in an epoch).
     if (!probe.ok) return done({ status: 'failed', message: notImplementedPart(probe.fault) ?? probe.fault });
-    const problems = judgeData(probe.value, realSamples(loadMnist().train));
+    const problems = judgeData(probe.value, realSamples(gradingData()));
     return done(
       problems.length === 0
         ? {

@@ -6,7 +6,7 @@
  * what depends on it (the values of states and losses, the SWA average) is not charged here
  * again: the message says so and points to training.step (docs/grading-policy.md).
  */
-import { loadMnist } from '../../course/data/mnist.js';
+import { gradingData } from '../trained-net.js';
 import { CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence } from '../compare.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
 import type { LoopProbe } from '../../runner/training-probes.js';
@@ -37,7 +37,7 @@ export interface ValidationMeans {
  * flat (the harness's net: kernel [784, 10] row-major, then the bias).
  */
 export function validationMeans(): (params: readonly number[]) => ValidationMeans {
-  const data = loadMnist().train;
+  const data = gradingData();
   const images = Array.from({ length: 10 }, (_, k) => {
     const image = new Float32Array(784);
     data.copyImage(400 + k, image, 0);
