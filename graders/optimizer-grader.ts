@@ -91,6 +91,18 @@ function noGradientNote(name: OptimizerName, c: LoadedCase, d: Divergence): stri
   return '';
 }
 
+/**
+ * A fault that is the backend's, not the student's: tfjs has no kernel for an operation on the
+ * backend the submission runs on (the course registers the ones it knows to be missing, in
+ * course/kernels/). Said as such, so that correct code is not blamed.
+ */
+export function backendFault(fault: string): string | undefined {
+  const missing = /Kernel '([^']+)' not registered for backend '([^']+)'/.exec(fault);
+  return missing
+    ? `the ${missing[2]} backend of TensorFlow.js has no '${missing[1]}' kernel (${fault}): this is the backend, not your code; please tell the course staff, who can add the kernel (course/kernels/)`
+    : undefined;
+}
+
 /** The template's "not implemented: …" message inside a longer one, so it is shown as it is. */
 export function notImplementedPart(message: string): string | undefined {
   const at = message.indexOf('not implemented: ');
@@ -153,7 +165,10 @@ export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakeRuns
       passed: false,
       ...(mistake ? { mistake } : {}),
       message:
-        notImplementedPart(fault.message) ?? `${label}: ${where} threw: ${fault.message}${before}.${named}`,
+        notImplementedPart(fault.message) ??
+        (backendFault(fault.message) !== undefined
+          ? `${label}: ${where} failed: ${backendFault(fault.message)!}${before}.`
+          : `${label}: ${where} threw: ${fault.message}${before}.${named}`),
       diagnostics: { case: c.id, step: fault.step, errorCurve: curve },
     };
   }

@@ -6,7 +6,7 @@ import type { TuningChoice } from '../contract/tuning-schema.js';
 import type { Probe } from '../runner/optimizer-probes.js';
 import type { StepProbe } from '../runner/training-probes.js';
 import { firstDivergence, describeDivergence, CLOSED_LOOP_TOLERANCE } from './compare.js';
-import { notImplementedPart } from './optimizer-grader.js';
+import { backendFault, notImplementedPart } from './optimizer-grader.js';
 import { type Verdict } from './verdict.js';
 
 type Outcome = Omit<Verdict, 'id' | 'durationMs'>;
@@ -15,9 +15,14 @@ function verdict(id: string, started: number, outcome: Outcome): Verdict {
   return { id, ...outcome, durationMs: performance.now() - started };
 }
 
-/** A probe that threw: a not-implemented message as it is, anything else with its context. */
+/** A probe that threw: a not-implemented message as it is, a backend's missing kernel as the backend's, anything else with its context. */
 export function faultOutcome(what: string, fault: string): Outcome {
-  return { status: 'failed', message: notImplementedPart(fault) ?? `${what} threw: ${fault}` };
+  const backend = backendFault(fault);
+  return {
+    status: 'failed',
+    message:
+      notImplementedPart(fault) ?? (backend ? `${what} failed: ${backend}` : `${what} threw: ${fault}`),
+  };
 }
 
 const close = (got: number, want: number, atol = 1e-5, rtol = 1e-4): boolean =>
@@ -31,6 +36,8 @@ const close = (got: number, want: number, atol = 1e-5, rtol = 1e-4): boolean =>
 function lossGradientProblem(p: StepProbe, expected: StepProbe): string | undefined {
   const rule =
     'training takes the gradient of this loss, so SPEC.md asks for a differentiable lossFn: compute it with tf operations on the logits, never from numbers read out of them (dataSync, arraySync, array) and wrapped in a new tensor';
+  const backend = backendFault(p.lossFnGradientFault);
+  if (backend !== undefined) return `taking the gradient of lossFn failed: ${backend}`;
   if (p.lossFnGradientFault !== '')
     return `lossFn's value has no gradient with respect to the logits (tf.grad of lossFn on fixed logits threw: ${p.lossFnGradientFault}): ${rule}`;
   const want = expected.lossFnGradient;
