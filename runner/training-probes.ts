@@ -252,6 +252,9 @@ export interface LoopProbe {
   withoutEpochs: string;
 }
 
+/** How `withoutEpochs` begins when theLoop changed the net's parameters before it refused (or without refusing). */
+export const TRAINED_WITHOUT_EPOCHS = 'trained before refusing: ';
+
 /** One recorded state as numbers per tensor: Float32Arrays, plain arrays or tfjs tensors. */
 function readRecorded(state: unknown): number[][] {
   if (!Array.isArray(state))
@@ -289,11 +292,18 @@ export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset):
     const swa = new AveragedModel(net);
     let withoutEpochs = 'no error';
     try {
-      const initialParams = flat(readState(net));
+      const initial = readState(net);
+      const initialParams = flat(initial);
       try {
         sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false });
       } catch (thrown) {
         withoutEpochs = describeThrown(thrown);
+      }
+      // SPEC.md: the error comes before any training step. A loop that trained first is said so,
+      // and the net is put back, so that the run below starts where the reference's does.
+      if (flat(readState(net)).some((v, i) => v !== initialParams[i])) {
+        withoutEpochs = `${TRAINED_WITHOUT_EPOCHS}${withoutEpochs}`;
+        writeState(net, initial);
       }
       const result = sub.theLoop(net, tf.train.sgd(0.05), train, {
         epochs: 3,

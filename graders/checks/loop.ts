@@ -9,7 +9,7 @@
 import { gradingData } from '../trained-net.js';
 import { CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence } from '../compare.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
-import type { LoopProbe } from '../../runner/training-probes.js';
+import { TRAINED_WITHOUT_EPOCHS, type LoopProbe } from '../../runner/training-probes.js';
 import { faultOutcome } from '../training-grader.js';
 import type { Verdict } from '../verdict.js';
 import { becauseOf, notObserved, type Check } from './check.js';
@@ -103,10 +103,18 @@ export function judgeLoop(
 ): Problems {
   const own: string[] = [];
   const dependent: string[] = [];
-  if (!/epochs/.test(p.withoutEpochs))
+  const trained = p.withoutEpochs.startsWith(TRAINED_WITHOUT_EPOCHS);
+  const thrown = trained ? p.withoutEpochs.slice(TRAINED_WITHOUT_EPOCHS.length) : p.withoutEpochs;
+  const rule =
+    'SPEC.md: "`epochs` is required: without it, a clear error": an Error that names the `epochs` option, thrown before any training step';
+  if (thrown === 'no error')
     own.push(
-      `without \`epochs\` theLoop should refuse with a clear error (SPEC.md: "\`epochs\` is required: without it, a clear error"), but ${p.withoutEpochs === 'no error' ? 'it ran' : `it threw: ${p.withoutEpochs}`}`,
+      `without \`epochs\` theLoop ran${trained ? ' and trained the net' : ''} instead of refusing (${rule})`,
     );
+  else if (trained)
+    own.push(`without \`epochs\` theLoop changed the net's parameters before it threw (${thrown}) (${rule})`);
+  else if (!/epoch/i.test(thrown))
+    own.push(`without \`epochs\` theLoop threw an error that does not name the option: ${thrown} (${rule})`);
   const steps = expected.losses.length;
   if (p.losses.length !== steps)
     own.push(
