@@ -84,8 +84,9 @@ function noGradientNote(name: OptimizerName, c: LoadedCase, d: Divergence): stri
   if (grads[d.step - 1]?.[d.param] === null) {
     return ` \`${d.param}\` had no gradient at step ${d.step}: SPEC.md says each optimizer "leaves the others (and their state) untouched", so it must stay exactly as it was.`;
   }
-  // GD keeps no state: a step without a gradient leaves nothing behind that could explain a later one.
-  if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null && name !== 'GD') {
+  if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null && name === 'GD')
+    return ` \`${d.param}\` had no gradient at step ${d.step - 1}: GD keeps no state, so a step without a gradient must leave no trace on the next one (θ ← θ − lr·g, whatever came before).`;
+  if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null) {
     return ` \`${d.param}\` had no gradient at step ${d.step - 1}: its state must not change on such a step either.${counts}`;
   }
   return '';
