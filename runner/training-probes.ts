@@ -115,7 +115,7 @@ export function probeData(
   try {
     return { ok: true, value: readLoaders(sub, data, (where) => (stage = where)) };
   } catch (thrown) {
-    return { ok: false, fault: `${stage}: ${describeThrown(thrown)}` };
+    return { ok: false, fault: `${stage}: ${describeThrown(thrown)}`.slice(0, 4000) };
   }
 }
 
@@ -225,7 +225,7 @@ export function probeTrainingStep(
           return Array.from(gradient(tf.tensor2d(LOSS_LOGITS)).dataSync());
         });
       } catch (thrown) {
-        lossFnGradientFault = describeThrown(thrown);
+        lossFnGradientFault = describeThrown(thrown).slice(0, 2000);
       }
       const loss = sub.trainingStep(net, tf.train.sgd(0.1), harnessLoss, batch);
       return { loss, lossFnValue, lossFnGradient, lossFnGradientFault, params: flat(readState(net)) };
@@ -297,7 +297,7 @@ export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset):
       try {
         sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false });
       } catch (thrown) {
-        withoutEpochs = describeThrown(thrown);
+        withoutEpochs = describeThrown(thrown).slice(0, 2000);
       }
       // SPEC.md: the error comes before any training step. A loop that trained first is said so,
       // and the net is put back, so that the run below starts where the reference's does.
