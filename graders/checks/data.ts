@@ -23,6 +23,7 @@ function loaderProblems(
   subset: readonly number[],
   batch: number,
   epochs: number,
+  real: RealSamples,
 ): string[] {
   const problems: string[] = [];
   if (loader.epochs.length !== epochs)
@@ -39,8 +40,13 @@ function loaderProblems(
       );
     } else if (!same(sorted(epoch.samples), members)) {
       const seen = new Set(epoch.samples).size;
+      const inSubset = new Set(subset);
+      const foreign = epoch.samples.findIndex((h) => !inSubset.has(h));
+      const mislabelled = foreign >= 0 ? real.mislabelled().get(epoch.samples[foreign]!) : undefined;
       problems.push(
-        `epoch ${e + 1} of ${name} is not a permutation of the subset (${seen} distinct samples of ${subset.length}): every sample comes exactly once per epoch`,
+        mislabelled
+          ? `in epoch ${e + 1}, ${name}'s batch ${Math.floor(foreign / batch) + 1} pairs an image with another sample's label (sample ${foreign % batch} of the batch is the image of data set sample ${mislabelled.index}, label ${mislabelled.label}, given label ${mislabelled.given}): images and labels must be shuffled together`
+          : `epoch ${e + 1} of ${name} is not a permutation of the subset (${seen} distinct samples of ${subset.length}): every sample comes exactly once per epoch`,
       );
     }
   });
@@ -112,8 +118,8 @@ export function judgeData(p: LoaderProbe, real: RealSamples): string[] {
   const samples = subsetProblems(p.subset, real);
   if (samples.length > 0) return samples;
   const problems = [
-    ...loaderProblems('gdDataLoader', p.gd, p.subset, 3200, 2),
-    ...loaderProblems('dataLoader', p.batched, p.subset, 64, 3),
+    ...loaderProblems('gdDataLoader', p.gd, p.subset, 3200, 2, real),
+    ...loaderProblems('dataLoader', p.batched, p.subset, 64, 3, real),
   ];
   if (problems.length > 0) return problems;
   // gdDataLoader may keep its order or reshuffle (SPEC.md): the mean gradient of one full batch
