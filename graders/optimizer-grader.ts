@@ -84,10 +84,24 @@ function noGradientNote(name: OptimizerName, c: LoadedCase, d: Divergence): stri
   if (grads[d.step - 1]?.[d.param] === null) {
     return ` \`${d.param}\` had no gradient at step ${d.step}: SPEC.md says each optimizer "leaves the others (and their state) untouched", so it must stay exactly as it was.`;
   }
+  if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null && name === 'GD')
+    return ` \`${d.param}\` had no gradient at step ${d.step - 1}: GD keeps no state, so a step without a gradient must leave no trace on the next one (θ ← θ − lr·g, whatever came before).`;
   if (d.step >= 2 && grads[d.step - 2]?.[d.param] === null) {
     return ` \`${d.param}\` had no gradient at step ${d.step - 1}: its state must not change on such a step either.${counts}`;
   }
   return '';
+}
+
+/**
+ * A fault that is the backend's, not the student's: tfjs has no kernel for an operation on the
+ * backend the submission runs on (the course registers the ones it knows to be missing, in
+ * course/kernels/). Said as such, so that correct code is not blamed.
+ */
+export function backendFault(fault: string): string | undefined {
+  const missing = /Kernel '([^']+)' not registered for backend '([^']+)'/.exec(fault);
+  return missing
+    ? `the ${missing[2]} backend of TensorFlow.js has no '${missing[1]}' kernel (${fault}): this is the backend, not your code; please tell the course staff, who can add the kernel (course/kernels/)`
+    : undefined;
 }
 
 /** The template's "not implemented: …" message inside a longer one, so it is shown as it is. */
@@ -152,7 +166,10 @@ export function judgeCase(name: OptimizerName, outcome: CaseOutcome, mistakeRuns
       passed: false,
       ...(mistake ? { mistake } : {}),
       message:
-        notImplementedPart(fault.message) ?? `${label}: ${where} threw: ${fault.message}${before}.${named}`,
+        notImplementedPart(fault.message) ??
+        (backendFault(fault.message) !== undefined
+          ? `${label}: ${where} failed: ${backendFault(fault.message)!}${before}.`
+          : `${label}: ${where} threw: ${fault.message}${before}.${named}`),
       diagnostics: { case: c.id, step: fault.step, errorCurve: curve },
     };
   }

@@ -6,7 +6,7 @@ import type { TuningChoice } from '../contract/tuning-schema.js';
 import type { Probe } from '../runner/optimizer-probes.js';
 import type { StepProbe } from '../runner/training-probes.js';
 import { firstDivergence, describeDivergence, CLOSED_LOOP_TOLERANCE } from './compare.js';
-import { notImplementedPart } from './optimizer-grader.js';
+import { backendFault, notImplementedPart } from './optimizer-grader.js';
 import { type Verdict } from './verdict.js';
 
 type Outcome = Omit<Verdict, 'id' | 'durationMs'>;
@@ -15,13 +15,42 @@ function verdict(id: string, started: number, outcome: Outcome): Verdict {
   return { id, ...outcome, durationMs: performance.now() - started };
 }
 
-/** A probe that threw: a not-implemented message as it is, anything else with its context. */
+/** A probe that threw: a not-implemented message as it is, a backend's missing kernel as the backend's, anything else with its context. */
 export function faultOutcome(what: string, fault: string): Outcome {
-  return { status: 'failed', message: notImplementedPart(fault) ?? `${what} threw: ${fault}` };
+  const backend = backendFault(fault);
+  return {
+    status: 'failed',
+    message:
+      notImplementedPart(fault) ?? (backend ? `${what} failed: ${backend}` : `${what} threw: ${fault}`),
+  };
 }
 
 const close = (got: number, want: number, atol = 1e-5, rtol = 1e-4): boolean =>
   Math.abs(got - want) <= atol + rtol * Math.abs(want);
+
+/**
+ * lossFn is what training differentiates (SPEC.md: "lossFn must be differentiable"): its gradient
+ * with respect to the fixed logits must be the reference's, (softmax − one-hot) / batch. A loss
+ * computed from numbers read out of the logits and wrapped again has the right value and none.
+ */
+function lossGradientProblem(p: StepProbe, expected: StepProbe): string | undefined {
+  const rule =
+    'training takes the gradient of this loss, so SPEC.md asks for a differentiable lossFn: compute it with tf operations on the logits, never from numbers read out of them (dataSync, arraySync, array) and wrapped in a new tensor';
+  const backend = backendFault(p.lossFnGradientFault);
+  if (backend !== undefined) return `taking the gradient of lossFn failed: ${backend}`;
+  if (p.lossFnGradientFault !== '')
+    return `lossFn's value has no gradient with respect to the logits (tf.grad of lossFn on fixed logits threw: ${p.lossFnGradientFault}): ${rule}`;
+  const want = expected.lossFnGradient;
+  if (p.lossFnGradient.length !== want.length)
+    return `incomplete observation: the gradient of lossFn holds ${p.lossFnGradient.length} values, expected ${want.length} (one per logit)`;
+  const at = want.findIndex((w, i) => !close(p.lossFnGradient[i]!, w));
+  if (at < 0) return undefined;
+  const zero = p.lossFnGradient.every((g) => g === 0);
+  const why = zero
+    ? `every entry is 0: the loss does not depend on the logits through tf operations; ${rule}`
+    : 'training follows this gradient, so it must be that of the mean softmax cross-entropy over the batch';
+  return `the gradient of lossFn with respect to the fixed logits differs from softmax cross-entropy's, (softmax − one-hot) / batch: at logit [${Math.floor(at / 10)}][${at % 10}] expected ${want[at]}, got ${p.lossFnGradient[at]} (${why})`;
+}
 
 export function stepVerdict(
   id: string,
@@ -36,6 +65,8 @@ export function stepVerdict(
     problems.push(
       `lossFn on fixed logits gives ${p.lossFnValue}, expected ${expected.lossFnValue} (softmax cross-entropy averaged over the batch)`,
     );
+  const gradient = lossGradientProblem(p, expected);
+  if (gradient !== undefined) problems.push(gradient);
   if (!close(p.loss, expected.loss))
     problems.push(
       `trainingStep returned ${p.loss}, expected ${expected.loss}: SPEC.md's step is "zero grads, forward, loss, backward, optimizer step; returns the batch loss", the loss of the forward pass, before the update`,
@@ -60,7 +91,8 @@ export function stepVerdict(
     problems.length === 0
       ? {
           status: 'passed',
-          message: 'trainingStep returns the batch loss and applies exactly one optimizer step',
+          message:
+            "lossFn gives softmax cross-entropy's value and gradient; trainingStep returns the batch loss and applies exactly one optimizer step",
         }
       : { status: 'failed', message: problems.join('; ') },
   );

@@ -92,6 +92,7 @@ const NetProbe = Type.Object(
     weightShapes: Type.Array(Type.Array(Type.Integer(), { maxItems: 8 }), { maxItems: 1000 }),
     outputShape: Type.Array(Type.Integer(), { maxItems: 8 }),
     logits: Type.Array(Nums, { maxItems: 4 }),
+    trainingLogits: Type.Array(Nums, { maxItems: 4 }),
   },
   { additionalProperties: false },
 );
@@ -132,7 +133,10 @@ export const DataResult = probe({
 });
 
 export const StepResult = probe({
-  value: Type.Object({ loss: Num, lossFnValue: Num, params: Nums }, { additionalProperties: false }),
+  value: Type.Object(
+    { loss: Num, lossFnValue: Num, lossFnGradient: Nums, lossFnGradientFault: Message, params: Nums },
+    { additionalProperties: false },
+  ),
 });
 
 export const LoopResultSchema = probe({

@@ -30,6 +30,8 @@ export interface NetProbe {
   outputShape: number[];
   /** Per weight set of the request: the logits on its images, row-major (empty when the shapes did not fit). */
   logits: number[][];
+  /** The same in training mode (`net.apply(images, { training: true })`, as a training step runs the net). */
+  trainingLogits: number[][];
 }
 
 /** Weights (one flat array per trainable weight) and images (n·784 values) the grader chose. */
@@ -53,23 +55,22 @@ export function probeNets(
             set.length === weightShapes.length &&
             set.every((values, i) => values.length === weightShapes[i]!.reduce((a, b) => a * b, 1)),
         );
-        const logits = fits
-          ? given.weights.map((set, k) => {
-              writeState(
-                net,
-                set.map((values) => Float32Array.from(values)),
-              );
-              const images = given.images[k]!;
-              return tf.tidy(() =>
-                Array.from(
-                  (
-                    net.predict(tf.tensor4d(images, [images.length / 784, 28, 28, 1])) as tf.Tensor
-                  ).dataSync(),
-                ),
-              );
-            })
-          : [];
-        return { paramCount: net.countParams(), weightShapes, outputShape, logits };
+        const logits: number[][] = [];
+        const trainingLogits: number[][] = [];
+        if (fits)
+          given.weights.forEach((set, k) => {
+            writeState(
+              net,
+              set.map((values) => Float32Array.from(values)),
+            );
+            const images = given.images[k]!;
+            const input = (): tf.Tensor4D => tf.tensor4d(images, [images.length / 784, 28, 28, 1]);
+            logits.push(tf.tidy(() => Array.from((net.predict(input()) as tf.Tensor).dataSync())));
+            trainingLogits.push(
+              tf.tidy(() => Array.from((net.apply(input(), { training: true }) as tf.Tensor).dataSync())),
+            );
+          });
+        return { paramCount: net.countParams(), weightShapes, outputShape, logits, trainingLogits };
       } finally {
         net.dispose();
       }
@@ -97,7 +98,7 @@ export interface LoaderEpochs {
 }
 
 /** A 32-bit hash of one sample's pixels (float32 bits) and label. */
-function sampleHash(values: Float32Array, offset: number, size: number, label: number): number {
+export function sampleHash(values: Float32Array, offset: number, size: number, label: number): number {
   const bits = new Uint32Array(values.buffer, values.byteOffset + offset * 4, size);
   let h = (2166136261 ^ label) >>> 0;
   for (let k = 0; k < size; k++) h = Math.imul(h ^ bits[k]!, 16777619) >>> 0;
@@ -108,44 +109,63 @@ export function probeData(
   sub: Pick<Submission, 'makeLoaders'>,
   data: ImageDataset,
 ): Probe<{ value: LoaderProbe }> {
-  return attempt(() => {
-    const { subset: part, gdDataLoader, dataLoader } = sub.makeLoaders(data, { seed: 5 });
-    const image = new Float32Array(28 * 28);
-    const subsetHashes = Array.from({ length: part.length }, (_, i) => {
-      part.copyImage(i, image, 0);
-      return sampleHash(image, 0, 784, part.label(i));
-    });
-    let labelDtype = '';
-    let min = Infinity;
-    let max = -Infinity;
-    const epochs = (
-      loader: Iterable<{ images: tf.Tensor; labels: tf.Tensor }>,
-      count: number,
-    ): LoaderEpochs => ({
-      epochs: Array.from({ length: count }, () => {
-        const shapes: number[][] = [];
-        const samples: number[] = [];
-        for (const batch of loader) {
-          shapes.push(batch.images.shape);
-          labelDtype = batch.labels.dtype;
-          const values = Float32Array.from(batch.images.dataSync());
-          const labels = batch.labels.dataSync();
-          const n = batch.images.shape[0] ?? 0;
-          const size = values.length / Math.max(n, 1);
-          for (let i = 0; i < n; i++) samples.push(sampleHash(values, i * size, size, labels[i] ?? -1));
-          for (const v of values) {
-            if (v < min) min = v;
-            if (v > max) max = v;
-          }
-          tf.dispose([batch.images, batch.labels]);
-        }
-        return { shapes, samples };
-      }),
-    });
-    const gd = epochs(gdDataLoader, 2);
-    const batched = epochs(dataLoader, 3);
-    return { subsetLength: part.length, subset: subsetHashes, gd, batched, labelDtype, min, max };
+  // Every fault says where it happened: makeLoaders itself, reading the subset, or a loader in
+  // one of its epochs (a loader that fails only when read again is not makeLoaders failing).
+  let stage = 'makeLoaders threw';
+  try {
+    return { ok: true, value: readLoaders(sub, data, (where) => (stage = where)) };
+  } catch (thrown) {
+    return { ok: false, fault: `${stage}: ${describeThrown(thrown)}`.slice(0, 4000) };
+  }
+}
+
+function readLoaders(
+  sub: Pick<Submission, 'makeLoaders'>,
+  data: ImageDataset,
+  at: (stage: string) => void,
+): LoaderProbe {
+  const { subset: part, gdDataLoader, dataLoader } = sub.makeLoaders(data, { seed: 5 });
+  at('makeLoaders returned, then reading its subset threw');
+  const image = new Float32Array(28 * 28);
+  const subsetHashes = Array.from({ length: part.length }, (_, i) => {
+    part.copyImage(i, image, 0);
+    return sampleHash(image, 0, 784, part.label(i));
   });
+  let labelDtype = '';
+  let min = Infinity;
+  let max = -Infinity;
+  const epochs = (
+    name: string,
+    loader: Iterable<{ images: tf.Tensor; labels: tf.Tensor }>,
+    count: number,
+  ): LoaderEpochs => ({
+    epochs: Array.from({ length: count }, (_, e) => {
+      const shapes: number[][] = [];
+      const samples: number[] = [];
+      const reading = (k: number): void =>
+        at(`makeLoaders returned, then ${name} threw in epoch ${e + 1} of ${count}, at batch ${k}`);
+      reading(1);
+      for (const batch of loader) {
+        shapes.push(batch.images.shape);
+        labelDtype = batch.labels.dtype;
+        const values = Float32Array.from(batch.images.dataSync());
+        const labels = batch.labels.dataSync();
+        const n = batch.images.shape[0] ?? 0;
+        const size = values.length / Math.max(n, 1);
+        for (let i = 0; i < n; i++) samples.push(sampleHash(values, i * size, size, labels[i] ?? -1));
+        for (const v of values) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        tf.dispose([batch.images, batch.labels]);
+        reading(shapes.length + 1);
+      }
+      return { shapes, samples };
+    }),
+  });
+  const gd = epochs('gdDataLoader', gdDataLoader, 2);
+  const batched = epochs('dataLoader', dataLoader, 3);
+  return { subsetLength: part.length, subset: subsetHashes, gd, batched, labelDtype, min, max };
 }
 
 /** A fixed batch of `n` images of the data set starting at `start`. */
@@ -168,8 +188,19 @@ export function fixedBatch(
 export interface StepProbe {
   loss: number;
   lossFnValue: number;
+  /** The gradient of lossFn's value with respect to the fixed logits (empty when it could not be taken). */
+  lossFnGradient: number[];
+  /** Why that gradient could not be taken, or '' when it could. */
+  lossFnGradientFault: string;
   params: number[];
 }
+
+/** Fixed logits and labels on which the submission's lossFn is evaluated and differentiated. */
+const LOSS_LOGITS = [
+  [2, 1, 0, -1, 0.5, 0, 0, 0, 3, -2],
+  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+];
+const LOSS_LABELS = [8, 3];
 
 /** The submission's lossFn on fixed logits, and its trainingStep with the harness's net and plain SGD. */
 export function probeTrainingStep(
@@ -181,19 +212,23 @@ export function probeTrainingStep(
     const batch = fixedBatch(data, 100, 16);
     try {
       const lossFnValue = tf.tidy(
-        () =>
-          sub
-            .lossFn(
-              tf.tensor2d([
-                [2, 1, 0, -1, 0.5, 0, 0, 0, 3, -2],
-                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-              ]),
-              tf.tensor1d([8, 3], 'int32'),
-            )
-            .dataSync()[0]!,
+        () => sub.lossFn(tf.tensor2d(LOSS_LOGITS), tf.tensor1d(LOSS_LABELS, 'int32')).dataSync()[0]!,
       );
+      // The loss is what training differentiates: its gradient with respect to the logits, which
+      // a value computed outside tfjs's operations (numbers read back and wrapped again) lacks.
+      let lossFnGradient: number[] = [];
+      let lossFnGradientFault = '';
+      try {
+        lossFnGradient = tf.tidy(() => {
+          const labels = tf.tensor1d(LOSS_LABELS, 'int32');
+          const gradient = tf.grad((logits: tf.Tensor) => sub.lossFn(logits as tf.Tensor2D, labels));
+          return Array.from(gradient(tf.tensor2d(LOSS_LOGITS)).dataSync());
+        });
+      } catch (thrown) {
+        lossFnGradientFault = describeThrown(thrown).slice(0, 2000);
+      }
       const loss = sub.trainingStep(net, tf.train.sgd(0.1), harnessLoss, batch);
-      return { loss, lossFnValue, params: flat(readState(net)) };
+      return { loss, lossFnValue, lossFnGradient, lossFnGradientFault, params: flat(readState(net)) };
     } finally {
       tf.dispose([batch.images, batch.labels]);
       net.dispose();
@@ -216,6 +251,9 @@ export interface LoopProbe {
   /** What theLoop threw without `epochs`. */
   withoutEpochs: string;
 }
+
+/** How `withoutEpochs` begins when theLoop changed the net's parameters before it refused (or without refusing). */
+export const TRAINED_WITHOUT_EPOCHS = 'trained before refusing: ';
 
 /** One recorded state as numbers per tensor: Float32Arrays, plain arrays or tfjs tensors. */
 function readRecorded(state: unknown): number[][] {
@@ -254,11 +292,18 @@ export function probeLoop(sub: Pick<Submission, 'theLoop'>, data: ImageDataset):
     const swa = new AveragedModel(net);
     let withoutEpochs = 'no error';
     try {
-      const initialParams = flat(readState(net));
+      const initial = readState(net);
+      const initialParams = flat(initial);
       try {
         sub.theLoop(net, tf.train.sgd(0.05), train, { progress: false });
       } catch (thrown) {
-        withoutEpochs = describeThrown(thrown);
+        withoutEpochs = describeThrown(thrown).slice(0, 2000);
+      }
+      // SPEC.md: the error comes before any training step. A loop that trained first is said so,
+      // and the net is put back, so that the run below starts where the reference's does.
+      if (flat(readState(net)).some((v, i) => v !== initialParams[i])) {
+        withoutEpochs = `${TRAINED_WITHOUT_EPOCHS}${withoutEpochs}`;
+        writeState(net, initial);
       }
       const result = sub.theLoop(net, tf.train.sgd(0.05), train, {
         epochs: 3,

@@ -11,6 +11,7 @@ import { castConfig } from './cast.js';
 import { conv2DConfig } from './conv2d.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { gatherV2Config, unsortedSegmentSumConfig } from './gather.js';
 import type { FastBackendName } from './kernel-calls.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -33,6 +34,10 @@ const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
     [tf.Cast]: (name, previous) => previous && castConfig(name, previous),
     [tf.Add]: (name, previous) => previous && addConfig(name, previous),
     [tf.Sum]: (name, previous) => previous && sumConfig(name, previous),
+    // Correctness, not speed: tfjs-backend-wasm 4.22 gathers wrongly with batchDims > 0 and has no
+    // UnsortedSegmentSum (the gradient of every gather), so correct student code fails there.
+    [tf.GatherV2]: (name, previous) => previous && gatherV2Config(name, previous),
+    [tf.UnsortedSegmentSum]: (name) => unsortedSegmentSumConfig(name),
   },
   cpu: {
     [tf.Conv2DBackpropFilter]: conv2DBackpropFilterConfig,

@@ -6,9 +6,10 @@
  * what depends on it (the values of states and losses, the SWA average) is not charged here
  * again: the message says so and points to training.step (docs/grading-policy.md).
  */
+import { gradingData } from '../trained-net.js';
 import { CLOSED_LOOP_TOLERANCE, describeDivergence, firstDivergence } from '../compare.js';
 import type { Probe } from '../../runner/optimizer-probes.js';
-import type { LoopProbe } from '../../runner/training-probes.js';
+import { TRAINED_WITHOUT_EPOCHS, type LoopProbe } from '../../runner/training-probes.js';
 import { faultOutcome } from '../training-grader.js';
 import type { Verdict } from '../verdict.js';
 import { becauseOf, notObserved, type Check } from './check.js';
@@ -24,13 +25,96 @@ interface Problems {
   dependent: string[];
 }
 
-export function judgeLoop(p: LoopProbe, expected: LoopProbe): Problems {
+/** The validation loss of OneFCNet parameters (kernel 784×10, then bias), as the mean over samples and as the mean of batch means. */
+export interface ValidationMeans {
+  samples: number;
+  batches: number;
+}
+
+/**
+ * The probe's validation loader, evaluated by the grading process itself: samples 400–409 of the
+ * data set in batches of 4 (runner/training-probes.ts, probeLoop), on OneFCNet parameters given
+ * flat (the harness's net: kernel [784, 10] row-major, then the bias).
+ */
+export function validationMeans(): (params: readonly number[]) => ValidationMeans {
+  const data = gradingData();
+  const images = Array.from({ length: 10 }, (_, k) => {
+    const image = new Float32Array(784);
+    data.copyImage(400 + k, image, 0);
+    return { image, label: data.label(400 + k) };
+  });
+  return (params) => {
+    const losses = images.map(({ image, label }) => {
+      const logits = Array.from({ length: 10 }, (_, j) => {
+        let z = params[7840 + j]!;
+        for (let i = 0; i < 784; i++) z += image[i]! * params[i * 10 + j]!;
+        return z;
+      });
+      const top = Math.max(...logits);
+      const sum = logits.reduce((a, z) => a + Math.exp(z - top), 0);
+      return top + Math.log(sum) - logits[label]!;
+    });
+    const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { samples: mean(losses), batches: mean([0, 4, 8].map((b) => mean(losses.slice(b, b + 4)))) };
+  };
+}
+
+/**
+ * valLosses that are not the reference's, explained by what differs: the parameters (the mean is
+ * right at the student's own parameters after each epoch, read from their states: that follows
+ * from the steps), the weighting of the batches, or the mean itself.
+ */
+function valLossProblem(
+  p: LoopProbe,
+  expected: LoopProbe,
+  evaluateAt: (params: readonly number[]) => ValidationMeans,
+): { own?: string; dependent?: string } {
+  const want = expected.valLosses!;
+  const got = p.valLosses!;
+  const perEpoch = expected.states.length / want.length;
+  const statesUsable = p.statesUnreadable === '' && p.states.length === expected.states.length;
+  const after = want.map((_, i) =>
+    i === want.length - 1 ? p.finalParams : statesUsable ? flat(p.states[(i + 1) * perEpoch]!) : undefined,
+  );
+  if (after.some((a) => a === undefined || a.length !== 7850))
+    return {
+      own: `valLosses ${JSON.stringify(got)} differ from ${JSON.stringify(want)}: SPEC.md asks for "the mean loss over the validation loader" after each epoch, the mean over samples`,
+    };
+  const means = after.map((a) => evaluateAt(a!));
+  const at = got.findIndex((v, i) => !close(v, want[i]!));
+  if (got.every((v, i) => close(v, means[i]!.samples)))
+    return {
+      dependent: `valLosses[${at}] is ${got[at]}, expected ${want[at]}: it is the right mean validation loss at your net's parameters after epoch ${at}, but those parameters are not the reference's (they follow from the training steps)`,
+    };
+  if (got.every((v, i) => close(v, means[i]!.batches)))
+    return {
+      own: `valLosses ${JSON.stringify(got)} are the means of the validation batches' mean losses (${JSON.stringify(means.map((m) => m.samples))} at the same parameters): SPEC.md asks for "the mean loss over the validation loader", the mean over samples (batches weighted by their size, as the course's evaluate computes it); the last batch here holds 2 samples, the others 4`,
+    };
+  const wrong = got.findIndex((v, i) => !close(v, means[i]!.samples));
+  return {
+    own: `valLosses[${wrong}] is ${got[wrong]}, but the mean loss over the validation loader at your net's parameters after epoch ${wrong} is ${means[wrong]!.samples} (SPEC.md: after each epoch, "append the mean loss over the validation loader to \`valLosses\`", the mean over samples, at the parameters after that epoch)`,
+  };
+}
+
+export function judgeLoop(
+  p: LoopProbe,
+  expected: LoopProbe,
+  evaluateAt: (params: readonly number[]) => ValidationMeans,
+): Problems {
   const own: string[] = [];
   const dependent: string[] = [];
-  if (!/epochs/.test(p.withoutEpochs))
+  const trained = p.withoutEpochs.startsWith(TRAINED_WITHOUT_EPOCHS);
+  const thrown = trained ? p.withoutEpochs.slice(TRAINED_WITHOUT_EPOCHS.length) : p.withoutEpochs;
+  const rule =
+    'SPEC.md: "`epochs` is required: without it, a clear error": an Error that names the `epochs` option, thrown before any training step';
+  if (thrown === 'no error')
     own.push(
-      `without \`epochs\` theLoop should refuse with a clear error (SPEC.md: "\`epochs\` is required: without it, a clear error"), but ${p.withoutEpochs === 'no error' ? 'it ran' : `it threw: ${p.withoutEpochs}`}`,
+      `without \`epochs\` theLoop ran${trained ? ' and trained the net' : ''} instead of refusing (${rule})`,
     );
+  else if (trained)
+    own.push(`without \`epochs\` theLoop changed the net's parameters before it threw (${thrown}) (${rule})`);
+  else if (!/epoch/i.test(thrown))
+    own.push(`without \`epochs\` theLoop threw an error that does not name the option: ${thrown} (${rule})`);
   const steps = expected.losses.length;
   if (p.losses.length !== steps)
     own.push(
@@ -96,9 +180,9 @@ export function judgeLoop(p: LoopProbe, expected: LoopProbe): Problems {
       `with a validation loader, valLosses should hold one mean loss per epoch (${want.length}), got ${p.valLosses === null ? 'none' : p.valLosses.length}`,
     );
   else if (p.valLosses.some((v, i) => !close(v, want[i]!))) {
-    own.push(
-      `valLosses ${JSON.stringify(p.valLosses)} differ from ${JSON.stringify(want)}: SPEC.md asks for "the mean loss over the validation loader", the mean over samples (batches weighted by their size, as the course's evaluate computes it)`,
-    );
+    const problem = valLossProblem(p, expected, evaluateAt);
+    if (problem.own !== undefined) own.push(problem.own);
+    if (problem.dependent !== undefined) dependent.push(problem.dependent);
   }
   if (p.swaAveraged !== expected.swaAveraged)
     own.push(
@@ -125,7 +209,7 @@ export const LOOP_CHECK: Check = {
       durationMs: performance.now() - ctx.started,
     });
     if (!probe.ok) return done(faultOutcome('theLoop', probe.fault));
-    const { own, dependent } = judgeLoop(probe.value, expected);
+    const { own, dependent } = judgeLoop(probe.value, expected, validationMeans());
     const cause = await becauseOf(ctx, 'training.step', 'theLoop calls your trainingStep, which');
     if (own.length === 0 && dependent.length === 0) {
       return done({

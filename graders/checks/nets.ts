@@ -66,10 +66,15 @@ function judgeNet(name: NetName, probe: NetProbe, inputs: NetInputs): NetJudgeme
       `${name} maps 2 images to shape [${probe.outputShape.join(', ')}], expected [2, 10] (logits)`,
     );
   if (problems.length > 0) return { problem: problems.join('; ') };
-  if (probe.logits.length !== inputs.weights.length || probe.logits.some((l) => l.length !== IMAGES * 10)) {
-    return {
-      problem: `incomplete observation: ${name} returned ${probe.logits.length} logit sets (${probe.logits.map((l) => l.length).join(', ')} values), expected ${inputs.weights.length} of ${IMAGES * 10}`,
-    };
+  for (const [mode, sets] of [
+    ['', probe.logits],
+    [' in training mode', probe.trainingLogits],
+  ] as const) {
+    if (sets.length !== inputs.weights.length || sets.some((l) => l.length !== IMAGES * 10)) {
+      return {
+        problem: `incomplete observation: ${name} returned ${sets.length} logit sets${mode} (${sets.map((l) => l.length).join(', ')} values), expected ${inputs.weights.length} of ${IMAGES * 10}`,
+      };
+    }
   }
   const logitsOf = (variant: NetVariant): number[][] =>
     inputs.weights.map((w, k) => variantLogits(variant, w, inputs.images[k]!));
@@ -77,7 +82,8 @@ function judgeNet(name: NetName, probe: NetProbe, inputs: NetInputs): NetJudgeme
   const expected = logitsOf(correct!);
   const matches = (variant: NetVariant, logits = logitsOf(variant)): boolean =>
     logits.every((l, k) => close(probe.logits[k]!, l));
-  if (matches(correct!, expected) || others.some((v) => v.equivalent && matches(v))) return {};
+  if (matches(correct!, expected) || others.some((v) => v.equivalent && matches(v)))
+    return trainingModeProblem(name, probe);
   const [k, at] = probe.logits
     .map((l, set) => [set, l.findIndex((g, i) => !close([g], [expected[set]![i]!]))] as const)
     .find(([, i]) => i >= 0) ?? [0, 0];
@@ -92,6 +98,22 @@ function judgeNet(name: NetName, probe: NetProbe, inputs: NetInputs): NetJudgeme
   return named.length === 1
     ? { problem: `${problem}. This looks like a known mistake: ${named[0]!.hint}`, mistake: named[0]! }
     : { problem };
+}
+
+/**
+ * The net a training step runs (`net.apply(x, { training: true })`) must be the net compared above:
+ * SPEC.md's nets have no layer that acts only in training (dropout, noise), so both modes give the
+ * same logits. Called once inference mode matched.
+ */
+function trainingModeProblem(name: NetName, probe: NetProbe): NetJudgement {
+  const at = probe.trainingLogits
+    .map((l, set) => [set, l.findIndex((g, i) => !close([g], [probe.logits[set]![i]!]))] as const)
+    .find(([, i]) => i >= 0);
+  if (at === undefined) return {};
+  const [k, i] = at;
+  return {
+    problem: `${name} computes SPEC.md's net in inference mode (predict), but in training mode (net.apply(x, { training: true }), as trainingStep runs it) it gives other logits: with ${k === 0 ? 'the fixed' : 'the fresh'} weights and images, image ${Math.floor(i / 10)}, logit ${i % 10}: ${probe.logits[k]![i]!.toPrecision(6)} in inference, ${probe.trainingLogits[k]![i]!.toPrecision(6)} in training. A layer acts only in training (dropout, noise, batch statistics): the net trained is not SPEC.md's net, which has no such layer`,
+  };
 }
 
 export const NETS_CHECK: Check = {

@@ -18,6 +18,8 @@ import { deriveSeed, mulberry32, type Rng } from '../../course/rng.js';
 export const PUBLIC_SEED = 1001;
 export const TEACHER_FORCED_STEPS = 24;
 export const CLOSED_LOOP_STEPS = 12;
+/** The long teacher-forced case: past step 100, where a late error (a bias correction or decay that stops) shows. */
+export const LONG_RUN_STEPS = 160;
 export const CLOSED_LOOP_BATCH = 32;
 
 /** Hyperparameters where each one visibly matters (large eps, strong decay), for the public "custom" case. */
@@ -104,6 +106,26 @@ export function teacherForcedInput(
 }
 
 /**
+ * A long run on small parameters (8 values, so 160 steps cost little to run, store and compare): a
+ * 2×2 matrix, a vector with small gradients and none on every fifth step, and a scalar. Errors that
+ * start late (after step 100) change every later step.
+ */
+export function longRunInput(name: OptimizerName, args: number[], seed: number): TeacherForcedInput {
+  const rng = mulberry32(seed);
+  const params: ParamSpec[] = [
+    { name: 'weight', shape: [2, 2], initial: values(rng, 4, 0.5) },
+    { name: 'bias', shape: [3], initial: values(rng, 3, 0.1) },
+    { name: 'scale', shape: [], initial: values(rng, 1, 1) },
+  ];
+  const grads = Array.from({ length: LONG_RUN_STEPS }, (_, k) => ({
+    weight: values(rng, 4, 1),
+    bias: k % 5 === 3 ? null : values(rng, 3, 0.01),
+    scale: values(rng, 1, 3),
+  }));
+  return { kind: 'teacher-forced', optimizer: name, args, params, grads };
+}
+
+/**
  * A dense 49 → 10 net on a real MNIST batch, images mean-pooled 4×4 to 7×7. The student's optimizer
  * makes every step, so its own trajectory produces the gradients.
  */
@@ -169,6 +191,11 @@ export function casesFor(name: OptimizerName, data: ImageDataset, seed: number, 
       id: `${slug}-custom`,
       description: `${name}(${custom.join(', ')}), ${TEACHER_FORCED_STEPS} steps with given gradients`,
       input: teacherForcedInput(name, custom, deriveSeed(optimizerSeed, 2), hidden),
+    },
+    {
+      id: `${slug}-long`,
+      description: `${name}(${defaultArgs.join(', ')}), ${LONG_RUN_STEPS} steps with given gradients (late steps count too)`,
+      input: longRunInput(name, defaultArgs, deriveSeed(optimizerSeed, 4)),
     },
     {
       id: `${slug}-closed-loop`,

@@ -577,6 +577,99 @@ describe('fast kernels: gradients equal the stock cpu kernels', () => {
   });
 });
 
+describe('wasm gather and segment sum, for correct code (tfjs-backend-wasm 4.22 is wrong or lacks them)', () => {
+  const labels = [3, 0, 9, 9, 1, 4, 7];
+  it('gather with batchDims 1 picks each row its own entry (a loss picking the label logit)', async () => {
+    await compareBackends(
+      'gather(logits, labels, 1, 1)',
+      () =>
+        tf.tidy(() =>
+          read([tf.gather(tf.tensor2d(normal([7, 10], 5), [7, 10]), tf.tensor1d(labels, 'int32'), 1, 1)]),
+        ),
+      { exactOnCpu: true, exactOnWasm: true },
+    );
+  });
+  it('gather with batchDims 1 and 2 over slices, axis 1 and 2, float32 and int32', async () => {
+    await compareBackends(
+      'gather over slices',
+      () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(normal([3, 4, 5, 2], 6), [3, 4, 5, 2]);
+          const ids = tf.tensor2d(
+            [
+              [1, 3],
+              [0, 0],
+              [2, 1],
+            ],
+            [3, 2],
+            'int32',
+          );
+          const ids3 = tf.tensor3d(
+            [
+              [[4], [0], [1], [2]],
+              [[3], [3], [0], [1]],
+              [[2], [4], [4], [0]],
+            ],
+            [3, 4, 1],
+            'int32',
+          );
+          const ints = tf.tensor3d(
+            Array.from({ length: 24 }, (_, i) => i * 7 - 50),
+            [2, 3, 4],
+            'int32',
+          );
+          return read([
+            tf.gather(x, ids, 1, 1),
+            tf.gather(x, ids, 2, 1),
+            tf.gather(x, ids3, 2, 2),
+            tf.cast(
+              tf.gather(
+                ints,
+                tf.tensor2d(
+                  [
+                    [3, 0, 2],
+                    [1, 1, 0],
+                  ],
+                  [2, 3],
+                  'int32',
+                ),
+                2,
+                1,
+              ),
+              'float32',
+            ),
+          ]);
+        }),
+      { exactOnCpu: true, exactOnWasm: true },
+    );
+  });
+  it('the gradient of a gather (UnsortedSegmentSum) with batchDims 0 and 1, and a segment sum of its own', async () => {
+    await compareBackends(
+      'gradients through gather',
+      () =>
+        tf.tidy(() => {
+          const x = tf.tensor2d(normal([7, 10], 7), [7, 10]);
+          const ids = tf.tensor1d(labels, 'int32');
+          const weights = tf.tensor2d(normal([7, 10], 8), [7, 10]);
+          return read([
+            tf.grad((v: tf.Tensor) => tf.sum(tf.gather(v, ids, 1, 1)))(x),
+            tf.grad((v: tf.Tensor) =>
+              tf.sum(tf.mul(tf.gather(v, tf.tensor1d([6, 0, 0, 2], 'int32')), weights.slice(0, 4))),
+            )(x),
+            tf.unsortedSegmentSum(weights, tf.tensor1d([2, 0, 2, 4, -1, 0, 9], 'int32'), 5),
+          ]);
+        }),
+      { exactOnCpu: true, exactOnWasm: true },
+    );
+  });
+  it('an index outside the axis is refused as on cpu', async () => {
+    await tf.setBackend('wasm');
+    expect(() =>
+      tf.tidy(() => tf.gather(tf.ones([2, 3]), tf.tensor1d([1, 3], 'int32'), 1, 1).dataSync()),
+    ).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+  });
+});
+
 describe('fast kernels: registration and memory', () => {
   it('registering twice changes nothing and warns nothing; unregistering restores the stock kernels', () => {
     const stockMaxPoolGrad = (() => {
@@ -597,6 +690,8 @@ describe('fast kernels: registration and memory', () => {
       tf.Cast,
       tf.Add,
       tf.Sum,
+      tf.GatherV2,
+      tf.UnsortedSegmentSum,
     ]);
     expect(tf.getKernel(tf.Conv2D, 'wasm')).not.toBe(stockConv2D);
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));
