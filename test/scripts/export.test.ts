@@ -183,9 +183,14 @@ describe('npm run export -- gradescope', () => {
       JSON.stringify(adam, null, 1),
     ).toBe(true);
     expect(
-      gs.tests!.filter((t) => !t.number?.startsWith('optimizer.Adam.')).every((t) => t.status === 'failed'),
+      gs
+        .tests!.filter((t) => !t.number?.startsWith('optimizer.Adam.') && !t.number?.startsWith('withheld.'))
+        .every((t) => t.status === 'failed'),
     ).toBe(true);
-    expect(gs.score).toBe(adam.reduce((s, t) => s + (t.score ?? 0), 0));
+    // The hidden tests are one entry: Adam's hidden test (3 points) passes, the other six fail.
+    const withheld = gs.tests!.find((t) => t.number === 'withheld.after_published');
+    expect(withheld?.score).toBe(3);
+    expect(gs.score).toBe(adam.reduce((s, t) => s + (t.score ?? 0), 0) + 3);
     expect(gs.output).toContain('optimizers/adam.ts');
     expect(gs.output).toContain('Ignored: notes.txt');
   }, 240_000);
