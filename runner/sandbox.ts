@@ -333,6 +333,15 @@ function systemMirrors(): string[] {
  * built with its own libraries), as the loader names them: `ldd`'s reading, where there is one.
  */
 export function nodeLibraries(node: string): string[] {
+  let found = libraries.get(node);
+  if (found === undefined) libraries.set(node, (found = readLibraries(node)));
+  return found;
+}
+
+/** nodeLibraries per binary: read once (ldd runs the loader), not at every child's start. */
+const libraries = new Map<string, string[]>();
+
+function readLibraries(node: string): string[] {
   let listing: string;
   try {
     listing = execFileSync('ldd', [node], {

@@ -8,7 +8,17 @@
  * reference. Node 20 is the one the rest of the suite runs on.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findBubblewrap } from '../../runner/sandbox.js';
@@ -146,3 +156,73 @@ for (const { major, where, path, mode, hostile } of MATRIX) {
     }
   });
 }
+
+/**
+ * A user who is not root, with Node in their own mode-700 home and their own clone (what a student
+ * or a TA has): uid 65534 through setpriv, a copy of the tracked files it owns, node_modules a
+ * symlink to the project's (read-only to it, as an install shared by others would be).
+ */
+const root = process.getuid?.() === 0;
+const node24 = fetchNode(24);
+describe.skipIf(!root || 'skip' in node24)('Node 24 in the home of an unprivileged user', () => {
+  it('grades with full marks under bubblewrap (where it works) and the Node-only layers', () => {
+    // Not below node_modules/ (the grader treats any path there as a package's).
+    const home = mkdtempSync(join(tmpdir(), 'optnn-user-'));
+    installs.push(home);
+    const clone = join(home, 'optnn');
+    const files = spawnSync('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
+      .stdout.split('\0')
+      .filter((f) => f !== '' && !f.startsWith('test/'));
+    for (const file of files) {
+      mkdirSync(dirname(join(clone, file)), { recursive: true });
+      try {
+        copyFileSync(join(PROJECT_ROOT, file), join(clone, file));
+      } catch {
+        /* deleted in the work tree */
+      }
+    }
+    const node = join(home, '.nvm', 'versions', 'node', 'v24', 'bin', 'node');
+    mkdirSync(dirname(node), { recursive: true });
+    copyFileSync((node24 as { node: string }).node, node);
+    chmodSync(node, 0o755);
+    expect(spawnSync('chown', ['-R', '65534:65534', home]).status).toBe(0);
+    // The project's node_modules, shared (as a pnpm store or a TA's shared install): read-only to the user.
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    for (const sandbox of [...(bwrap ? ['bwrap'] : []), 'none']) {
+      const run = spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          node,
+          'scripts/run.mjs',
+          'grade',
+          'reference',
+          '--out',
+          join(home, 'out'),
+          '--sandbox',
+          sandbox,
+          '--only',
+          'optimizer.GD.steps,optimizer.Adam.steps',
+        ],
+        {
+          cwd: clone,
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: { HOME: home, PATH: `${dirname(node)}:/usr/bin:/bin`, OPTNN_PROGRESS: '0' },
+        },
+      );
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const result = JSON.parse(
+        readFileSync(join(home, 'out', 'reference', 'results.json'), 'utf8'),
+      ) as Graded['result'];
+      expect(result.graderErrors).toBe(0);
+      expect(result.score).toBe(result.maxScore);
+      expect(result.versions['node']).toMatch(/^v24\./);
+      expect(result.isolation?.layers).toBe(
+        sandbox === 'bwrap' ? 'bubblewrap + Node permission model' : 'Node permission model only',
+      );
+    }
+  }, 240_000);
+});
