@@ -5,6 +5,7 @@
  * submission's page may reach the student, so it is written from the student's view
  * (results/student-view.ts); the class page is the TA's and reads the whole model.
  */
+import { describeStanding, standingOf } from '../results/standing.js';
 import { cohortOf } from '../results/cohort.js';
 import type { SubmissionResult, TestResult } from '../results/model.js';
 import { studentViewOf } from '../results/student-view.js';
@@ -43,6 +44,8 @@ export function trainingLossesOf(result: SubmissionResult): Record<string, Array
 }
 
 const ORDER: Record<TestResult['status'], number> = { error: 0, failed: 1, passed: 2 };
+/** A test of a part the student has not started: the template's message, as it is. */
+const UNFINISHED = /^not implemented: /;
 const WITHHELD: Record<Exclude<TestResult['visibility'], 'visible'>, string> = {
   hidden: 'hidden test',
   after_due_date: 'details after the due date',
@@ -197,7 +200,20 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
     .map((t, i) => ({ t, i }))
     .sort((a, b) => ORDER[a.t.status] - ORDER[b.t.status] || a.i - b.i)
     .map(({ t }) => t);
-  const failures = tests.filter((t) => t.status !== 'passed').map(failureView);
+  // What to fix next first: failures with a named mistake, then the other failures; parts not
+  // started yet (the template's "not implemented") one line each, with no empty plots.
+  const unfinished = (t: TestResult): boolean => t.status === 'failed' && UNFINISHED.test(t.message);
+  const failing = tests.filter((t) => t.status !== 'passed' && !unfinished(t));
+  const failures = [...failing.filter((t) => t.mistake), ...failing.filter((t) => !t.mistake)].map(
+    failureView,
+  );
+  const notStarted = tests.filter(unfinished).map((t) => ({
+    id: t.id,
+    name: t.name,
+    anchor: anchorOf('test', t.id),
+    message: t.message,
+    maxPoints: t.maxPoints,
+  }));
   const training = tests.filter(isTraining).map((t) => trainingView(input, t));
   const rows = [
     ...tests.map((t) => ({
@@ -246,6 +262,7 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
     },
     rows,
     failures,
+    notStarted,
     training,
     hasReferenceLosses: training.some((t) => t.plot.series.length > 1),
     ...(input.experiments ? { experiments: experimentsView(input.experiments, input.maxLandscapes) } : {}),
@@ -315,7 +332,9 @@ export function renderClassReport(
         maxScore: r.maxScore,
         failed: r.tests.filter((t) => t.status === 'failed').length,
         errors: r.graderErrors,
+        standing: describeStanding(standingOf(r)),
       })),
+    notGraded: cohort.notGraded.map((n) => ({ ...n, href: href(n.id) })),
   };
   return renderTemplate('class-report', view);
 }

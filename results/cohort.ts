@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { SubmissionResult } from './model.js';
+import { STANDING_LABELS, standingOf } from './standing.js';
 
 export const Cohort = Type.Object(
   {
@@ -49,6 +50,22 @@ export const Cohort = Type.Object(
     graderErrors: Type.Array(
       Type.Object(
         { id: Type.String(), tests: Type.Array(Type.String()), message: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Submissions no test could grade for one shared reason (results/standing.ts), distinct from failing tests. */
+    notGraded: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          standing: Type.Union([
+            Type.Literal('empty'),
+            Type.Literal('does-not-build'),
+            Type.Literal('not-started'),
+          ]),
+          label: Type.String(),
+          reason: Type.String(),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -124,5 +141,18 @@ export function cohortOf(results: readonly SubmissionResult[]): Cohort {
         tests: r.tests.filter((t) => t.status === 'error').map((t) => t.id),
         message: r.tests.find((t) => t.status === 'error')?.message ?? '',
       })),
+    notGraded: results.flatMap((r) => {
+      const standing = standingOf(r);
+      return standing.kind === 'graded'
+        ? []
+        : [
+            {
+              id: r.submission.id,
+              standing: standing.kind,
+              label: STANDING_LABELS[standing.kind],
+              reason: standing.reason,
+            },
+          ];
+    }),
   };
 }

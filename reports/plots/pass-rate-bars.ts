@@ -70,6 +70,10 @@ export function passRatePlot(input: PassRateInput): Plot {
     });
   }
   if (input.tests.length === 0) plot.notes.push('No tests were graded.');
-  plot.legend.push({ label: 'share passed', role: 'rate', kind: 'swatch' });
+  // One swatch per colour the bars use, so the legend matches what is drawn.
+  if (input.tests.some((t) => t.passRate >= 0.5))
+    plot.legend.push({ label: 'share passed (half or more)', role: 'rate', kind: 'swatch' });
+  if (input.tests.some((t) => t.passRate < 0.5))
+    plot.legend.push({ label: 'share passed (under half)', role: 'rate low', kind: 'swatch' });
   return plot;
 }

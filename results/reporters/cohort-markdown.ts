@@ -27,6 +27,16 @@ export function cohortMarkdown(cohort: Cohort): string {
       '',
     );
   }
+  if (cohort.notGraded.length > 0) {
+    lines.push(
+      '| not graded as usual | why |',
+      '| --- | --- |',
+      ...cohort.notGraded.map(
+        (n) => `| ${markdownCell(n.id)} | ${markdownCell(`${n.label}: ${n.reason}`)} |`,
+      ),
+      '',
+    );
+  }
   lines.push(
     cohort.graderErrors.length === 0
       ? 'No grader errors.'

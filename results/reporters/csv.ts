@@ -9,6 +9,7 @@
  * student's view (results/student-view.ts): a withheld test's cell is empty, and the score, maximum
  * and grader errors are the ones the view shows.
  */
+import { describeStanding, standingOf } from '../standing.js';
 import type { SubmissionResult } from '../model.js';
 import { studentViewOf } from '../student-view.js';
 import type { Reporter } from './reporter.js';
@@ -29,12 +30,19 @@ function line(cells: readonly string[]): string {
   return `${cells.join(',')}\r\n`;
 }
 
-export function renderCsvHeader(testIds: readonly string[]): string {
-  return line([...FIXED_COLUMNS, ...testIds].map(textCell));
+export function renderCsvHeader(testIds: readonly string[], trailing: readonly string[] = []): string {
+  return line([...FIXED_COLUMNS, ...testIds, ...trailing].map(textCell));
 }
 
+/** The gradebook's last column: where a submission stands when no test could grade it (results/standing.ts). */
+const STANDING_COLUMN = 'standing';
+
 /** One submission's row; a test it was not graded on (e.g. no hidden fixtures) is an empty cell. */
-export function renderCsvRow(result: SubmissionResult, testIds: readonly string[]): string {
+export function renderCsvRow(
+  result: SubmissionResult,
+  testIds: readonly string[],
+  trailing: readonly string[] = [],
+): string {
   const points = new Map(result.tests.map((t) => [t.id, t.points]));
   return line([
     textCell(result.submission.id),
@@ -45,6 +53,7 @@ export function renderCsvRow(result: SubmissionResult, testIds: readonly string[
       const p = points.get(id);
       return p === undefined ? '' : numberCell(p);
     }),
+    ...trailing.map(textCell),
   ]);
 }
 
@@ -74,7 +83,10 @@ export function renderGradebook(
   const sorted = [...results].sort((a, b) =>
     a.submission.id < b.submission.id ? -1 : a.submission.id > b.submission.id ? 1 : 0,
   );
-  return renderCsvHeader(testIds) + sorted.map((r) => renderCsvRow(r, testIds)).join('');
+  return (
+    renderCsvHeader(testIds, [STANDING_COLUMN]) +
+    sorted.map((r) => renderCsvRow(r, testIds, [describeStanding(standingOf(r))])).join('')
+  );
 }
 
 /** The student's one-row grades.csv: every test's column, a withheld test's empty. */

@@ -82,6 +82,11 @@ if (SKIP) {
         join(mutant, 'optimizers'),
         { recursive: true },
       );
+      // Half done: the template with GD written and Adam written with a known mistake.
+      const halfDone = join(work, 'half-done');
+      cpSync(join(ROOT, 'student-template'), halfDone, { recursive: true });
+      cpSync(join(ROOT, 'reference', 'optimizers', 'gd.ts'), join(halfDone, 'optimizers', 'gd.ts'));
+      cpSync(join(mutant, 'optimizers', 'adam.ts'), join(halfDone, 'optimizers', 'adam.ts'));
       const tsx = (script: string, args: string[]) =>
         execa(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], {
           cwd: ROOT,
@@ -92,7 +97,7 @@ if (SKIP) {
       const grades = join(work, 'grades');
       const experiments = join(work, 'experiments.json');
       const runs = await Promise.all([
-        ...[join(ROOT, 'reference'), join(ROOT, 'student-template'), mutant].map((dir) =>
+        ...[join(ROOT, 'reference'), join(ROOT, 'student-template'), mutant, halfDone].map((dir) =>
           tsx('grade.ts', [dir, '--only', TESTS.join(','), '--out', grades]),
         ),
         tsx('experiments.ts', [
@@ -113,7 +118,7 @@ if (SKIP) {
           JSON.parse(readFileSync(join(grades, id, 'results.json'), 'utf8')),
           id,
         );
-      const results = ['reference', 'student-template', 'adam-no-bias-correction'].map(read);
+      const results = ['reference', 'student-template', 'adam-no-bias-correction', 'half-done'].map(read);
       const record = validateOrThrow(
         ExperimentsRecord,
         JSON.parse(readFileSync(experiments, 'utf8')),
@@ -128,7 +133,8 @@ if (SKIP) {
           renderSubmissionReport({ result, reference: { trainingLosses }, experiments: record }),
         );
       }
-      writeFileSync(join(ARTIFACTS, 'class-report.html'), renderClassReport(results));
+      // The class of three: the reference, the untouched template and the mutant.
+      writeFileSync(join(ARTIFACTS, 'class-report.html'), renderClassReport(results.slice(0, 3)));
 
       profile = mkdtempSync(join(tmpdir(), 'optnn-chromium-'));
       browser = await chromium.launchPersistentContext(profile, {
@@ -221,19 +227,34 @@ if (SKIP) {
       await page.close();
     });
 
-    it('the template: every test failed, said in words; steps with no finite result are explained, not plotted', async () => {
+    it('the template: every test failed, said in words, each part not started in one line with no plot', async () => {
       const opened = await open(reportOf('student-template'));
       const { page } = opened;
       await expect(page.locator('.score-value').textContent()).resolves.toBe('0');
       const statuses = await page.locator('#tests tbody .status').allTextContents();
       expect(statuses.map((s) => s.replace(/\s+/g, ' ').trim())).toEqual(TESTS.map(() => '✗ failed'));
-      await expect(page.locator('#failures article').count()).resolves.toBe(TESTS.length);
-      expect(await seriesPerPlot(page, '#failures [data-plot="error-curve"]')).toEqual([0]);
-      await expect(
-        page.locator('#failures [data-plot="error-curve"] .plot-note').textContent(),
-      ).resolves.toMatch(/No step produced a finite result/);
+      await expect(page.locator('#failures article').count()).resolves.toBe(0);
+      const lines = await page.locator('#not-started li').allTextContents();
+      expect(lines).toHaveLength(TESTS.length);
+      for (const line of lines) expect(line).toMatch(/not implemented: /);
+      await expect(page.locator('[data-plot="error-curve"]').count()).resolves.toBe(0);
       await expect(page.locator('#training').count()).resolves.toBe(0);
       await expectClean(opened, 'template');
+      await page.close();
+    });
+
+    it('half done: the report opens on the named mistake, above the fold, before the parts not started', async () => {
+      const opened = await open(reportOf('half-done'));
+      const { page } = opened;
+      const first = page.locator('#failures article').first();
+      await expect(first.getAttribute('data-test-id')).resolves.toBe('optimizer.Adam.steps');
+      expect(await first.locator('.mistake .hint').isVisible()).toBe(true);
+      const box = await first.locator('.mistake').boundingBox();
+      expect(box, 'the named mistake has a box').not.toBeNull();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(DESKTOP.height);
+      const notStarted = await page.locator('#not-started').boundingBox();
+      expect(notStarted!.y).toBeGreaterThan(box!.y);
+      await expectClean(opened, 'half-done');
       await page.close();
     });
 
@@ -268,6 +289,27 @@ if (SKIP) {
         'reference/report.html',
         'student-template/report.html',
       ]);
+      // The untouched template is said to be not started, apart from the failing tests.
+      await expect(page.locator('#not-graded tr[data-standing="not-started"] a').textContent()).resolves.toBe(
+        'student-template',
+      );
+      // The legend has a swatch for each colour the pass-rate bars use.
+      const barClasses = await page
+        .locator('#tests rect.bar.rate:not(.key)')
+        .evaluateAll((rs) => [...new Set(rs.map((r) => r.getAttribute('class')))].sort());
+      const keyClasses = await page.locator('#tests rect.key').evaluateAll((rs) =>
+        [
+          ...new Set(
+            rs.map((r) =>
+              (r.getAttribute('class') ?? '')
+                .replace(/\bkey\b/, '')
+                .replace(/\s+/g, ' ')
+                .trim(),
+            ),
+          ),
+        ].sort(),
+      );
+      expect(keyClasses).toEqual(barClasses);
       await expectClean(opened, 'class-report');
       await mistake.locator('a').click();
       await page.waitForURL(/adam-no-bias-correction\/report\.html$/);

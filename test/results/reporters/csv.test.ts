@@ -147,11 +147,37 @@ describe('the CSV gradebook', () => {
     const results = [zeroResult(), fullResult(), withHidden];
     const rows = parseCsv(renderGradebook(results));
     expect(rows.map((r) => r[0])).toEqual(['submission', 's000', 's001', 's002']);
-    expect(rows[0]).toEqual([...FIXED, ...manifest.tests.map((t) => t.id)]);
+    expect(rows[0]).toEqual([...FIXED, ...manifest.tests.map((t) => t.id), 'standing']);
     expect(rows.every((r) => r.length === rows[0]?.length)).toBe(true);
     const hiddenColumn = rows[0]?.indexOf('optimizer.GD.hidden') ?? -1;
     expect(rows.slice(1).map((r) => r[hiddenColumn])).toEqual(['3', '', '']);
     expect(rows[1]?.slice(1, 4)).toEqual(['121', '121', '0']);
+    expect(rows.slice(1).map((r) => r.at(-1))).toEqual(['graded', 'graded', 'graded']);
+  });
+
+  it('says why a submission could not be graded at all: empty, does not build (file:line), not started', () => {
+    const tests = manifest.tests.filter((t) => t.requires === undefined);
+    const all = (message: string) =>
+      tests.map((t) => ({ id: t.id, status: 'failed' as const, message, durationMs: 0 }));
+    const results = [
+      buildResult(all('the submission has no index.ts'), manifest, contextOf('a-empty')),
+      buildResult(
+        all("the submission does not compile:\n  optimizers/gd.ts:3: Expected ';' but found 'is'"),
+        manifest,
+        contextOf('b-broken'),
+      ),
+      buildResult(
+        all('not implemented: GD.updateParameter — see SPEC.md section "Optimizers"'),
+        manifest,
+        contextOf('c-template'),
+      ),
+    ];
+    const rows = parseCsv(renderGradebook(results));
+    expect(rows.slice(1).map((r) => r.at(-1))).toEqual([
+      'empty submission (the submission has no index.ts)',
+      "does not build (optimizers/gd.ts:3: Expected ';' but found 'is')",
+      'not started (every test says "not implemented": the template, untouched)',
+    ]);
   });
 
   it('merges test ids in manifest order, whichever result comes first', () => {
