@@ -5,21 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { GUARD_GRACE_MS, Guarded } from '../../runner/guard.js';
 
 const blockFor = (ms: number): void => {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     /* the grading process's thread, busy */
-  }
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 };
 

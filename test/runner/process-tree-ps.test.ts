@@ -5,26 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { alive, until } from '../helpers/processes.js';
 
 process.env['OPTNN_PROCESS_SOURCE'] = 'ps';
 const tree = await import('../../runner/process-tree.js');
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(done: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the process tree through ps', () => {
   it('reads ps time in both formats', () => {

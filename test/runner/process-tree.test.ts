@@ -5,24 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { alive, until } from '../helpers/processes.js';
 import { killTree, processTree, treeCpuMs, treeRss, watchedTree } from '../../runner/process-tree.js';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(done: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the process tree', () => {
   it('is read the same by the watchdogs and the scan, grandchildren included, and killed whole', async () => {
