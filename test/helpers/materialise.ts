@@ -130,7 +130,7 @@ export async function survivors(
 
 /**
  * Watches, while a grading runs, for the child processes this process starts on a build under
- * `.work/builds/`, and returns their build directories when stopped (the executor names them at
+ * `.work/builds/` (or staged under the system's temporary directory), and returns their build directories when stopped (the executor names them at
  * random, so a test finds them this way).
  */
 export function watchBuilds(intervalMs = 50): { stop: () => string[]; seen: () => string[] } {
@@ -142,10 +142,15 @@ export function watchBuilds(intervalMs = 50): { stop: () => string[]; seen: () =
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
         const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
         if (ppid !== process.pid) continue;
-        const match = /\/\.work\/builds\/(?:\d+-)?[0-9a-f-]{36}/.exec(
-          readFileSync(`/proc/${entry}/cmdline`, 'utf8'),
-        );
+        const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        const match = /\/\.work\/builds\/(?:\d+-)?[0-9a-f-]{36}/.exec(cmdline);
         if (match) builds.add(join(PROJECT_ROOT, match[0]));
+        // A clone the child's uid cannot enter (under a mode-700 home) stages builds in the system's
+        // temporary directory (runner/sandbox.ts, childStaging): an absolute path in an argument.
+        for (const arg of cmdline.split('\0')) {
+          const staged = /^(?:--[a-z-]+=)?(\/.*\/optnn-child-[^/]+\/(?:\d+-)?[0-9a-f-]{36})/.exec(arg);
+          if (staged) builds.add(staged[1]!);
+        }
       } catch {
         /* gone */
       }
