@@ -72,6 +72,11 @@ const SELF_INFLICTED = new Set(['SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFP
 
 const SHELL_REPORT =
   /^(Killed|Terminated|Hangup|Aborted|Segmentation fault|Bus error|Illegal instruction|Floating point exception)( \(core dumped\))?$/;
+/**
+ * What util-linux's `unshare --fork` prints, exiting 1, when its child (the namespace's init shell)
+ * dies from SIGKILL: it cannot re-raise that signal on itself. A death by SIGKILL, not an exit.
+ */
+const UNSHARE_KILLED = /^unshare: sigprocmask unblock failed/;
 
 interface Waiting {
   label: string;
@@ -362,14 +367,17 @@ export class IsolatedChild {
       return;
     }
     // Through a sandbox (bubblewrap, a shell as the namespace's init) a killed child shows as an exit code of 128 + the signal's number.
+    const unshareKilled =
+      code === 1 && UNSHARE_KILLED.test(this.output.stderr.trim().split('\n').at(-1) ?? '');
     const signalName =
       signal ??
+      (unshareKilled ? 'SIGKILL' : undefined) ??
       (code !== null && code > 128
         ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0]
         : undefined);
     // The init shell of the Node-only layers reports its child's death ("Killed"): not the submission's words.
     const lines = this.output.stderr.trim().split('\n');
-    if (signalName !== undefined && SHELL_REPORT.test(lines.at(-1) ?? '')) lines.pop();
+    if (signalName !== undefined && (SHELL_REPORT.test(lines.at(-1) ?? '') || unshareKilled)) lines.pop();
     const printed = lines.slice(-3).join(' / ');
     const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
     const heap = /heap out of memory|Allocation failed/.test(this.output.stderr)

@@ -141,9 +141,11 @@ describe('a batch of hostile submissions changes nothing for a correct one', () 
 });
 
 describe('the grading process keeps its secrets', () => {
-  for (const [layers, isolation] of [
-    ['the Node-only layers', nodeOnly],
-    ['bubblewrap', sandboxed],
+  for (const [layers, isolation, target] of [
+    ['the Node-only layers', nodeOnly, 'node'],
+    ['bubblewrap', sandboxed, 'node'],
+    // unshare cannot re-raise its child's SIGKILL on itself: it prints so and exits 1.
+    ["the Node-only layers (the namespace's init shell killed)", nodeOnly, 'sh'],
   ] as const) {
     it.skipIf(isolation === undefined)(
       `env-secret, under ${layers}: the child sees no environment variable of the grader`,
@@ -396,16 +398,18 @@ describe('the time budget is a deadline', () => {
 });
 
 describe('a kill from outside is not charged to the submission', () => {
-  for (const [layers, isolation] of [
-    ['the Node-only layers', nodeOnly],
-    ['bubblewrap', sandboxed],
+  for (const [layers, isolation, target] of [
+    ['the Node-only layers', nodeOnly, 'node'],
+    ['bubblewrap', sandboxed, 'node'],
+    // unshare cannot re-raise its child's SIGKILL on itself: it prints so and exits 1.
+    ["the Node-only layers (the namespace's init shell killed)", nodeOnly, 'sh'],
   ] as const) {
     it.skipIf(isolation === undefined)(
       `under ${layers}, a correct child killed by SIGKILL mid-request is retried in a fresh process and passes`,
       async () => {
         const dir = materialise(
           'hostile/special',
-          `outside-kill-${layers.length}`,
+          `outside-kill-${layers.length}-${target}`,
           join(HOSTILE_CORPUS, 'step-infinite-loop'),
         );
         // A correct Adam, slowed down for its first 60 parameter updates in each process: the outside
@@ -423,10 +427,14 @@ describe('a kill from outside is not charged to the submission', () => {
         const killer = setInterval(() => {
           if (killed > 0) return;
           for (const build of watch.seen()) {
-            // The deepest process of that child's tree is node itself (under a sandbox, its wrappers are above it).
-            const pids = processesMentioning(build)
-              .map((p) => p.pid)
-              .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('child.mjs'));
+            // The target (node itself, or the init shell above it) once node runs: its wrappers
+            // mention the build too, and start first.
+            const running = processesMentioning(build);
+            const argv0 = (p: { cmdline: string }): string => p.cmdline.split(' ')[0] ?? '';
+            if (!running.some((p) => /(^|\/)node$/.test(argv0(p)))) continue;
+            const pids = running
+              .filter((p) => new RegExp(`(^|/)${target}$`).test(argv0(p)) && p.cmdline.includes('child.mjs'))
+              .map((p) => p.pid);
             const node = pids.at(-1);
             if (node !== undefined && killed === 0) {
               setTimeout(() => {
