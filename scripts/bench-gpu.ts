@@ -26,6 +26,11 @@ const FLAGS: Record<string, FlagSpec> = {
     description: 'samples per forward pass and landscape point (default 3200)',
   },
   seconds: { type: 'integer', min: 1, description: 'time spent per figure at most (default 8)' },
+  profile: {
+    type: 'boolean',
+    description:
+      "also the time per kernel of one training step at each batch (tf.profile; webgpu: the GPU's timestamps)",
+  },
   help: { type: 'boolean', description: 'print this help' },
 };
 const USAGE = usage(
@@ -33,6 +38,25 @@ const USAGE = usage(
   'Times training steps at large batches, a forward pass and a loss landscape of the GarmentClassifier on one backend.',
   FLAGS,
 );
+
+export interface KernelTime {
+  name: string;
+  ms: number;
+  calls: number;
+}
+
+/** One training step under tf.profile: each kernel's summed time, largest first. */
+async function profileStep(step: () => Promise<void>): Promise<KernelTime[]> {
+  const info = await tf.profile(step);
+  const byName = new Map<string, KernelTime>();
+  for (const k of info.kernels) {
+    const entry = byName.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
+    entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    entry.calls++;
+    byName.set(k.name, entry);
+  }
+  return [...byName.values()].sort((a, b) => b.ms - a.ms);
+}
 
 export interface GpuFigure {
   backend: string;
@@ -77,19 +101,16 @@ async function measure(backend: BackendInfo, flags: Record<string, unknown>): Pr
   for (const batch of batches) {
     const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 1);
     const y = tf.randomUniform([batch], 0, 10, 'int32', 2);
-    const [ms, reps] = await time(
-      async () => {
-        const cost = opt.minimize(
-          () => meanCrossEntropy(net.apply(x, { training: true }) as tf.Tensor, y),
-          true,
-          vars,
-        );
-        await cost!.data();
-        cost!.dispose();
-      },
-      batch >= 3200 ? 10 : 50,
-      budgetMs,
-    );
+    const step = async (): Promise<void> => {
+      const cost = opt.minimize(
+        () => meanCrossEntropy(net.apply(x, { training: true }) as tf.Tensor, y),
+        true,
+        vars,
+      );
+      await cost!.data();
+      cost!.dispose();
+    };
+    const [ms, reps] = await time(step, batch >= 3200 ? 10 : 50, budgetMs);
     record({
       backend: backend.name,
       kind: 'train',
@@ -98,6 +119,20 @@ async function measure(backend: BackendInfo, flags: Record<string, unknown>): Pr
       msPerBatch: ms,
       samplesPerSecond: (batch * 1000) / ms,
     });
+    if (flags['profile'] === true) {
+      const kernels = await profileStep(step);
+      const total = kernels.reduce((sum, k) => sum + k.ms, 0);
+      console.log(
+        `per kernel, one training step at batch ${batch} on ${backend.name} (${total.toFixed(2)} ms in kernels):\n` +
+          kernels
+            .slice(0, 12)
+            .map((k) => `  ${k.name.padEnd(24)} ${k.ms.toFixed(3).padStart(10)} ms  ${k.calls} calls`)
+            .join('\n'),
+      );
+      console.log(
+        JSON.stringify({ backend: backend.name, kind: 'profile', batch, kernelMs: total, kernels }),
+      );
+    }
     tf.dispose([x, y]);
   }
   const x = tf.randomNormal([samples, 28, 28, 1], 0, 1, 'float32', 3);

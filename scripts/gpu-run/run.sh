@@ -158,7 +158,7 @@ main() {
     found_gpu "$RES/adapter-default-search.out" || export VK_DRIVER_FILES="$icd" VK_ICD_FILENAMES="$icd"
   fi
   cd "$app" || return 1
-  part bench-gpu-webgpu $((90 * slow)) "${N[@]}" bench-gpu --backend webgpu "${sizes[@]}"
+  part bench-gpu-webgpu $((90 * slow)) "${N[@]}" bench-gpu --backend webgpu --profile "${sizes[@]}"
   part training-webgpu $((40 * slow)) "${N[@]}" gpu-training --backend webgpu "${training[@]}"
   part training-wasm 30 "${N[@]}" gpu-training --backend wasm "${training[@]}"
   part bench-gpu-wasm 75 "${N[@]}" bench-gpu --backend wasm "${wasm_sizes[@]}"
