@@ -64,6 +64,8 @@ def cell(r):
 
 sides = [("tfjs webgpu", "webgpu"), ("tfjs wasm", "wasm"), ("PyTorch", "torch")]
 rows = []
+# Only measured figures (a part past its budget writes {"kind": ..., "skipped": why}).
+records = [r for r in records if "skipped" not in r]
 for r in records:
     key = (r.get("kind"), r.get("batch"))
     if r.get("kind") in ("train", "forward", "landscape") and key not in rows:
@@ -88,3 +90,13 @@ print(text)
 if summary_file:
     with open(summary_file, "w") as f:
         f.write(text + "\n")
+profiles = [r for r in records if r.get("kind") == "profile"]
+if profiles:
+    lines = [""]
+    for r in profiles:
+        top = ", ".join(f"{k['name']} {k['ms']:.2f}" for k in r.get("kernels", [])[:6])
+        lines.append(f"{r.get('backend')} per kernel (ms), one step at batch {r.get('batch')}, {r.get('kernelMs', 0):.2f} ms in all: {top}")
+    print("\n".join(lines))
+    if summary_file:
+        with open(summary_file, "a") as f:
+            f.write("\n".join(lines) + "\n")
