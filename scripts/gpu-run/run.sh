@@ -160,6 +160,9 @@ main() {
   cd "$app" || return 1
   part bench-gpu-webgpu $((90 * slow)) "${N[@]}" bench-gpu --backend webgpu --profile "${sizes[@]}"
   part training-webgpu $((40 * slow)) "${N[@]}" gpu-training --backend webgpu "${training[@]}"
+  # tfjs's own gradient kernels, for the comparison (OPTNN_WEBGPU_KERNELS=stock).
+  part bench-gpu-webgpu-stock $((60 * slow)) env OPTNN_WEBGPU_KERNELS=stock "${N[@]}" bench-gpu --backend webgpu --profile "${sizes[@]}"
+  part training-webgpu-stock $((30 * slow)) env OPTNN_WEBGPU_KERNELS=stock "${N[@]}" gpu-training --backend webgpu "${training[@]}"
   part training-wasm 30 "${N[@]}" gpu-training --backend wasm "${training[@]}"
   part bench-gpu-wasm 75 "${N[@]}" bench-gpu --backend wasm "${wasm_sizes[@]}"
   RESERVE=0

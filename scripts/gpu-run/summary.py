@@ -30,6 +30,8 @@ for part, *_ in status:
                         continue
                     if isinstance(record, dict):
                         record["part"] = part
+                        if part.endswith("-stock") and record.get("backend") == "webgpu":
+                            record["backend"] = "webgpu-stock"
                         records.append(record)
     except OSError:
         pass
@@ -62,7 +64,7 @@ def cell(r):
     return f"{r['msPerBatch']:.2f} ms ({round(r['samplesPerSecond']):,}/s)"
 
 
-sides = [("tfjs webgpu", "webgpu"), ("tfjs wasm", "wasm"), ("PyTorch", "torch")]
+sides = [("tfjs webgpu", "webgpu"), ("webgpu, tfjs's kernels", "webgpu-stock"), ("tfjs wasm", "wasm"), ("PyTorch", "torch")]
 rows = []
 # Only measured figures (a part past its budget writes {"kind": ..., "skipped": why}).
 records = [r for r in records if "skipped" not in r]
