@@ -77,6 +77,14 @@ const CONVS: ConvCase[] = [
     strides: 2,
     pad: 'same',
   },
+  // 2,304 weights over 75 positions: chunks of 2 that cross rows (of 5) and images (of 25).
+  {
+    name: '7×7×8, 3×3 → 32, chunks across rows and images',
+    x: [3, 7, 7, 8],
+    filter: [3, 3, 8, 32],
+    strides: 1,
+    pad: 'valid',
+  },
 ];
 
 function dyShape(c: ConvCase): number[] {

@@ -31,16 +31,24 @@ const PARTIAL = `
     let begin = chunk * uniforms.chunkSize;
     let end = min(begin + uniforms.chunkSize, uniforms.total);
     var sum = 0.0;
+    // k = (b * outH + yr) * outW + yc, decoded once, then stepped without divisions.
+    var yc = begin % outW;
+    var yr = (begin / outW) % outH;
+    var b = begin / (outW * outH);
     for (var k = begin; k < end; k = k + 1) {
-      // k = (b * outH + yr) * outW + yc
-      let yc = k % outW;
-      let rest = k / outW;
-      let yr = rest % outH;
-      let b = rest / outH;
       let xr = yr * uniforms.strideH + fr - uniforms.padTop;
       let xc = yc * uniforms.strideW + fc - uniforms.padLeft;
       if (xr >= 0 && xr < inH && xc >= 0 && xc < inW) {
         sum = sum + x[((b * inH + xr) * inW + xc) * inC + ci] * dy[k * outC + co];
+      }
+      yc = yc + 1;
+      if (yc == outW) {
+        yc = 0;
+        yr = yr + 1;
+        if (yr == outH) {
+          yr = 0;
+          b = b + 1;
+        }
       }
     }
     setOutputAtIndex(index, sum);
