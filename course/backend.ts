@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { HarnessError, describeValue } from './errors.js';
-import { registerFastKernels } from './kernels/register.js';
+import { registerFastKernels, unregisterFastKernels } from './kernels/register.js';
 import {
   describeAdapter,
   findWebGpuAdapter,
@@ -19,6 +19,8 @@ import {
 export const BACKEND_NAMES = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const BACKEND_ENV = 'OPTNN_BACKEND';
+/** `stock`: webgpu runs tfjs's own gradient kernels, not the project's WGSL ones. */
+export const WEBGPU_KERNELS_ENV = 'OPTNN_WEBGPU_KERNELS';
 
 export interface BackendInfo {
   /** The name a user gives with --backend. */
@@ -98,6 +100,13 @@ async function tryWasm(): Promise<BackendInfo | string> {
   }
 }
 
+/** The project's WGSL gradient kernels, unless OPTNN_WEBGPU_KERNELS=stock asks for tfjs's own. */
+function webgpuKernels(): string[] {
+  if (process.env[WEBGPU_KERNELS_ENV] !== 'stock') return registerFastKernels('webgpu');
+  unregisterFastKernels('webgpu');
+  return [];
+}
+
 async function tryWebGpu(use: BackendUse, gpuOnly: boolean): Promise<BackendInfo | string> {
   if (use.asyncReads !== true) {
     return (
@@ -116,7 +125,7 @@ async function tryWebGpu(use: BackendUse, gpuOnly: boolean): Promise<BackendInfo
     tfBackend: 'webgpu',
     package: WEBGPU_PACKAGE,
     version: webgpuVersion(),
-    fastKernels: [],
+    fastKernels: webgpuKernels(),
     adapter,
   };
 }

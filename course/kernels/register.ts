@@ -15,11 +15,27 @@ import { gatherV2Config, unsortedSegmentSumConfig } from './gather.js';
 import type { FastBackendName } from './kernel-calls.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { conv2DBackpropFilterConfig as webgpuBackpropFilter } from './webgpu/conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig as webgpuBackpropInput } from './webgpu/conv2d-backprop-input.js';
+import { maxPoolGradConfig as webgpuMaxPoolGrad } from './webgpu/max-pool-grad.js';
 
 type Maker = (
   backendName: FastBackendName,
   previous: tf.KernelConfig | undefined,
 ) => tf.KernelConfig | undefined;
+
+/** The backends with fast kernels: the typed-array ones and webgpu (WGSL, course/kernels/webgpu/). */
+export type FastKernelBackend = FastBackendName | 'webgpu';
+
+/**
+ * webgpu: kernel name → its WGSL version, which hands the cases it does not cover to the stock
+ * kernel it replaces.
+ */
+const WEBGPU_KERNELS: Record<string, (previous: tf.KernelConfig) => tf.KernelConfig> = {
+  [tf.Conv2DBackpropFilter]: webgpuBackpropFilter,
+  [tf.Conv2DBackpropInput]: webgpuBackpropInput,
+  [tf.MaxPoolGrad]: webgpuMaxPoolGrad,
+};
 
 /** Kernel name → how to make its fast version (undefined: keep the stock kernel). */
 const FAST_KERNELS: Record<FastBackendName, Record<string, Maker>> = {
@@ -55,7 +71,21 @@ function isFast(config: tf.KernelConfig | undefined): config is FastKernelConfig
   return config !== undefined && (config as Partial<FastKernelConfig>).fastKernel === true;
 }
 
-function current(kernelName: string, backendName: FastBackendName): tf.KernelConfig | undefined {
+type BoundMaker = (previous: tf.KernelConfig | undefined) => tf.KernelConfig | undefined;
+
+function makersFor(backend: FastKernelBackend): [string, BoundMaker][] {
+  if (backend === 'webgpu')
+    return Object.entries(WEBGPU_KERNELS).map(([name, make]) => [
+      name,
+      (previous) => previous && make(previous),
+    ]);
+  return Object.entries(FAST_KERNELS[backend]).map(([name, make]) => [
+    name,
+    (previous) => make(backend, previous),
+  ]);
+}
+
+function current(kernelName: string, backendName: FastKernelBackend): tf.KernelConfig | undefined {
   return tf.getKernel(kernelName, backendName) as tf.KernelConfig | undefined;
 }
 
@@ -63,15 +93,15 @@ function current(kernelName: string, backendName: FastBackendName): tf.KernelCon
  * Registers the fast kernels for `backend` and returns their names. Calling it again changes
  * nothing and returns the same names.
  */
-export function registerFastKernels(backend: 'wasm' | 'cpu'): string[] {
+export function registerFastKernels(backend: FastKernelBackend): string[] {
   const names: string[] = [];
-  for (const [kernelName, make] of Object.entries(FAST_KERNELS[backend])) {
+  for (const [kernelName, make] of makersFor(backend)) {
     const previous = current(kernelName, backend);
     if (isFast(previous)) {
       names.push(kernelName);
       continue;
     }
-    const config = make(backend, previous);
+    const config = make(previous);
     if (config === undefined) continue;
     if (previous !== undefined) tf.unregisterKernel(kernelName, backend);
     // The replaced kernel's setup (wasm binds its C++ function there) must still run if the
@@ -90,9 +120,9 @@ export function registerFastKernels(backend: 'wasm' | 'cpu'): string[] {
 }
 
 /** Puts back the kernels `registerFastKernels(backend)` replaced; returns the names it restored. */
-export function unregisterFastKernels(backend: 'wasm' | 'cpu'): string[] {
+export function unregisterFastKernels(backend: FastKernelBackend): string[] {
   const names: string[] = [];
-  for (const kernelName of Object.keys(FAST_KERNELS[backend])) {
+  for (const [kernelName] of makersFor(backend)) {
     const config = current(kernelName, backend);
     if (!isFast(config)) continue;
     tf.unregisterKernel(kernelName, backend);

@@ -123,7 +123,7 @@ describe('the webgpu backend in the selection', () => {
     }
     expect(forced.adapter).toEqual(adapter);
     expect(forced.line).toMatch(
-      /^backend webgpu \(@tensorflow\/tfjs-backend-webgpu \d+\.\d+\.\d+, adapter \S+ \S+ ".*", (a GPU|a software fallback, not a GPU)\)$/,
+      /^backend webgpu \(@tensorflow\/tfjs-backend-webgpu \d+\.\d+\.\d+, fast kernels: Conv2DBackpropFilter, Conv2DBackpropInput, MaxPoolGrad, adapter \S+ \S+ ".*", (a GPU|a software fallback, not a GPU)\)$/,
     );
     if (adapter.fallback) {
       expect(auto.name).not.toBe('webgpu');
