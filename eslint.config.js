@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     // The corpus holds deliberately broken and hostile submissions (one has a syntax error);
     // out/ and .work/ are generated; course/kernels/assembly/ is AssemblyScript, not TypeScript.
-    ignores: ['node_modules/', 'test/corpus/', 'out/', '.work/', 'course/kernels/assembly/'],
+    ignores: ['node_modules/', 'test/corpus/', 'out/', '.work/', '.gpu/', 'course/kernels/assembly/'],
   },
   ...tseslint.configs.recommended,
   {
