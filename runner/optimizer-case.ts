@@ -54,7 +54,8 @@ export function describeThrown(thrown: unknown): string {
       : `tried to ${what} a file outside the submission${resource}`;
   }
   if (thrown instanceof Error) {
-    const at = submissionFrame(thrown);
+    // The template's own "not implemented" says where to look already (SPEC.md's section).
+    const at = thrown.message.startsWith('not implemented: ') ? undefined : submissionFrame(thrown);
     return `${thrown.name === 'Error' ? '' : `${thrown.name}: `}${thrown.message}${at ? ` (at ${at})` : ''}`;
   }
   if (typeof thrown === 'string') return `threw a string: ${JSON.stringify(thrown)}`;
