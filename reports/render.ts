@@ -285,7 +285,13 @@ export function renderSubmissionReport(input: SubmissionReportInput): string {
         ? [
             {
               label: 'Isolation',
-              value: [student.isolation.layers, ...student.isolation.notices].join('; '),
+              value: [
+                student.isolation.layers,
+                ...(student.isolation.memoryMiB
+                  ? [`memory limit ${student.isolation.memoryMiB} MiB per child`]
+                  : []),
+                ...student.isolation.notices,
+              ].join('; '),
             },
           ]
         : []),

@@ -62,7 +62,12 @@ export const SubmissionResult = Type.Object(
      */
     isolation: Type.Optional(
       Type.Object(
-        { layers: Type.String(), notices: Type.Array(Type.String()) },
+        {
+          layers: Type.String(),
+          notices: Type.Array(Type.String()),
+          /** The memory limit of each child's process tree (`--memory-mib`). */
+          memoryMiB: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
         { additionalProperties: false },
       ),
     ),

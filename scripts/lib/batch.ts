@@ -37,6 +37,8 @@ export interface BatchOptions {
   workerArgs?: string[];
   /** Children per worker (default: the cores divided among the workers, at least 1). */
   lanes?: number;
+  /** `--memory-mib` of every worker (default: the grading command's). */
+  memoryMiB?: number;
   /** Aborting it stops the batch: workers killed, nothing recorded for unfinished submissions. */
   signal?: AbortSignal;
 }
@@ -226,6 +228,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
         backend: options.backend,
         sandbox: options.sandbox,
+        ...(options.memoryMiB === undefined ? {} : { memoryMiB: options.memoryMiB }),
       }).catch(() => `unkeyed-${randomUUID()}`);
       const path = join(options.out, id, 'results.json');
       if (currentKey(path) === key) {
@@ -259,6 +262,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
           ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
           '--lanes',
           String(lanes),
+          ...(options.memoryMiB === undefined ? [] : ['--memory-mib', String(options.memoryMiB)]),
           ...(options.workerArgs ?? []),
         ],
         {

@@ -103,6 +103,8 @@ export interface KeyOptions {
   backend: string;
   sandbox?: string;
   only?: readonly string[];
+  /** `--memory-mib`: a limit that can change a verdict. */
+  memoryMiB?: number;
 }
 
 export async function cacheKey(root: string, submissionDir: string, options: KeyOptions): Promise<string> {
@@ -115,6 +117,7 @@ export async function cacheKey(root: string, submissionDir: string, options: Key
         backend: options.backend,
         sandbox: options.sandbox ?? null,
         only: options.only ?? null,
+        ...(options.memoryMiB === undefined ? {} : { memoryMiB: options.memoryMiB }),
       }),
     )
     .digest('hex');

@@ -115,7 +115,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
     out,
     backend,
     isolation,
-    isolationRecord: { layers: sandboxName, notices },
+    isolationRecord: { layers: sandboxName, notices, memoryMiB: isolation.limits!.memoryMiB },
     ...(adopted ? { executor: adopted } : {}),
     ...(hiddenDir ? { hiddenDir } : {}),
     ...(only ? { only } : {}),
@@ -234,6 +234,7 @@ async function batch(argv: string[]): Promise<void> {
     backend: str(flags, 'backend') ?? 'auto',
     sandbox,
     ...(typeof flags['lanes'] === 'number' ? { lanes: flags['lanes'] } : {}),
+    ...(typeof flags['memory-mib'] === 'number' ? { memoryMiB: flags['memory-mib'] } : {}),
     workerArgs: flags['allow-unsandboxed'] === true ? ['--allow-unsandboxed'] : [],
     signal: controller.signal,
   });

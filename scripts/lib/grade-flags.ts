@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
 import { MAX_LANES, type IsolatedOptions } from '../../runner/isolated-executor.js';
+import { DEFAULT_LIMITS, type IsolationLimits } from '../../runner/isolated.js';
 import { limitNotices } from '../../runner/process-tree.js';
 import { bubblewrap, bubblewrapProblem, probeBubblewrap, unprivileged } from '../../runner/sandbox.js';
 import { usage, type FlagSpec, type FlagValues } from './args.js';
@@ -30,6 +31,11 @@ export const COMMON: Record<string, FlagSpec> = {
     type: 'integer',
     min: 1,
     description: `child processes grading one submission side by side (default: the cores other work leaves free, at most ${MAX_LANES}; in a batch, the cores per worker)`,
+  },
+  'memory-mib': {
+    type: 'integer',
+    min: 256,
+    description: `memory limit of each child's process tree, MiB (default ${DEFAULT_LIMITS.memoryMiB}; its JavaScript heap gets half); lanes × workers × this should fit the machine`,
   },
   'allow-unsandboxed': {
     type: 'boolean',
@@ -136,11 +142,18 @@ export function isolationFor(
     ...limitNotices(),
   ];
   const backend = (str(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
+  const limits = limitsFor(flags);
   return {
-    isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged },
+    isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged, limits },
     sandboxName: bwrap ? 'bubblewrap + Node permission model' : 'Node permission model only',
     notices,
   };
+}
+
+/** The limits of each child: the defaults, with `--memory-mib` for the tree and half of it for the heap. */
+export function limitsFor(flags: FlagValues): IsolationLimits {
+  const memoryMiB = typeof flags['memory-mib'] === 'number' ? flags['memory-mib'] : DEFAULT_LIMITS.memoryMiB;
+  return { ...DEFAULT_LIMITS, memoryMiB, heapMiB: Math.floor(memoryMiB / 2) };
 }
 
 export function existingDir(path: string, what: string): string {

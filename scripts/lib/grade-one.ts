@@ -23,7 +23,7 @@ export interface GradeOneOptions {
   backend: BackendInfo;
   isolation: IsolatedOptions;
   /** What results.json says of the isolation: its layers and what is not in force here. */
-  isolationRecord?: { layers: string; notices: string[] };
+  isolationRecord?: { layers: string; notices: string[]; memoryMiB?: number };
   /** An executor already started for this submission (see scripts/lib/prestart.ts). */
   executor?: Executor;
   cacheKey?: string;

@@ -24,7 +24,12 @@ export interface Prestarted {
  * keys mean the prestarted executor fits.
  */
 export function prestartKey(dir: string, flags: FlagValues, isolation: IsolatedOptions): string {
-  return JSON.stringify([dir, isolation.backend ?? 'wasm', str(flags, 'sandbox') ?? 'auto']);
+  return JSON.stringify([
+    dir,
+    isolation.backend ?? 'wasm',
+    str(flags, 'sandbox') ?? 'auto',
+    isolation.limits?.memoryMiB,
+  ]);
 }
 
 export function prestart(argv: string[]): Prestarted | undefined {

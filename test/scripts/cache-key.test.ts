@@ -61,6 +61,9 @@ describe('the cache key: the contents of everything a grade reads', () => {
     expect(await cacheKey(root, dir, { ...options, backend: 'cpu' })).not.toBe(
       await cacheKey(root, dir, options),
     );
+    expect(await cacheKey(root, dir, { ...options, memoryMiB: 1024 })).not.toBe(
+      await cacheKey(root, dir, options),
+    );
   }, 60_000);
 
   it('keys a submission that does not build, and never reads a device behind a symlink', async () => {
