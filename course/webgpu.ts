@@ -82,7 +82,7 @@ async function start(): Promise<WebGpuAdapter | string> {
   if (adapter === null) {
     return (
       'Dawn found no WebGPU adapter (no Vulkan, Metal or D3D12 device; on Linux without a GPU, ' +
-      "install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts/setup-system.sh does it as root)"
+      "install Mesa's lavapipe, mesa-vulkan-drivers >= 24: tools/setup-system.sh does it as root)"
     );
   }
   // (Older @webgpu/types, as a student starter without Dawn's package has, lack `info`.)

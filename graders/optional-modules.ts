@@ -2,7 +2,7 @@
  * The modules only the TA's copy has: the reference solution (for fresh cases and the gates) and
  * the known mistakes' code. Student repositories and the LMS package leave them out, so they are
  * imported by a path held in a variable: tsc and bundlers then never require them. The grading
- * command's bundle (scripts/lib/command-bundle.ts) replaces this module with one that imports,
+ * command's bundle (scripts/cli/command-bundle.ts) replaces this module with one that imports,
  * by their literal paths, those of them that this copy has, so they are bundled with it.
  */
 

@@ -18,8 +18,8 @@ import { PROJECT_ROOT } from '../runner/build.js';
 import { SubmissionResult } from '../results/model.js';
 import { GradescopeResults } from '../results/reporters/gradescope-schema.js';
 import { toGradescope } from '../results/reporters/gradescope.js';
-import { mapUpload } from './lib/export-upload.js';
-import { notGradable, toPrairieLearn } from './lib/export-prairielearn.js';
+import { mapUpload } from '../services/packages/export-upload.js';
+import { notGradable, toPrairieLearn } from '../services/packages/export-prairielearn.js';
 
 const TARGETS = {
   gradescope: { env: 'OPTNN_AUTOGRADER_ROOT', root: '/autograder', upload: 'submission' },

@@ -15,9 +15,9 @@ import { Thresholds, THRESHOLDS_PATH, type ThresholdEntry } from '../graders/thr
 import { evaluateParams, gradingData, MEASURED_SAMPLES, measuredSubset } from '../graders/trained-net.js';
 import * as reference from '../reference/index.js';
 import { probeTraining } from '../runner/training-probes.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { runMain } from './lib/main.js';
-import { writeTextAtomic } from './lib/write-json.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { runMain } from './cli/main.js';
+import { writeTextAtomic } from '../services/write-json.js';
 import { valuesOf } from '../runner/encode.js';
 
 /** The notebook's settings for each optimizer on the GarmentClassifier. */

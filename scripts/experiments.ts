@@ -16,13 +16,17 @@ import { validateOrThrow } from '../contract/validate.js';
 import { ExperimentsRecord, type CellRecord, type RunRecord } from '../contract/experiment-record.js';
 import { renderExperimentsPage } from '../reports/experiments-page.js';
 import { writeTextAtomic } from '../course/atomic-write.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { resolveParts } from './lib/experiment-parts.js';
-import { runMain } from './lib/main.js';
-import { NOTEBOOK_RUNS, quickRun } from './lib/notebook-runs.js';
-import { runNotebookCell, runTuningCell, type RunSettings } from './lib/run-experiment.js';
-import { checkSubmissionDir, defaultSubmissionDir, loadSubmissionModule } from './lib/submission-module.js';
-import { writeJsonAtomic } from './lib/write-json.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { resolveParts } from '../services/notebook/experiment-parts.js';
+import { runMain } from './cli/main.js';
+import { NOTEBOOK_RUNS, quickRun } from '../services/notebook/notebook-runs.js';
+import { runNotebookCell, runTuningCell, type RunSettings } from '../services/notebook/run-experiment.js';
+import {
+  checkSubmissionDir,
+  defaultSubmissionDir,
+  loadSubmissionModule,
+} from '../services/notebook/submission-module.js';
+import { writeJsonAtomic } from '../services/write-json.js';
 
 const RUN_IDS = [...NOTEBOOK_RUNS.map((r) => r.id), 'tuning'];
 

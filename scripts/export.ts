@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HarnessError } from '../course/errors.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { listFiles, writeHarness, writeTargetFiles } from './lib/export-package.js';
-import { runMain } from './lib/main.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { listFiles, writeHarness, writeTargetFiles } from '../services/packages/export-package.js';
+import { runMain } from './cli/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string', description: 'output directory (required; new or empty)' },

@@ -8,12 +8,12 @@
  * Exit codes: 0 done; 1 a harness fault or any grader error; 2 bad usage; 3 (single, with --min-score)
  * the score is below the minimum; 130 interrupted (SIGINT or SIGTERM): a rerun resumes.
  */
-import { sampleOtherLoad } from './lib/cpu-load.js';
-import { prestart } from './lib/prestart.js';
+import { sampleOtherLoad } from './cli/cpu-load.js';
+import { prestart } from './cli/prestart.js';
 
 // How busy other work keeps the machine, measured over the start-up (it decides the lanes).
 const otherLoad = sampleOtherLoad();
 // The submission's first child starts now, while the rest of the grader loads (about a second).
 const early = prestart(process.argv.slice(2));
-const { gradeCommand } = await import('./lib/grade-cli.js');
+const { gradeCommand } = await import('./cli/grade-cli.js');
 gradeCommand(process.argv.slice(2), { early, otherLoad });

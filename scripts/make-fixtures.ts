@@ -20,10 +20,10 @@ import { PROJECT_ROOT } from '../runner/build.js';
 import { encode } from '../runner/encode.js';
 import { InProcessExecutor } from '../runner/executor.js';
 import { runOptimizerCase } from '../runner/optimizer-case.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { casesFor, f32, PUBLIC_SEED } from './lib/fixture-cases.js';
-import { formatFixture, writeTextAtomic } from './lib/write-json.js';
-import { runMain } from './lib/main.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { casesFor, f32, PUBLIC_SEED } from '../services/authoring/fixture-cases.js';
+import { formatFixture, writeTextAtomic } from '../services/write-json.js';
+import { runMain } from './cli/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   hidden: { type: 'boolean', description: 'make hidden fixtures (needs --seed and --out)' },

@@ -5,19 +5,23 @@
  * request. It never contains the reference solution, the buggy optimizers of the fingerprints, or
  * hidden fixtures; the release test builds one and searches it.
  */
-import { OPTIONAL_PACKAGE_TYPES, starterLockfile, starterPackage } from './lib/starter-package.js';
+import {
+  OPTIONAL_PACKAGE_TYPES,
+  starterLockfile,
+  starterPackage,
+} from '../services/packages/starter-package.js';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { scriptFilesOf } from './lib/script-files.js';
-import { runMain } from './lib/main.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { scriptFilesOf } from '../services/packages/script-files.js';
+import { runMain } from './cli/main.js';
 
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
 export const RELEASED_COMMANDS = [
   'scripts/grade.ts',
-  // `npm run grade` (and batch grading's workers, scripts/lib/grade-command.ts) run through it.
+  // `npm run grade` (and batch grading's workers, services/grading/grade-command.ts) run through it.
   'scripts/run.mjs',
   'scripts/experiments.ts',
   'scripts/tune.ts',
@@ -102,6 +106,7 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
     'graders',
     'results',
     'reports',
+    'services',
     'scripts',
   ];
   tsconfig['exclude'] = ['out', '.work'];

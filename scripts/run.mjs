@@ -1,10 +1,10 @@
 /**
  * Runs a command from its prebuilt bundle with plain node:  node scripts/run.mjs grade [arguments]
- * is  tsx scripts/grade.ts [arguments]  without tsx's loader (scripts/lib/command-bundle.ts says
- * why; scripts/lib/bundle-launch.mjs finds the bundle, or builds it when a source changed).
+ * is  tsx scripts/grade.ts [arguments]  without tsx's loader (scripts/cli/command-bundle.ts says
+ * why; scripts/cli/bundle-launch.mjs finds the bundle, or builds it when a source changed).
  */
 import { pathToFileURL } from 'node:url';
-import { bundleEntry, COMMANDS } from './lib/bundle-launch.mjs';
+import { bundleEntry, COMMANDS } from './cli/bundle-launch.mjs';
 
 const command = process.argv[2];
 if (command === undefined || !Object.hasOwn(COMMANDS, command)) {

@@ -15,8 +15,8 @@ import { selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
 import * as reference from '../reference/index.js';
 import { runOptimizerCase } from '../runner/optimizer-case.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import { runMain } from './lib/main.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { runMain } from './cli/main.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   optimizer: {

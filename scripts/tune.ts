@@ -18,13 +18,17 @@ import { HarnessError } from '../course/errors.js';
 import { loadThresholds } from '../graders/thresholds-schema.js';
 import { TUNING_BANDS } from '../graders/training-grader.js';
 import { measureTuning } from '../runner/training-probes.js';
-import { parseFlags, usage, type FlagSpec } from './lib/args.js';
-import type { OptimizerClass } from './lib/experiment-parts.js';
-import { runMain } from './lib/main.js';
-import { checkSubmissionDir, defaultSubmissionDir, loadSubmissionModule } from './lib/submission-module.js';
-import { choicesFrom, describeChoice, GRID_FLAGS, type Choice } from './lib/tune-grid.js';
-import { tunePlotSvg, type TunedRow } from './lib/tune-plot.js';
-import { writeJsonAtomic } from './lib/write-json.js';
+import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import type { OptimizerClass } from '../services/notebook/experiment-parts.js';
+import { runMain } from './cli/main.js';
+import {
+  checkSubmissionDir,
+  defaultSubmissionDir,
+  loadSubmissionModule,
+} from '../services/notebook/submission-module.js';
+import { choicesFrom, describeChoice, GRID_FLAGS, type Choice } from './cli/tune-grid.js';
+import { tunePlotSvg, type TunedRow } from '../services/notebook/tune-plot.js';
+import { writeJsonAtomic } from '../services/write-json.js';
 import { valuesOf } from '../runner/encode.js';
 
 const FLAGS: Record<string, FlagSpec> = {

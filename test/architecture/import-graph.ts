@@ -28,7 +28,9 @@ export const LAYERS: readonly { folder: string; rank: number }[] = [
   { folder: 'results', rank: 5 },
   { folder: 'results/reporters', rank: 6 },
   { folder: 'reports', rank: 6 },
-  { folder: 'scripts', rank: 7 },
+  { folder: 'services', rank: 7 },
+  { folder: 'scripts', rank: 8 },
+  { folder: 'tools', rank: 9 },
 ];
 
 export interface ImportEdge {

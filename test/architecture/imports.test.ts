@@ -22,7 +22,9 @@ describe('the project tree', () => {
       'graders',
       'results',
       'reports',
+      'services',
       'scripts',
+      'tools',
     ]) {
       expect(
         graph.files.some((file) => file.startsWith(`${folder}/`)),

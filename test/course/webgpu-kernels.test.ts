@@ -101,7 +101,7 @@ function dyShape(c: ConvCase): number[] {
 describe.skipIf(skip)('webgpu gradient kernels equal the cpu backend', () => {
   beforeAll(async () => {
     if (typeof adapter === 'string')
-      throw new Error(`no WebGPU adapter: run scripts/setup-system.sh as root (${adapter})`);
+      throw new Error(`no WebGPU adapter: run tools/setup-system.sh as root (${adapter})`);
     const info = await selectBackend('webgpu', {}, { asyncReads: true });
     expect(info.fastKernels).toEqual([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad]);
   });

@@ -1,6 +1,6 @@
 /**
  * The webgpu backend on whatever adapter Dawn finds; in CI that is Mesa's lavapipe (a CPU Vulkan
- * driver that scripts/setup-system.sh installs). Gradients, optimizer steps and a short training
+ * driver that tools/setup-system.sh installs). Gradients, optimizer steps and a short training
  * must agree with the cpu backend and the public fixtures. Skipped, saying why, only where
  * lavapipe cannot be installed (not root, or no apt-get); where it could, a missing adapter fails.
  */
@@ -103,7 +103,7 @@ describe.skipIf(skipReason !== undefined)('the webgpu backend (lavapipe without 
   beforeAll(async () => {
     if (typeof adapter === 'string') {
       throw new Error(
-        `no WebGPU adapter although lavapipe can be installed here: run scripts/setup-system.sh as root (${adapter})`,
+        `no WebGPU adapter although lavapipe can be installed here: run tools/setup-system.sh as root (${adapter})`,
       );
     }
   });

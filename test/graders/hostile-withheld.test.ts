@@ -14,8 +14,8 @@ import { loadManifest } from '../../graders/manifest-schema.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { bubblewrap, findBubblewrap, unprivileged } from '../../runner/sandbox.js';
 import type { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
-import { toPrairieLearn, type PrairieLearnResults } from '../../scripts/lib/export-prairielearn.js';
-import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
+import { toPrairieLearn, type PrairieLearnResults } from '../../services/packages/export-prairielearn.js';
+import { writeSubmissionOutputs } from '../../services/grading/outputs.js';
 import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 import {
   HOSTILE_CORPUS,

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gradeSubmission } from '../../graders/grade.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { buildResult } from '../../results/model.js';
-import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
+import { writeSubmissionOutputs } from '../../services/grading/outputs.js';
 import type { Verdict } from '../../graders/verdict.js';
 import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 import {

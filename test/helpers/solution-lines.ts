@@ -6,7 +6,7 @@
  * API rather than a solution.
  */
 import { join } from 'node:path';
-import { buildTemplate } from '../../scripts/lib/template.js';
+import { buildTemplate } from '../../services/authoring/template.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

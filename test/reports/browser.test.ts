@@ -4,7 +4,7 @@
  * error, no request beyond the page itself, the plots there with their series, the failed test's
  * hint on screen, readable at phone width. Screenshots go to .vitest-artifacts/reports/.
  *
- * Needs Debian's chromium (scripts/install-browser.sh). Without it these tests fail and say how
+ * Needs Debian's chromium (tools/install-browser.sh). Without it these tests fail and say how
  * to install it; OPTNN_SKIP_BROWSER=1 skips them instead, with the reason in the test's name.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,14 +52,14 @@ if (SKIP) {
     'test/reports/browser.test.ts: OPTNN_SKIP_BROWSER=1, so the HTML reports are NOT checked in a browser.',
   );
   describe('HTML reports in Chromium', () => {
-    it.skip(`skipped because OPTNN_SKIP_BROWSER=1: the reports were not opened in a browser (unset it and run scripts/install-browser.sh to run them)`, () => {});
+    it.skip(`skipped because OPTNN_SKIP_BROWSER=1: the reports were not opened in a browser (unset it and run tools/install-browser.sh to run them)`, () => {});
   });
 } else if (!existsSync(CHROMIUM)) {
   describe('HTML reports in Chromium', () => {
     it('needs Chromium', () => {
       throw new Error(
         `Chromium is not installed at ${CHROMIUM}, so the HTML reports cannot be checked in a browser. ` +
-          'Install it with scripts/install-browser.sh (as root: apt-get update && apt-get install -y chromium), ' +
+          'Install it with tools/install-browser.sh (as root: apt-get update && apt-get install -y chromium), ' +
           'point OPTNN_CHROMIUM at another Chromium binary, or set OPTNN_SKIP_BROWSER=1 to skip these tests.',
       );
     });

@@ -12,9 +12,9 @@ import { loadManifest, type Manifest } from '../../graders/manifest-schema.js';
 import type { Verdict } from '../../graders/verdict.js';
 import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { studentViewOf } from '../../results/student-view.js';
-import { toPrairieLearn } from '../../scripts/lib/export-prairielearn.js';
-import { classroomResult } from '../../scripts/lib/github.js';
-import { writeSubmissionOutputs } from '../../scripts/lib/outputs.js';
+import { toPrairieLearn } from '../../services/packages/export-prairielearn.js';
+import { classroomResult } from '../../services/grading/github.js';
+import { writeSubmissionOutputs } from '../../services/grading/outputs.js';
 import { contextOf, tempDir } from './reporters/sample-results.js';
 
 const manifest = loadManifest();

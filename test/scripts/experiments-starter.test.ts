@@ -6,7 +6,7 @@
  * implemented" line for each other cell. The page is opened in headless Chromium: no console
  * error, no request, the expected plots; a screenshot goes to .vitest-artifacts/experiments/.
  *
- * Needs Debian's chromium (scripts/install-browser.sh); OPTNN_SKIP_BROWSER=1 skips the browser part.
+ * Needs Debian's chromium (tools/install-browser.sh); OPTNN_SKIP_BROWSER=1 skips the browser part.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,7 +104,7 @@ describe('experiments on a starter with only GD and Adam written', () => {
     async () => {
       if (!existsSync(CHROMIUM))
         throw new Error(
-          `Chromium is not installed at ${CHROMIUM}: install it with scripts/install-browser.sh, or set OPTNN_SKIP_BROWSER=1`,
+          `Chromium is not installed at ${CHROMIUM}: install it with tools/install-browser.sh, or set OPTNN_SKIP_BROWSER=1`,
         );
       const profile = mkdtempSync(join(tmpdir(), 'optnn-chromium-'));
       const browser = await chromium.launchPersistentContext(profile, {

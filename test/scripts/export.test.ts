@@ -16,7 +16,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { problemsWith } from '../../contract/validate.js';
 import { GradescopeResults } from '../../results/reporters/gradescope-schema.js';
-import { PrairieLearnResults } from '../../scripts/lib/export-prairielearn.js';
+import { PrairieLearnResults } from '../../services/packages/export-prairielearn.js';
 import { makeHiddenFixtures } from '../helpers/hidden-fixtures.js';
 import { writeZip } from '../helpers/zip-file.js';
 import { solutionLines } from '../helpers/solution-lines.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { buildTemplate, templateOf } from '../../scripts/lib/template.js';
+import { buildTemplate, templateOf } from '../../services/authoring/template.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

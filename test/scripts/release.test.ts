@@ -2,9 +2,9 @@ import { cpSync, writeFileSync, existsSync, mkdtempSync, readFileSync, readdirSy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
-import { STARTER_DEPENDENCIES, STARTER_DEV_DEPENDENCIES } from '../../scripts/lib/starter-package.js';
+import { STARTER_DEPENDENCIES, STARTER_DEV_DEPENDENCIES } from '../../services/packages/starter-package.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GRADE_COMMAND } from '../../scripts/lib/grade-command.js';
+import { GRADE_COMMAND } from '../../services/grading/grade-command.js';
 import { solutionLines } from '../helpers/solution-lines.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -62,9 +62,9 @@ describe('npm run release', () => {
     const launcher = relative(root, GRADE_COMMAND[0]!);
     for (const path of [
       launcher,
-      'scripts/lib/bundle-launch.mjs',
-      'scripts/lib/bundle-launch.d.mts',
-      'scripts/lib/command-bundle.ts',
+      'scripts/cli/bundle-launch.mjs',
+      'scripts/cli/bundle-launch.d.mts',
+      'scripts/cli/command-bundle.ts',
     ])
       expect(files).toContain(path);
   });

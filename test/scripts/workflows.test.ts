@@ -65,6 +65,7 @@ describe("the starter's workflow, run with the harness's own commands under GITH
     for (const name of [
       'package.json',
       'node_modules',
+      'services',
       'scripts',
       'course',
       'contract',

@@ -1,5 +1,5 @@
 // @ts-nocheck — AssemblyScript, not TypeScript: compiled to WebAssembly (SIMD) by
-// `npm run build:kernels` (scripts/build-kernels.ts) into ../training-kernels-wasm.ts. Never imported.
+// `npm run build:kernels` (tools/build-kernels.ts) into ../training-kernels-wasm.ts. Never imported.
 //
 // Raw-pointer kernels over one linear memory that the caller (course/kernels/simd.ts) lays out.
 // Pointers are byte addresses, counts are in floats. Vectors may read up to 3 floats past a

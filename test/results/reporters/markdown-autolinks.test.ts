@@ -12,7 +12,7 @@ import type { Manifest } from '../../../graders/manifest-schema.js';
 import type { Verdict } from '../../../graders/verdict.js';
 import { buildResult } from '../../../results/model.js';
 import { defuseAutolinks, markdownText } from '../../../results/reporters/markdown.js';
-import { writeClassOutputs, writeSubmissionOutputs } from '../../../scripts/lib/outputs.js';
+import { writeClassOutputs, writeSubmissionOutputs } from '../../../services/grading/outputs.js';
 import { contextOf, tempDir } from './sample-results.js';
 
 const LINKS = [

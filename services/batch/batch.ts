@@ -1,0 +1,340 @@
+/**
+ * Batch grading: a pool of worker processes, each grading one submission at a time with
+ * `scripts/grade.ts` from its bundle (GRADE_COMMAND; so one submission's trouble cannot touch
+ * another's), a progress bar counted in
+ * tests, results written atomically per submission, skipping those whose results are current (same
+ * cache key and no grader error), and shards for a CI matrix. A worker that dies without results
+ * leaves a visible grader-error result for its submission, never a gap and never a crash of the batch.
+ * An interrupted batch (its `signal` aborted) kills every worker's process tree, records nothing for
+ * the submissions it was grading, and says which finished; a rerun grades the rest.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { HarnessError } from '../../course/errors.js';
+import { loadManifest } from '../../graders/manifest-schema.js';
+import { PROJECT_ROOT } from '../../runner/build.js';
+import { lanesFor } from '../../runner/executor.js';
+import { killTree } from '../../runner/process-tree.js';
+import { SubmissionResult } from '../../results/model.js';
+import { problemsWith } from '../../contract/validate.js';
+import { createBatchProgress } from './batch-progress.js';
+import { cacheKey } from './cache-key.js';
+import { SUBMISSION_ID } from '../grading/grade-one.js';
+import { GRADE_COMMAND } from '../grading/grade-command.js';
+import { writeJsonAtomic } from '../write-json.js';
+
+export interface BatchOptions {
+  submissionsDir: string;
+  out: string;
+  jobs: number;
+  shard?: { index: number; count: number };
+  hiddenDir?: string;
+  backend: string;
+  sandbox: 'auto' | 'bwrap' | 'none';
+  /** Extra arguments every worker gets (e.g. --allow-unsandboxed). */
+  workerArgs?: string[];
+  /** Children per worker (default: the cores divided among the workers, at least 1). */
+  lanes?: number;
+  /** `--memory-mib` of every worker (default: the grading command's). */
+  memoryMiB?: number;
+  /** Aborting it stops the batch: workers killed, nothing recorded for unfinished submissions. */
+  signal?: AbortSignal;
+}
+
+export interface BatchSummary {
+  total: number;
+  graded: number;
+  skipped: number;
+  graderErrors: number;
+  seconds: number;
+  /** Ids whose results are current at the end (graded now or skipped). */
+  finished: string[];
+  /** Ids left ungraded by an interruption. */
+  unfinished: string[];
+  interrupted: boolean;
+}
+
+export function parseShard(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected --shard to be i/n with 1 ≤ i ≤ n, got \`${JSON.stringify(value)}\` (string)`,
+    );
+  }
+  return { index, count };
+}
+
+/** The submission directories of a class, sorted by id; ids must be safe file names. */
+export function listSubmissions(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new HarnessError('OPTNN_BAD_OPTION', `The submissions directory ${dir} does not exist`);
+  const entries = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+  const bad = entries.filter((name) => !SUBMISSION_ID.test(name));
+  if (bad.length > 0)
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Submission directory names must be ids of letters, digits, '.', '_' and '-': ${bad
+        .slice(0, 5)
+        .map((b) => JSON.stringify(b))
+        .join(', ')}`,
+    );
+  return entries.map((name) => join(dir, name));
+}
+
+/** The key of a results file when it is current: valid, and without grader errors (those are always regraded). */
+export function currentKey(path: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (problemsWith(SubmissionResult, value).length > 0) return undefined;
+    const result = value as SubmissionResult;
+    return result.graderErrors === 0 && result.tests.every((t) => t.status !== 'error')
+      ? result.cacheKey
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Leftovers of a killed run in the output: temporary files of atomic writes. */
+function sweepTemporaries(out: string): void {
+  if (!existsSync(out)) return;
+  for (const entry of readdirSync(out, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    for (const file of readdirSync(join(out, entry.name))) {
+      if (/^\..*\.tmp$/.test(file)) rmSync(join(out, entry.name, file), { force: true });
+    }
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+};
+
+/** Builds are named `<pid of the grading process>-<uuid>`; older, unnamed ones count as dead after a day. */
+const LEGACY_BUILD_AGE_MS = 24 * 3600_000;
+
+/**
+ * Removes the build directories (`.work/builds/*`) of grading processes that are gone: a killed run
+ * leaves its builds behind. Builds of live processes (another grading now) are kept. Returns the count.
+ */
+export function sweepBuilds(root: string = PROJECT_ROOT): number {
+  const dir = join(root, '.work', 'builds');
+  if (!existsSync(dir)) return 0;
+  let swept = 0;
+  for (const name of readdirSync(dir)) {
+    const pid = /^(\d+)-/.exec(name)?.[1];
+    const stale =
+      pid !== undefined
+        ? !alive(Number(pid))
+        : Date.now() - (statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) >
+          LEGACY_BUILD_AGE_MS;
+    if (stale) {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      swept += 1;
+    }
+  }
+  return swept;
+}
+
+function graderErrorResult(dir: string, id: string, key: string, message: string): SubmissionResult {
+  const manifest = loadManifest();
+  const tests = manifest.tests
+    .filter((t) => t.requires === undefined)
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      points: 0,
+      maxPoints: t.points,
+      status: 'error' as const,
+      visibility: t.visibility,
+      message,
+      durationMs: 0,
+    }));
+  return {
+    schemaVersion: 1,
+    submission: { id, path: dir },
+    score: 0,
+    maxScore: tests.reduce((s, t) => s + t.maxPoints, 0),
+    graderErrors: tests.length,
+    backend: { name: 'unknown', package: 'unknown', version: 'unknown' },
+    versions: {},
+    seeds: { training: 0, fixtures: [] },
+    hiddenFixtures: false,
+    timings: { totalMs: 0 },
+    cacheKey: `error:${key}`,
+    tests,
+  };
+}
+
+/** What a worker prints on stderr after each test (grade.ts with OPTNN_PROGRESS_LINES=1). */
+const PROGRESS_LINE = /^optnn-progress (\d+) (\d+)$/;
+
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  // Loaded here, not with the module: a single grading, which imports this file too, never needs it.
+  const { execa } = await import('execa');
+  const started = performance.now();
+  const all = listSubmissions(options.submissionsDir);
+  const mine = options.shard
+    ? all.filter((_, i) => i % options.shard!.count === options.shard!.index - 1)
+    : all;
+  mkdirSync(options.out, { recursive: true });
+  sweepTemporaries(options.out);
+  sweepBuilds();
+  const manifest = loadManifest();
+  const testsPer = manifest.tests.filter(
+    (t) => t.requires === undefined || options.hiddenDir !== undefined,
+  ).length;
+  const bar = createBatchProgress({ submissions: mine.length, testsPerSubmission: testsPer });
+  const running = new Map<number, string>();
+  const stopAll = (): void => {
+    for (const pid of running.keys()) killTree(pid);
+  };
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+  const finished: string[] = [];
+  const unfinished: string[] = [];
+  let skipped = 0;
+  let graded = 0;
+  let graderErrors = 0;
+  const queue = [...mine];
+  const workers = Math.max(1, Math.min(options.jobs, mine.length));
+  // A worker grades its submission in as many children as its share of the cores.
+  const lanes = options.lanes ?? lanesFor(availableParallelism(), workers);
+  const worker = async (): Promise<void> => {
+    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+      const id = dir.split('/').at(-1)!;
+      if (options.signal?.aborted) {
+        unfinished.push(id);
+        continue;
+      }
+      // One submission's tree cannot stop the batch: a key that cannot be computed grades it afresh.
+      const key = await cacheKey(PROJECT_ROOT, dir, {
+        ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
+        backend: options.backend,
+        sandbox: options.sandbox,
+        ...(options.memoryMiB === undefined ? {} : { memoryMiB: options.memoryMiB }),
+      }).catch(() => `unkeyed-${randomUUID()}`);
+      const path = join(options.out, id, 'results.json');
+      if (currentKey(path) === key) {
+        skipped += 1;
+        finished.push(id);
+        bar.skipped(id);
+        continue;
+      }
+      if (options.signal?.aborted) {
+        unfinished.push(id);
+        continue;
+      }
+      const onLine = function* (line: unknown): Generator<string> {
+        const match = PROGRESS_LINE.exec(String(line));
+        if (match) bar.tests(id, Number(match[1]));
+        yield String(line);
+      };
+      const run = execa(
+        process.execPath,
+        [
+          ...GRADE_COMMAND,
+          dir,
+          '--out',
+          options.out,
+          '--cache-key',
+          key,
+          '--backend',
+          options.backend,
+          '--sandbox',
+          options.sandbox,
+          ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
+          '--lanes',
+          String(lanes),
+          ...(options.memoryMiB === undefined ? [] : ['--memory-mib', String(options.memoryMiB)]),
+          ...(options.workerArgs ?? []),
+        ],
+        {
+          cwd: PROJECT_ROOT,
+          reject: false,
+          all: true,
+          stdin: 'ignore',
+          env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) },
+          // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
+          detached: true,
+          stderr: ['pipe', onLine],
+        },
+      );
+      if (run.pid !== undefined) running.set(run.pid, id);
+      if (options.signal?.aborted) stopAll();
+      const done = await run;
+      if (run.pid !== undefined) running.delete(run.pid);
+      if (options.signal?.aborted && readKey(path) !== key) {
+        unfinished.push(id);
+        continue;
+      }
+      if (readKey(path) !== key) {
+        const tail = (done.all ?? '')
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l))
+          .slice(-5)
+          .join('\n');
+        const how = `exit code ${done.exitCode ?? done.signal}`;
+        writeJsonAtomic(
+          path,
+          graderErrorResult(
+            dir,
+            id,
+            key,
+            `grader error: the grading worker for ${id} ended (${how}) without results: ${tail}`,
+          ),
+        );
+      }
+      graded += 1;
+      finished.push(id);
+      if (currentKey(path) !== key) graderErrors += 1;
+      bar.finished(id);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  options.signal?.removeEventListener('abort', stopAll);
+  bar.stop();
+  if (options.signal?.aborted) sweepBuilds();
+  return {
+    total: mine.length,
+    graded,
+    skipped,
+    graderErrors,
+    seconds: (performance.now() - started) / 1000,
+    finished: finished.sort(),
+    unfinished: unfinished.sort(),
+    interrupted: options.signal?.aborted === true,
+  };
+}
+
+/** The cache key a results file records, whatever its grader errors (undefined when unreadable). */
+function readKey(path: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return problemsWith(SubmissionResult, value).length === 0
+      ? (value as SubmissionResult).cacheKey
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveDir(path: string): string {
+  return resolve(path);
+}

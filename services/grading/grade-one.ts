@@ -1,0 +1,86 @@
+/**
+ * Grades one submission and writes its outputs under `<out>/<submission-id>/`, atomically. Used by
+ * `npm run grade -- DIR` and by each worker of a batch.
+ */
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo } from '../../course/backend.js';
+import { gradeSubmission } from '../../graders/grade.js';
+import { loadManifest } from '../../graders/manifest-schema.js';
+import { loadThresholds } from '../../graders/thresholds-schema.js';
+import { HarnessError } from '../../course/errors.js';
+import { PROJECT_ROOT } from '../../runner/build.js';
+import { defaultSandbox, type Executor, type IsolatedOptions } from '../../runner/executor.js';
+import { childAccessProblem } from '../../runner/sandbox.js';
+import { buildResult, type SubmissionResult } from '../../results/model.js';
+import { PUBLIC_SEED } from '../authoring/fixture-cases.js';
+import { writeSubmissionOutputs } from './outputs.js';
+
+export interface GradeOneOptions {
+  out: string;
+  hiddenDir?: string;
+  only?: readonly string[];
+  backend: BackendInfo;
+  isolation: IsolatedOptions;
+  /** What results.json says of the isolation: its layers and what is not in force here. */
+  isolationRecord?: { layers: string; notices: string[]; memoryMiB?: number };
+  /** An executor already started for this submission (see scripts/cli/prestart.ts). */
+  executor?: Executor;
+  cacheKey?: string;
+  onTest?: (id: string, done: number, total: number) => void;
+  /** Called after grading, before any output is written (a batch worker checks that its batch lives). */
+  beforeWrite?: () => void;
+}
+
+export const SUBMISSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function submissionId(dir: string): string {
+  return basename(dir);
+}
+
+export async function gradeOne(
+  dir: string,
+  options: GradeOneOptions,
+): Promise<{ result: SubmissionResult; paths: string[] }> {
+  const manifest = loadManifest();
+  const thresholds = loadThresholds();
+  const started = performance.now();
+  // Said once, before grading, rather than as a grader error on every test.
+  const access = childAccessProblem(PROJECT_ROOT, options.isolation.sandbox ?? defaultSandbox());
+  if (access !== undefined) throw new HarnessError('OPTNN_SANDBOX', access);
+  const verdicts = await gradeSubmission(dir, {
+    manifest,
+    thresholds,
+    isolation: options.isolation,
+    ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.onTest ? { onTest: options.onTest } : {}),
+  });
+  const id = submissionId(dir);
+  const graded = options.only
+    ? { ...manifest, tests: manifest.tests.filter((t) => options.only!.includes(t.id)) }
+    : manifest;
+  const childBackend = options.isolation.backend ?? 'wasm';
+  const result = buildResult(verdicts, graded, {
+    submission: { id, path: dir },
+    backend: {
+      name: childBackend,
+      package: `@tensorflow/tfjs-backend-${childBackend}`,
+      version: tf.version_core,
+    },
+    versions: {
+      'tfjs-core': tf.version_core,
+      node: process.version,
+      'grading-process-backend': options.backend.name,
+    },
+    seeds: { training: thresholds.gradingSeed, fixtures: [PUBLIC_SEED] },
+    hiddenFixtures: options.hiddenDir !== undefined,
+    timings: { totalMs: performance.now() - started },
+    ...(options.isolationRecord ? { isolation: options.isolationRecord } : {}),
+    ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
+  });
+  options.beforeWrite?.();
+  const paths = writeSubmissionOutputs(result, join(options.out, id));
+  return { result, paths };
+}
