@@ -2,8 +2,8 @@
  * The key a batch uses to skip submissions whose results are current: a hash over what the grading
  * of a submission reads. That is the submission as `readSubmissionTree` reads it (the contents of its
  * source and JSON files, which are all the build and the graders read, and the paths of links out of
- * it), the harness that grades it (graders, runner, course, contract, results, fixtures, the
- * lockfile), the hidden fixtures and the options that change a grade. Contents only: no size or
+ * it), the harness that grades it and writes its outputs (graders, runner, course, contract,
+ * results, services/grading, reports, fixtures, the lockfile), the hidden fixtures and the options that change a grade. Contents only: no size or
  * modification time, which a student controls, is ever trusted. A submission whose tree is refused
  * is keyed by the refusal.
  */
@@ -18,7 +18,7 @@ import {
   readSync,
   readdirSync,
 } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { readSubmissionTree, treeDigest, TreeRefused } from '../../runner/submission-tree.js';
 
 function files(dir: string, skip: (name: string) => boolean): string[] {
@@ -58,7 +58,8 @@ function treeHash(path: string, skip: (name: string) => boolean): string {
   const hash = createHash('sha256');
   const list = lstatSync(path, { throwIfNoEntry: false })?.isFile() ? [path] : files(path, skip);
   for (const file of list) {
-    hash.update(relative(path, file) || file).update('\0');
+    // A file's own name, never where the checkout is: the same harness keys the same anywhere.
+    hash.update(relative(path, file) || basename(file)).update('\0');
     hashFile(hash, file);
   }
   return hash.digest('hex');
@@ -85,17 +86,25 @@ const HARNESS_PARTS = [
   'course',
   'contract',
   'results',
+  // What writes a submission's outputs, and the report pages among them.
+  'services/grading',
+  'reports',
   'fixtures/public',
   'package-lock.json',
 ];
 
-let harnessHash: string | undefined;
+const harnessHashes = new Map<string, string>();
 
 export function harnessKey(root: string): string {
   const skip = (name: string): boolean => name === 'node_modules' || name.startsWith('.');
-  return (harnessHash ??= createHash('sha256')
-    .update(HARNESS_PARTS.map((p) => `${p}:${treeHash(join(root, p), skip)}`).join('\n'))
-    .digest('hex'));
+  let hash = harnessHashes.get(root);
+  if (hash === undefined) {
+    hash = createHash('sha256')
+      .update(HARNESS_PARTS.map((p) => `${p}:${treeHash(join(root, p), skip)}`).join('\n'))
+      .digest('hex');
+    harnessHashes.set(root, hash);
+  }
+  return hash;
 }
 
 export interface KeyOptions {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheKey } from '../../../services/batch/cache-key.js';
+import { cacheKey, harnessKey } from '../../../services/batch/cache-key.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const options = { backend: 'wasm', sandbox: 'auto' };
@@ -72,5 +72,29 @@ describe('the cache key: the contents of everything a grade reads', () => {
     symlinkSync('/dev/zero', join(dir, 'zero'));
     const key = await cacheKey(root, dir, options);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
+
+  it('covers the harness that grades and writes the outputs, wherever the checkout is: a change to the grading service or the report pages is another key', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cache-key-harness-'));
+    for (const part of [
+      'graders',
+      'runner',
+      'course',
+      'contract',
+      'results',
+      'services',
+      'reports',
+      'fixtures',
+    ])
+      cpSync(join(root, part), join(copy, part), { recursive: true });
+    cpSync(join(root, 'package-lock.json'), join(copy, 'package-lock.json'));
+    const before = harnessKey(copy);
+    expect(before).toBe(harnessKey(root));
+    for (const file of ['services/grading/outputs.ts', 'reports/render.ts']) {
+      const other = mkdtempSync(join(tmpdir(), 'cache-key-harness-'));
+      cpSync(copy, other, { recursive: true });
+      writeFileSync(join(other, file), '// changed\n', { flag: 'a' });
+      expect(harnessKey(other), file).not.toBe(before);
+    }
   }, 60_000);
 });
