@@ -11,8 +11,8 @@ export interface Tolerance {
 
 /**
  * Teacher-forced steps: the inputs are given, so only float32 rounding separates a correct
- * implementation from the reference, whatever its order of operations or backend. Measured by
- * scripts/measure-tolerance.ts (see the README's grading policy).
+ * implementation from the reference, whatever its order of operations or backend. The measured
+ * margin is in docs/grading-policy.md.
  */
 export const TEACHER_FORCED_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
 

@@ -148,7 +148,7 @@ describe('the webgpu backend in the selection', () => {
     });
     expect(got.code).toBe('OPTNN_BACKEND_UNAVAILABLE');
     expect(got.message).toMatch(
-      /The backend 'webgpu' was asked for but cannot start: Dawn found no WebGPU adapter .*install Mesa's lavapipe, mesa-vulkan-drivers >= 24: scripts\/setup-system.sh/,
+      /The backend 'webgpu' was asked for but cannot start: Dawn found no WebGPU adapter .*install Mesa's lavapipe, mesa-vulkan-drivers >= 24: tools\/setup-system.sh/,
     );
   });
 });

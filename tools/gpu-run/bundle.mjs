@@ -15,10 +15,10 @@ const esbuild = req('esbuild');
 const version = (pkg) => JSON.parse(readFileSync(req.resolve(`${pkg}/package.json`), 'utf8')).version;
 
 export const COMMANDS = {
-  bench: './scripts/bench.ts',
-  'bench-gpu': './scripts/bench-gpu.ts',
-  'gpu-training': './scripts/gpu-training.ts',
-  adapter: './scripts/gpu-run/adapter.ts',
+  bench: './tools/bench.ts',
+  'bench-gpu': './tools/bench-gpu.ts',
+  'gpu-training': './tools/gpu-training.ts',
+  adapter: './tools/gpu-run/adapter.ts',
 };
 
 // The project's run-time look-ups of node_modules, replaced by what the folder carries: package
