@@ -13,7 +13,8 @@ import { selectBackend } from '../../course/backend.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { HarnessError } from '../../course/errors.js';
 import { gradeOne } from '../../services/grading/grade-one.js';
-import { gradeSelected, partOf, recordRun, type SuiteTestOutcome } from './selection.js';
+import { gradeSelected, partOf, type SuiteTestOutcome } from './selection.js';
+import { recordRun } from './run-note.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
 
 const dir = suiteSubmissionDir();

@@ -7,10 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Reporter } from 'vitest/node';
-import { problemsWith } from '../../contract/validate.js';
-import { SubmissionResult } from '../../results/model.js';
+import type { SubmissionResult } from '../../results/model.js';
 import { suiteResultsDir } from './location.js';
-import { forgetRun, lastRun } from './selection.js';
+import { forgetRun, lastRun } from './run-note.js';
 
 export default class ScoreReporter implements Reporter {
   onInit(): void {
@@ -21,7 +20,7 @@ export default class ScoreReporter implements Reporter {
     }
   }
 
-  onTestRunEnd(): void {
+  async onTestRunEnd(): Promise<void> {
     const run = lastRun();
     if (run?.partial === true) {
       process.stdout.write(
@@ -38,7 +37,12 @@ export default class ScoreReporter implements Reporter {
     } catch {
       parsed = undefined;
     }
-    if (parsed === undefined || problemsWith(SubmissionResult, parsed).length > 0) {
+    // The schema and its validator load only for a full run: a partial one needs neither.
+    const [{ problemsWith }, { SubmissionResult: schema }] = await Promise.all([
+      import('../../contract/validate.js'),
+      import('../../results/model.js'),
+    ]);
+    if (parsed === undefined || problemsWith(schema, parsed).length > 0) {
       process.stdout.write(`\nscore: not computed (no valid ${shown(resultsPath)}; see the errors above)\n`);
       return;
     }
