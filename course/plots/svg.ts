@@ -2,7 +2,10 @@
  * A plot model (plot-model.ts) as one self-contained SVG string: every style is an inline
  * presentation attribute (no stylesheet, no script, no external resource), every text is
  * XML-escaped, and the title and legend are drawn inside the SVG, so the string can be written
- * to a file, opened in a browser or embedded in a page as it is.
+ * to a file, opened in a browser or embedded in a page as it is. It is the only renderer of plots:
+ * the report pages embed its SVG too (reports/template-engine.ts' `plotSvg`), and every mark
+ * carries its role as classes (`line student`, `rule threshold`, `bar rate low`, `key …`), so a
+ * page's stylesheet may restyle it, while the inline attributes keep it right on its own.
  */
 import type { LegendEntry, Plot } from './plot-model.js';
 
@@ -58,6 +61,14 @@ const POINTS: Record<string, Mark> = {
   nonfinite: { fill: '#ffffff', stroke: '#b3261e', width: 2 },
 };
 
+/** Bars by role: a histogram's counts, a pass rate (half or more, under half), an image's frame. */
+const BARS: Record<string, Mark> = {
+  count: { fill: '#4a78c2' },
+  rate: { fill: '#1e7a3c' },
+  'rate low': { fill: '#b3261e' },
+  frame: { fill: 'none', stroke: '#c8ced8', width: 1 },
+};
+
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif"';
 const TEXT = `${FONT} font-size="11" fill="#5b6475"`;
 const TITLE_BAND = 26;
@@ -93,14 +104,27 @@ function pointStyle(role: string): Mark {
   return POINTS[key] ?? { fill: lineStyle(role).stroke };
 }
 
+function barStyle(role: string): Mark {
+  return BARS[role] ?? BARS[role.split(' ')[0]!] ?? BARS['count']!;
+}
+
+/** Fill and stroke attributes of a point or a bar. */
+function fillAttrs(m: Mark): string {
+  return `fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}`;
+}
+
+/**
+ * The key of a legend entry. Every mark carries its role as classes (`line student`, `bar rate low`,
+ * …), so a page's stylesheet can restyle what the inline attributes draw (reports/styles.css).
+ */
 function legendKey(entry: LegendEntry, x: number, y: number): string {
+  const role = escapeXml(entry.role);
   if (entry.kind === 'line')
-    return `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
-  if (entry.kind === 'point') {
-    const m = pointStyle(entry.role);
-    return `<circle cx="${x + 13}" cy="${y}" r="4" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}/>`;
-  }
-  return `<rect x="${x + 3}" y="${y - 5}" width="20" height="10" fill="${entry.fill ?? '#4a78c2'}" stroke="#8a93a3" stroke-width="0.5"/>`;
+    return `<line class="key line ${role}" x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
+  if (entry.kind === 'point')
+    return `<circle class="key point ${role}" cx="${x + 13}" cy="${y}" r="4" ${fillAttrs(pointStyle(entry.role))}/>`;
+  const fill = entry.fill === undefined ? barStyle(entry.role).fill : escapeXml(entry.fill);
+  return `<rect class="key bar ${role}" x="${x + 3}" y="${y - 5}" width="20" height="10" fill="${fill}" stroke="#8a93a3" stroke-width="0.5"/>`;
 }
 
 /** Lays the legend out in rows across the plot's width; returns the markup and its height. */
@@ -151,7 +175,9 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<defs><clipPath id="${uid}-clip"><rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}"/></clipPath></defs>`,
   );
   if (plot.kind !== 'examples' && plot.kind !== 'surface')
-    out.push(`<rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`);
+    out.push(
+      `<rect class="plot-bg" x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`,
+    );
   out.push(
     `<g class="areas" clip-path="url(#${uid}-clip)">${plot.areas
       .map(
@@ -169,8 +195,8 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="bars">${plot.bars
       .map(
         (b) =>
-          `<rect x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
-          `${b.role === 'frame' ? 'fill="none" stroke="#c8ced8" stroke-width="1"' : 'fill="#4a78c2"'}><title>${escapeXml(b.title)}</title></rect>`,
+          `<rect class="bar ${escapeXml(b.role)}" x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
+          `${fillAttrs(barStyle(b.role))}><title>${escapeXml(b.title)}</title></rect>`,
       )
       .join('')}</g>`,
   );
@@ -186,17 +212,17 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="rules">${plot.rules
       .map(
         (l) =>
-          `<line x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
-          `<text ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${escapeXml(l.label)}</text>`,
+          `<line class="rule ${escapeXml(l.role)}" x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
+          `<text class="rule-label ${escapeXml(l.role)}" ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${escapeXml(l.label)}</text>`,
       )
       .join('')}</g>`,
   );
   out.push(
     `<g class="points">${plot.points
-      .map((p) => {
-        const m = pointStyle(p.role);
-        return `<circle class="point ${escapeXml(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}><title>${escapeXml(p.title)}</title></circle>`;
-      })
+      .map(
+        (p) =>
+          `<circle class="point ${escapeXml(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" ${fillAttrs(pointStyle(p.role))}><title>${escapeXml(p.title)}</title></circle>`,
+      )
       .join('')}</g>`,
   );
   out.push(
@@ -220,7 +246,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
           )
           .join('') +
         (plot.xAxis.label
-          ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeXml(plot.xAxis.label)}</text>`
+          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeXml(plot.xAxis.label)}</text>`
           : '') +
         '</g>',
     );
@@ -235,7 +261,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
           )
           .join('') +
         (plot.yAxis.label
-          ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yAxis.label)}</text>`
+          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yAxis.label)}</text>`
           : '') +
         '</g>',
     );
