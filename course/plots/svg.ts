@@ -7,6 +7,7 @@
  * carries its role as classes (`line student`, `rule threshold`, `bar rate low`, `key …`), so a
  * page's stylesheet may restyle it, while the inline attributes keep it right on its own.
  */
+import { xmlAttribute, xmlText } from '../xml.js';
 import type { LegendEntry, Plot } from './plot-model.js';
 
 export interface SvgOptions {
@@ -76,16 +77,6 @@ const LEGEND_ROW = 20;
 
 let counter = 0;
 
-/** Escapes text and attribute values for XML. */
-export function escapeXml(value: string | number): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
 function lineStyle(role: string): Stroke {
@@ -118,12 +109,12 @@ function fillAttrs(m: Mark): string {
  * …), so a page's stylesheet can restyle what the inline attributes draw (reports/styles.css).
  */
 function legendKey(entry: LegendEntry, x: number, y: number): string {
-  const role = escapeXml(entry.role);
+  const role = xmlAttribute(entry.role);
   if (entry.kind === 'line')
     return `<line class="key line ${role}" x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
   if (entry.kind === 'point')
     return `<circle class="key point ${role}" cx="${x + 13}" cy="${y}" r="4" ${fillAttrs(pointStyle(entry.role))}/>`;
-  const fill = entry.fill === undefined ? barStyle(entry.role).fill : escapeXml(entry.fill);
+  const fill = entry.fill === undefined ? barStyle(entry.role).fill : xmlAttribute(entry.fill);
   return `<rect class="key bar ${role}" x="${x + 3}" y="${y - 5}" width="20" height="10" fill="${fill}" stroke="#8a93a3" stroke-width="0.5"/>`;
 }
 
@@ -141,7 +132,7 @@ function legendOf(plot: Plot, top: number): { svg: string; height: number } {
     }
     const y = top + row * LEGEND_ROW + LEGEND_ROW / 2;
     parts.push(
-      `${legendKey(entry, x, y)}<text ${TEXT} x="${r1(x + 32)}" y="${y + 4}">${escapeXml(entry.label)}</text>`,
+      `${legendKey(entry, x, y)}<text ${TEXT} x="${r1(x + 32)}" y="${y + 4}">${xmlText(entry.label)}</text>`,
     );
     x += width;
   }
@@ -163,12 +154,12 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc" data-plot="${plot.kind}" data-series-count="${plot.series.length}">`,
   );
   out.push(
-    `<title id="${uid}-title">${escapeXml(plot.title)}</title><desc id="${uid}-desc">${escapeXml(plot.description)}</desc>`,
+    `<title id="${uid}-title">${xmlText(plot.title)}</title><desc id="${uid}-desc">${xmlText(plot.description)}</desc>`,
   );
   out.push(`<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`);
   if (top > 0)
     out.push(
-      `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${escapeXml(plot.title)}</text>`,
+      `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${xmlText(plot.title)}</text>`,
     );
   out.push(`<g transform="translate(0 ${top})">`);
   out.push(
@@ -182,7 +173,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="areas" clip-path="url(#${uid}-clip)">${plot.areas
       .map(
         (a) =>
-          `<path d="${a.d}" fill="${escapeXml(a.fill)}"${plot.kind === 'landscape' ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"' : ''}${plot.kind === 'surface' ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"' : ''}><title>${escapeXml(a.title)}</title></path>`,
+          `<path d="${a.d}" fill="${xmlAttribute(a.fill)}"${plot.kind === 'landscape' ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"' : ''}${plot.kind === 'surface' ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"' : ''}><title>${xmlText(a.title)}</title></path>`,
       )
       .join('')}</g>`,
   );
@@ -195,8 +186,8 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="bars">${plot.bars
       .map(
         (b) =>
-          `<rect class="bar ${escapeXml(b.role)}" x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
-          `${fillAttrs(barStyle(b.role))}><title>${escapeXml(b.title)}</title></rect>`,
+          `<rect class="bar ${xmlAttribute(b.role)}" x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
+          `${fillAttrs(barStyle(b.role))}><title>${xmlText(b.title)}</title></rect>`,
       )
       .join('')}</g>`,
   );
@@ -204,7 +195,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="series" clip-path="url(#${uid}-clip)">${plot.series
       .map(
         (s) =>
-          `<path class="line ${escapeXml(s.role)}" data-series="${escapeXml(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${escapeXml(s.label)}</title></path>`,
+          `<path class="line ${xmlAttribute(s.role)}" data-series="${xmlAttribute(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${xmlText(s.label)}</title></path>`,
       )
       .join('')}</g>`,
   );
@@ -212,8 +203,8 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="rules">${plot.rules
       .map(
         (l) =>
-          `<line class="rule ${escapeXml(l.role)}" x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
-          `<text class="rule-label ${escapeXml(l.role)}" ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${escapeXml(l.label)}</text>`,
+          `<line class="rule ${xmlAttribute(l.role)}" x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
+          `<text class="rule-label ${xmlAttribute(l.role)}" ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${xmlText(l.label)}</text>`,
       )
       .join('')}</g>`,
   );
@@ -221,7 +212,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
     `<g class="points">${plot.points
       .map(
         (p) =>
-          `<circle class="point ${escapeXml(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" ${fillAttrs(pointStyle(p.role))}><title>${escapeXml(p.title)}</title></circle>`,
+          `<circle class="point ${xmlAttribute(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" ${fillAttrs(pointStyle(p.role))}><title>${xmlText(p.title)}</title></circle>`,
       )
       .join('')}</g>`,
   );
@@ -232,7 +223,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
           t.role === 'label'
             ? `${FONT} font-size="11" font-weight="700" fill="#111111" stroke="#ffffff" stroke-width="3" paint-order="stroke"`
             : `${FONT} font-size="11" fill="#1d2330"`;
-        return `<text class="${escapeXml(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${escapeXml(t.text)}</text>`;
+        return `<text class="${xmlAttribute(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${xmlText(t.text)}</text>`;
       })
       .join('')}</g>`,
   );
@@ -242,11 +233,11 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
         plot.xAxis.ticks
           .map(
             (t) =>
-              `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${escapeXml(t.label)}</text>`,
+              `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${xmlText(t.label)}</text>`,
           )
           .join('') +
         (plot.xAxis.label
-          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeXml(plot.xAxis.label)}</text>`
+          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${xmlText(plot.xAxis.label)}</text>`
           : '') +
         '</g>',
     );
@@ -257,11 +248,11 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
         plot.yAxis.ticks
           .map(
             (t) =>
-              `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${escapeXml(t.label)}</text>`,
+              `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${xmlText(t.label)}</text>`,
           )
           .join('') +
         (plot.yAxis.label
-          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yAxis.label)}</text>`
+          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${xmlText(plot.yAxis.label)}</text>`
           : '') +
         '</g>',
     );
