@@ -149,40 +149,47 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
   const height = top + plot.height + legend.height;
   const fw = r1(frame.right - frame.left);
   const fh = r1(frame.bottom - frame.top);
-  const out: string[] = [];
-  out.push(
+  return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc" data-plot="${plot.kind}" data-series-count="${plot.series.length}">`,
-  );
-  out.push(
     `<title id="${uid}-title">${xmlText(plot.title)}</title><desc id="${uid}-desc">${xmlText(plot.description)}</desc>`,
-  );
-  out.push(`<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`);
-  if (top > 0)
-    out.push(
-      `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${xmlText(plot.title)}</text>`,
-    );
-  out.push(`<g transform="translate(0 ${top})">`);
-  out.push(
+    `<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`,
+    top > 0
+      ? `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${xmlText(plot.title)}</text>`
+      : '',
+    `<g transform="translate(0 ${top})">`,
     `<defs><clipPath id="${uid}-clip"><rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}"/></clipPath></defs>`,
-  );
-  if (plot.kind !== 'examples' && plot.kind !== 'surface')
-    out.push(
-      `<rect class="plot-bg" x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`,
-    );
-  out.push(
-    `<g class="areas" clip-path="url(#${uid}-clip)">${plot.areas
+    plot.kind !== 'examples' && plot.kind !== 'surface'
+      ? `<rect class="plot-bg" x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`
+      : '',
+    ...dataOf(plot, `clip-path="url(#${uid}-clip)"`),
+    ...annotationsOf(plot),
+    xAxisOf(plot),
+    yAxisOf(plot),
+    '</g>',
+    legend.svg,
+    '</svg>',
+  ].join('');
+}
+
+/** What the data draws, back to front: areas, grid lines, bars, series (areas and series clipped to the frame). */
+function dataOf(plot: Plot, clip: string): string[] {
+  const { frame } = plot;
+  const edge =
+    plot.kind === 'landscape'
+      ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"'
+      : plot.kind === 'surface'
+        ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"'
+        : '';
+  return [
+    `<g class="areas" ${clip}>${plot.areas
       .map(
         (a) =>
-          `<path d="${a.d}" fill="${xmlAttribute(a.fill)}"${plot.kind === 'landscape' ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"' : ''}${plot.kind === 'surface' ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"' : ''}><title>${xmlText(a.title)}</title></path>`,
+          `<path d="${a.d}" fill="${xmlAttribute(a.fill)}"${edge}><title>${xmlText(a.title)}</title></path>`,
       )
       .join('')}</g>`,
-  );
-  if (plot.kind !== 'landscape') {
-    out.push(
-      `<g class="grid">${plot.yAxis.ticks.map((t) => `<line x1="${frame.left}" x2="${frame.right}" y1="${r1(t.at)}" y2="${r1(t.at)}" stroke="#e7ebf0"/>`).join('')}</g>`,
-    );
-  }
-  out.push(
+    plot.kind !== 'landscape'
+      ? `<g class="grid">${plot.yAxis.ticks.map((t) => `<line x1="${frame.left}" x2="${frame.right}" y1="${r1(t.at)}" y2="${r1(t.at)}" stroke="#e7ebf0"/>`).join('')}</g>`
+      : '',
     `<g class="bars">${plot.bars
       .map(
         (b) =>
@@ -190,16 +197,18 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
           `${fillAttrs(barStyle(b.role))}><title>${xmlText(b.title)}</title></rect>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
-    `<g class="series" clip-path="url(#${uid}-clip)">${plot.series
+    `<g class="series" ${clip}>${plot.series
       .map(
         (s) =>
           `<path class="line ${xmlAttribute(s.role)}" data-series="${xmlAttribute(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${xmlText(s.label)}</title></path>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
+  ];
+}
+
+/** What is drawn over the data: rules with their labels, points, texts. */
+function annotationsOf(plot: Plot): string[] {
+  return [
     `<g class="rules">${plot.rules
       .map(
         (l) =>
@@ -207,16 +216,12 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
           `<text class="rule-label ${xmlAttribute(l.role)}" ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${xmlText(l.label)}</text>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
     `<g class="points">${plot.points
       .map(
         (p) =>
           `<circle class="point ${xmlAttribute(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" ${fillAttrs(pointStyle(p.role))}><title>${xmlText(p.title)}</title></circle>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
     `<g class="texts">${plot.texts
       .map((t) => {
         const style =
@@ -226,39 +231,43 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
         return `<text class="${xmlAttribute(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${xmlText(t.text)}</text>`;
       })
       .join('')}</g>`,
+  ];
+}
+
+/** The x axis along the frame's bottom, with its ticks and label ('' when it has neither). */
+function xAxisOf(plot: Plot): string {
+  const { frame, xAxis } = plot;
+  if (xAxis.ticks.length === 0 && xAxis.label === '') return '';
+  return (
+    `<g class="axis x-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>` +
+    xAxis.ticks
+      .map(
+        (t) =>
+          `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${xmlText(t.label)}</text>`,
+      )
+      .join('') +
+    (xAxis.label
+      ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${xmlText(xAxis.label)}</text>`
+      : '') +
+    '</g>'
   );
-  if (plot.xAxis.ticks.length > 0 || plot.xAxis.label !== '') {
-    out.push(
-      `<g class="axis x-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>` +
-        plot.xAxis.ticks
-          .map(
-            (t) =>
-              `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${xmlText(t.label)}</text>`,
-          )
-          .join('') +
-        (plot.xAxis.label
-          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${xmlText(plot.xAxis.label)}</text>`
-          : '') +
-        '</g>',
-    );
-  }
-  if (plot.yAxis.ticks.length > 0 || plot.yAxis.label !== '') {
-    out.push(
-      `<g class="axis y-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.bottom}"/>` +
-        plot.yAxis.ticks
-          .map(
-            (t) =>
-              `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${xmlText(t.label)}</text>`,
-          )
-          .join('') +
-        (plot.yAxis.label
-          ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${xmlText(plot.yAxis.label)}</text>`
-          : '') +
-        '</g>',
-    );
-  }
-  out.push('</g>');
-  out.push(legend.svg);
-  out.push('</svg>');
-  return out.join('');
+}
+
+/** The y axis along the frame's left, with its ticks and label ('' when it has neither). */
+function yAxisOf(plot: Plot): string {
+  const { frame, yAxis } = plot;
+  if (yAxis.ticks.length === 0 && yAxis.label === '') return '';
+  return (
+    `<g class="axis y-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.bottom}"/>` +
+    yAxis.ticks
+      .map(
+        (t) =>
+          `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${xmlText(t.label)}</text>`,
+      )
+      .join('') +
+    (yAxis.label
+      ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${xmlText(yAxis.label)}</text>`
+      : '') +
+    '</g>'
+  );
 }
