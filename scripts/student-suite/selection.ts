@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { selectBackend } from '../../course/backend.js';
-import { gradeOne } from '../../services/grading/grade-one.js';
+import { gradeAndWrite } from '../../services/grading/grade-one.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
 
 /** The describe block of a manifest test: the optimizer's name, or the part before the first dot. */
@@ -33,7 +33,7 @@ export async function gradeSelected(
 ): Promise<Map<string, SuiteTestOutcome>> {
   if (ids.length === 0) return new Map();
   const backend = await selectBackend();
-  const { result } = await gradeOne(dir, {
+  const { result } = await gradeAndWrite(dir, {
     out: join(suiteOutputDir(), '.partial'),
     backend,
     isolation: {},
