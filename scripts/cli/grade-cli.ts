@@ -27,7 +27,7 @@ import {
   isolationFor,
   str,
 } from './grade-flags.js';
-import { gradeAndWrite, SUBMISSION_ID } from '../../services/grading/grade-one.js';
+import { gradeAndWrite, SUBMISSION_ID } from '../../services/grading/grade-and-write.js';
 import { childIsolation } from '../../services/batch/isolation.js';
 import { runMain } from './main.js';
 import { mergeBatches, readBatch, regradeDiff } from '../../services/batch/merge.js';

@@ -12,7 +12,7 @@ import type { RunnerTestSuite } from 'vitest';
 import { selectBackend } from '../../course/backend.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { HarnessError } from '../../course/errors.js';
-import { gradeAndWrite } from '../../services/grading/grade-one.js';
+import { gradeAndWrite } from '../../services/grading/grade-and-write.js';
 import { gradeSelected, partOf, recordRun, type SuiteTestOutcome } from './selection.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
 

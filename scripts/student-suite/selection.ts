@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { selectBackend } from '../../course/backend.js';
-import { gradeAndWrite } from '../../services/grading/grade-one.js';
+import { gradeAndWrite } from '../../services/grading/grade-and-write.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
 
 /** The describe block of a manifest test: the optimizer's name, or the part before the first dot. */

@@ -21,7 +21,7 @@ import { SubmissionResult } from '../../results/model.js';
 import { problemsWith } from '../../contract/validate.js';
 import { createBatchProgress } from './batch-progress.js';
 import { cacheKey } from './cache-key.js';
-import { SUBMISSION_ID } from '../grading/grade-one.js';
+import { SUBMISSION_ID } from '../grading/grade-and-write.js';
 import { GRADE_COMMAND } from '../grading/grade-command.js';
 import { writeJsonAtomic } from '../write-json.js';
 
