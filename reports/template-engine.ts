@@ -26,8 +26,11 @@ let engine: Engine | undefined;
 function createEngine(): Engine {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  // The page's figure (partials/plot.hbs) captions the plot, so the SVG leaves its title out.
-  hb.registerHelper('plotSvg', (plot: Plot) => new hb.SafeString(plotToSvg(plot, { title: false })));
+  // The page's figure (partials/plot.hbs) captions the plot and carries its data attributes.
+  hb.registerHelper(
+    'plotSvg',
+    (plot: Plot) => new hb.SafeString(plotToSvg(plot, { title: false, marked: false })),
+  );
   const partials = join(TEMPLATES, 'partials');
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
     hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));

@@ -15,6 +15,11 @@ export interface SvgOptions {
   title?: boolean;
   /** Draw the legend under the plot (default true). */
   legend?: boolean;
+  /**
+   * Mark the <svg> with `data-plot` (the kind) and `data-series-count` (default true; a page whose
+   * figure carries them turns it off, so that each plot is marked once).
+   */
+  marked?: boolean;
 }
 
 /** Colours of the comparison series series-0, series-1, … (colour-blind friendly, distinct in grey print). */
@@ -150,7 +155,7 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
   const fw = r1(frame.right - frame.left);
   const fh = r1(frame.bottom - frame.top);
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc" data-plot="${plot.kind}" data-series-count="${plot.series.length}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc"${options.marked === false ? '' : ` data-plot="${plot.kind}" data-series-count="${plot.series.length}"`}>`,
     `<title id="${uid}-title">${xmlText(plot.title)}</title><desc id="${uid}-desc">${xmlText(plot.description)}</desc>`,
     `<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`,
     top > 0
