@@ -115,7 +115,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     }
     const prepared = loaded;
     let done = 0;
-    const gradeOne = async (test: ManifestTest): Promise<Verdict> => {
+    const gradeTest = async (test: ManifestTest): Promise<Verdict> => {
       options.onTest?.(test.id, done, tests.length);
       const started = performance.now();
       const failed = (message: string): Verdict => ({
@@ -173,7 +173,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     const together = async (group: readonly ManifestTest[]): Promise<void> => {
       const starts: Array<() => void> = [];
       const pending = group.map((test) => {
-        const verdict = new Promise<void>((resolve) => starts.push(resolve)).then(() => gradeOne(test));
+        const verdict = new Promise<void>((resolve) => starts.push(resolve)).then(() => gradeTest(test));
         verdicts.set(test.id, verdict);
         return verdict;
       });

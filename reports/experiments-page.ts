@@ -15,7 +15,6 @@ import { landscapeContourPlot } from '../course/plots/landscape-contour.js';
 import { landscapeSurfacePlot } from '../course/plots/landscape-surface.js';
 import { lossCurvesPlot, type LossSeries } from '../course/plots/loss-curves.js';
 import { formatNumber, type Plot } from '../course/plots/plot-model.js';
-import { plotToSvg } from '../course/plots/svg.js';
 import { renderTemplate } from './template-engine.js';
 
 export interface ExperimentsPageInput {
@@ -70,24 +69,6 @@ export const COMPARISONS: ReadonlyArray<{ title: string; ids: readonly string[];
 ];
 
 const SMOOTH = 25;
-
-interface Figure {
-  kind: string;
-  title: string;
-  svg: string;
-  description: string;
-  notes: string[];
-}
-
-function figure(plot: Plot): Figure {
-  return {
-    kind: plot.kind,
-    title: plot.title,
-    svg: plotToSvg(plot, { title: false }),
-    description: plot.description,
-    notes: plot.notes,
-  };
-}
 
 /** The moving mean over `window` steps (the first ones over as many as there are), nulls skipped. */
 function movingMean(values: ReadonlyArray<number | null>, window: number): Array<number | null> {
@@ -176,27 +157,21 @@ function cellView(cell: CellRecord, run: RunRecord | undefined) {
         value: `validation loss ${run.claimed.valLoss}, test accuracy ${(run.claimed.testAccuracy * 100).toFixed(2)} %`,
       });
   }
-  const figures = [figure(lossPlot(run))];
+  const figures = [lossPlot(run)];
   if (run.landscape) {
     figures.push(
-      figure(
-        landscapeContourPlot({
-          title: 'Landscape (contour) and trajectory',
-          landscape: run.landscape,
-          width: 520,
-          height: 440,
-        }),
-      ),
-    );
-    figures.push(
-      figure(
-        landscapeSurfacePlot({
-          title: 'Landscape (surface)',
-          landscape: run.landscape,
-          width: 520,
-          height: 420,
-        }),
-      ),
+      landscapeContourPlot({
+        title: 'Landscape (contour) and trajectory',
+        landscape: run.landscape,
+        width: 520,
+        height: 440,
+      }),
+      landscapeSurfacePlot({
+        title: 'Landscape (surface)',
+        landscape: run.landscape,
+        width: 520,
+        height: 420,
+      }),
     );
   }
   return { ...base, facts, figures };
@@ -221,7 +196,7 @@ export function renderExperimentsPage({ record, examples }: ExperimentsPageInput
     return {
       ...c,
       missing: missing.join(', '),
-      ...(ran.length >= 2 ? { figure: figure(comparisonPlot(c.title, ran)) } : {}),
+      ...(ran.length >= 2 ? { figure: comparisonPlot(c.title, ran) } : {}),
     };
   }).filter((c) => c.figure !== undefined || c.missing !== '');
   const parts = record.parts
@@ -254,9 +229,11 @@ export function renderExperimentsPage({ record, examples }: ExperimentsPageInput
     ],
     ...(examples
       ? {
-          examples: figure(
-            examplesPlot(examples, { count: 32, columns: 8, title: 'The first 32 digits of the data set' }),
-          ),
+          examples: examplesPlot(examples, {
+            count: 32,
+            columns: 8,
+            title: 'The first 32 digits of the data set',
+          }),
         }
       : {}),
     cells: views.filter((c) => c.id !== 'tuning'),

@@ -15,7 +15,7 @@ import { errorCurvePlot } from './plots/error-curve.js';
 import { landscapeContourPlot } from '../course/plots/landscape-contour.js';
 import { lossCurvesPlot, type LossSeries } from '../course/plots/loss-curves.js';
 import { passRatePlot } from './plots/pass-rate-bars.js';
-import { formatNumber, type Plot } from '../course/plots/plot-model.js';
+import { formatNumber } from '../course/plots/plot-model.js';
 import { scoreHistogramPlot } from './plots/score-histogram.js';
 import { renderTemplate } from './template-engine.js';
 
@@ -56,31 +56,6 @@ const anchorOf = (prefix: string, id: string): string => `${prefix}-${id.replace
 const duration = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const isTraining = (t: TestResult): boolean => t.diagnostics?.losses !== undefined;
-
-let plotCounter = 0;
-/** Rounds coordinates to 0.1 px (smaller pages) and gives the plot a page-unique id. */
-function finish(plot: Plot): Plot {
-  const r = (v: number): number => Math.round(v * 10) / 10;
-  plotCounter += 1;
-  return {
-    ...plot,
-    uid: `plot-${plot.kind}-${plotCounter}`,
-    xAxis: { ...plot.xAxis, ticks: plot.xAxis.ticks.map((t) => ({ ...t, at: r(t.at) })) },
-    yAxis: { ...plot.yAxis, ticks: plot.yAxis.ticks.map((t) => ({ ...t, at: r(t.at) })) },
-    bars: plot.bars.map((b) => ({ ...b, x: r(b.x), y: r(b.y), width: r(b.width), height: r(b.height) })),
-    rules: plot.rules.map((l) => ({
-      ...l,
-      x1: r(l.x1),
-      x2: r(l.x2),
-      y1: r(l.y1),
-      y2: r(l.y2),
-      labelX: r(l.labelX),
-      labelY: r(l.labelY),
-    })),
-    points: plot.points.map((p) => ({ ...p, cx: r(p.cx), cy: r(p.cy) })),
-    texts: plot.texts.map((t) => ({ ...t, x: r(t.x), y: r(t.y) })),
-  };
-}
 
 function diagnosticRows(d: Diagnostics): Array<{ label: string; value: string; code?: boolean }> {
   const rows: Array<{ label: string; value: string; code?: boolean }> = [];
@@ -124,15 +99,13 @@ function trainingView(input: SubmissionReportInput, test: TestResult) {
     measured: formatNumber(d.measured, 5),
     threshold: d.threshold === undefined ? '—' : formatNumber(d.threshold, 5),
     seed: d.seed,
-    plot: finish(
-      lossCurvesPlot({
-        title: test.name,
-        series,
-        width: 480,
-        height: 280,
-        ...(d.threshold !== undefined ? { threshold: d.threshold } : {}),
-      }),
-    ),
+    plot: lossCurvesPlot({
+      title: test.name,
+      series,
+      width: 480,
+      height: 280,
+      ...(d.threshold !== undefined ? { threshold: d.threshold } : {}),
+    }),
   };
 }
 
@@ -152,13 +125,11 @@ function failureView(test: TestResult) {
     diagnostics: d ? diagnosticRows(d) : [],
     ...(curve && curve.length > 0
       ? {
-          errorPlot: finish(
-            errorCurvePlot({
-              title: `Error per step${d?.case ? ` (case ${d.case})` : ''}`,
-              errors: curve,
-              ...(d?.step !== undefined ? { firstStep: d.step } : {}),
-            }),
-          ),
+          errorPlot: errorCurvePlot({
+            title: `Error per step${d?.case ? ` (case ${d.case})` : ''}`,
+            errors: curve,
+            ...(d?.step !== undefined ? { firstStep: d.step } : {}),
+          }),
         }
       : {}),
     ...(isTraining(test) ? { trainingAnchor: anchorOf('training', test.id) } : {}),
@@ -181,10 +152,8 @@ function experimentsView(record: ExperimentsRecord, max: number | undefined) {
     return {
       id: run.id,
       title: run.title,
-      landscapePlot: finish(
-        landscapeContourPlot({ title: 'Landscape and trajectory', landscape: run.landscape! }),
-      ),
-      lossPlot: finish(lossCurvesPlot({ title: 'Loss per step', series, width: 520, height: 260 })),
+      landscapePlot: landscapeContourPlot({ title: 'Landscape and trajectory', landscape: run.landscape! }),
+      lossPlot: lossCurvesPlot({ title: 'Loss per step', series, width: 520, height: 260 }),
     };
   });
   return {
@@ -317,8 +286,8 @@ export function renderClassReport(
       median: cohort.medianScore,
       max: cohort.maxScore,
     },
-    histogram: finish(scoreHistogramPlot({ title: 'Score distribution', bins: cohort.histogram })),
-    passRate: finish(passRatePlot({ title: 'Pass rate per test', tests: cohort.tests })),
+    histogram: scoreHistogramPlot({ title: 'Score distribution', bins: cohort.histogram }),
+    passRate: passRatePlot({ title: 'Pass rate per test', tests: cohort.tests }),
     tests: cohort.tests.map((t) => ({ ...t, percent: Math.round(t.passRate * 100) })),
     mistakes: cohort.mistakes.map((m) => ({
       id: m.id,

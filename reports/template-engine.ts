@@ -1,14 +1,16 @@
 /**
  * The reports' Handlebars environment: its own instance (no global registrations), the partials
- * of templates/partials/, a few arithmetic helpers for the plot partial, and the stylesheet to
- * inline. Templates are read and compiled once, on first use. Everything goes through `{{ }}`,
- * which HTML-escapes; the two triple-stashes are the stylesheet and the SVG of course/plots/svg.ts
- * (partials/svg-figure.hbs), both ours, and the SVG XML-escapes every text it holds.
+ * of templates/partials/, the `plotSvg` helper, and the stylesheet to inline. Templates are read
+ * and compiled once, on first use. Everything goes through `{{ }}`, which HTML-escapes; what is
+ * not escaped is ours: the stylesheet (a triple-stash) and the SVG that `plotSvg` returns, drawn by
+ * the course's one plot renderer (course/plots/svg.ts), which XML-escapes every text it holds.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import type { Plot } from '../course/plots/plot-model.js';
+import { plotToSvg } from '../course/plots/svg.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const TEMPLATES = join(here, 'templates');
@@ -21,15 +23,14 @@ interface Engine {
 }
 let engine: Engine | undefined;
 
-const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
-const round = (value: number): number => Math.round(value * 10) / 10;
-
 function createEngine(): Engine {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hb.registerHelper('add', (a: unknown, b: unknown) => round(num(a) + num(b)));
-  hb.registerHelper('sub', (a: unknown, b: unknown) => round(num(a) - num(b)));
-  hb.registerHelper('mid', (a: unknown, b: unknown) => round((num(a) + num(b)) / 2));
+  // The page's figure (partials/plot.hbs) captions the plot and carries its data attributes.
+  hb.registerHelper(
+    'plotSvg',
+    (plot: Plot) => new hb.SafeString(plotToSvg(plot, { title: false, marked: false })),
+  );
   const partials = join(TEMPLATES, 'partials');
   for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
     hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));

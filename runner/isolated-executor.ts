@@ -104,7 +104,7 @@ export class IsolatedExecutor implements Executor {
   private readonly current = new Map<Lane<IsolatedChild>, string>();
   private readonly sandbox: SandboxCommand;
   /** Whether its children are isolated from each other (runner/sandbox.ts), so may run side by side. */
-  private readonly apart: boolean;
+  private readonly isolatedFromEachOther: boolean;
   private preparing: Promise<Prepared> | undefined;
   private closed = false;
   /** The group each child served last. */
@@ -115,9 +115,9 @@ export class IsolatedExecutor implements Executor {
     private readonly options: IsolatedOptions = {},
   ) {
     this.sandbox = options.sandbox ?? defaultSandbox();
-    this.apart = childrenIsolated(this.sandbox);
+    this.isolatedFromEachOther = childrenIsolated(this.sandbox);
     this.pool = new Lanes<IsolatedChild>(
-      this.apart ? Math.max(1, Math.floor(options.lanes ?? 1)) : 1,
+      this.isolatedFromEachOther ? Math.max(1, Math.floor(options.lanes ?? 1)) : 1,
       (child) => {
         child.close();
         live.delete(child);
@@ -139,7 +139,7 @@ export class IsolatedExecutor implements Executor {
    * one at a time: side by side, one could stop the other at will.
    */
   widen(lanes: number): void {
-    if (!this.apart) return;
+    if (!this.isolatedFromEachOther) return;
     this.pool.widen(lanes);
     // A failed start surfaces where the grading awaits prepare(); here it must not go unhandled.
     void this.prepare()
@@ -264,7 +264,7 @@ export class IsolatedExecutor implements Executor {
     // Killed by a signal the grader did not send: not shown to be the submission's doing, so once more in a fresh process.
     const second = await this.attempt(lane, request, label, group, true);
     if (second.kind !== 'signal') return second.outcome;
-    if (this.apart) {
+    if (this.isolatedFromEachOther) {
       return {
         ok: false,
         status: 'failed',

@@ -235,11 +235,6 @@ export class IsolatedChild {
     return this.dead;
   }
 
-  /** What the submission printed (capped), for the TA's eyes only. */
-  get printed(): { stdout: string; stderr: string; droppedBytes: number } {
-    return { ...this.output };
-  }
-
   /** Ends the child (with `failure` as what is pending gets, e.g. the budget running out). */
   close(failure: Failure = { kind: 'closed', message: 'closed by the grader' }): void {
     this.fail(failure);

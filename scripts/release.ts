@@ -16,6 +16,7 @@ import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { parseFlags, usage, type FlagSpec } from './cli/args.js';
 import { scriptFilesOf } from '../services/packages/script-files.js';
+import { HARNESS_PATHS } from '../services/packages/shipped-paths.js';
 import { runMain } from './cli/main.js';
 
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
@@ -28,16 +29,7 @@ export const RELEASED_COMMANDS = [
   'scripts/student-suite/public.test.ts',
 ];
 /** What a student repository holds besides those, from this project (directories are copied whole). */
-export const RELEASE_PATHS = [
-  'course',
-  'contract',
-  'runner',
-  'graders',
-  'results',
-  'reports',
-  'fixtures/public',
-  'scripts/student-suite',
-];
+export const RELEASE_PATHS = [...HARNESS_PATHS, 'scripts/student-suite'];
 /** Never in a student repository, even inside a directory above. */
 export const NEVER_RELEASED = ['graders/mistakes', 'fixtures/hidden'];
 

@@ -136,22 +136,22 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const str = (name: string): string | undefined =>
+  const stringFlag = (name: string): string | undefined =>
     typeof flags[name] === 'string' ? flags[name] : undefined;
   const students = typeof flags['students'] === 'number' ? flags['students'] : 200;
   const repeat = typeof flags['repeat'] === 'number' ? flags['repeat'] : 5;
 
-  const result = str('results')
-    ? readJson<SubmissionResult>(SubmissionResult, str('results')!)
+  const result = stringFlag('results')
+    ? readJson<SubmissionResult>(SubmissionResult, stringFlag('results')!)
     : syntheticResult(3);
-  const reference = str('reference')
-    ? readJson<SubmissionResult>(SubmissionResult, str('reference')!)
+  const reference = stringFlag('reference')
+    ? readJson<SubmissionResult>(SubmissionResult, stringFlag('reference')!)
     : syntheticResult(1);
   const input: SubmissionReportInput = {
     result,
     reference: { trainingLosses: trainingLossesOf(reference) },
-    ...(str('experiments')
-      ? { experiments: readJson<ExperimentsRecord>(ExperimentsRecord, str('experiments')!) }
+    ...(stringFlag('experiments')
+      ? { experiments: readJson<ExperimentsRecord>(ExperimentsRecord, stringFlag('experiments')!) }
       : {}),
   };
   const one = time(repeat, () => renderSubmissionReport(input));

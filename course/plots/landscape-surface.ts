@@ -36,6 +36,29 @@ const shade = (colour: string, light: number): string => {
   return `rgb(${r}, ${g}, ${b})`;
 };
 
+/** Heights on the log scale of the loss, 0 at the lowest loss of the grid and 1 at the highest. */
+interface Heights {
+  lo: number;
+  span: number;
+  /** A loss's height; diverged (NaN/∞) cells stand at the highest loss seen. */
+  of: (v: number | null | undefined) => number;
+}
+
+/** The projection of the grid's plane (u, v in [−1, 1]) and a height onto the page. */
+interface View {
+  project: (pu: number, pv: number, w: number) => Projected;
+  /** A grid coordinate on the plane. */
+  u: (x: number) => number;
+  v: (y: number) => number;
+  /** Page coordinates of a projected point, to 0.1 px. */
+  X: (p: Projected) => number;
+  Y: (p: Projected) => number;
+  /** Every grid point at its height: corners[iy][ix]. */
+  corners: Projected[][];
+}
+
+const LIFT = 0.9;
+
 export function landscapeSurfacePlot(input: SurfaceInput): Plot {
   const frame = frameOf({
     width: 520,
@@ -43,44 +66,82 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
     ...input,
     margin: { left: 16, right: 16, top: 12, bottom: 16, ...input.margin },
   });
-  const { xs, ys, losses } = input.landscape;
-  const nx = xs.length;
-  const ny = ys.length;
+  const { landscape } = input;
+  const [nx, ny] = [landscape.xs.length, landscape.ys.length];
   const plot = emptyPlot(
     'surface',
     input.title,
     `The loss landscape on a ${nx}×${ny} grid as a surface (height and colour: the loss on a log scale), with the sampled states on it.`,
     frame,
   );
-  const grid = losses.flatMap((row) => row.slice(0, nx));
-  const finite = finiteValues(grid).filter((v) => v > 0);
-  if (nx < 2 || ny < 2 || finite.length === 0 || grid.length !== nx * ny) {
+  const heights = heightsOf(landscape);
+  if (heights === undefined) {
     plot.notes.push('The landscape grid is empty or malformed; nothing to draw.');
     return plot;
   }
-  const lo = Math.log10(minOf(finite));
-  const hi = Math.log10(maxOf(finite));
-  const span = hi > lo ? hi - lo : 1;
-  // Diverged (NaN/∞) cells stand at the highest loss seen.
-  const height = (v: number | null | undefined): number =>
-    ((v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? Math.log10(v) : hi) - lo) / span;
   const colour = scaleLinear<string>()
     .domain(LANDSCAPE_RAMP.map((_, i) => i / (LANDSCAPE_RAMP.length - 1)))
     .range([...LANDSCAPE_RAMP])
     .clamp(true);
+  const view = viewOf(landscape, heights, frame, input.azimuth ?? -35, input.elevation ?? 35);
+  drawBase(plot, view);
+  drawFaces(plot, landscape, heights, view, colour);
+  drawStates(plot, landscape, heights, view);
+  const edge = (pu: number, pv: number, text: string): void => {
+    const p = view.project(pu, pv, 0);
+    plot.texts.push({ x: view.X(p), y: view.Y(p) + 14, text, anchor: 'middle', role: 'axis-name' });
+  };
+  edge(0, -1.12, 'direction 1');
+  edge(1.12, 0, 'direction 2');
+  for (const [t, label] of [
+    [0, 'low'],
+    [0.5, 'middle'],
+    [1, 'high'],
+  ] as const) {
+    plot.legend.push({
+      label: `loss ${formatNumber(10 ** (heights.lo + t * heights.span), 3)} (${label})`,
+      role: 'level',
+      kind: 'swatch',
+      fill: colour(t),
+    });
+  }
+  return plot;
+}
 
-  const az = ((input.azimuth ?? -35) * Math.PI) / 180;
-  const el = ((input.elevation ?? 35) * Math.PI) / 180;
-  const [x0, x1, y0, y1] = [xs[0]!, xs[nx - 1]!, ys[0]!, ys[ny - 1]!];
+/** The heights of the grid's losses, or undefined if the grid is empty or malformed. */
+function heightsOf(landscape: LandscapeGrid): Heights | undefined {
+  const [nx, ny] = [landscape.xs.length, landscape.ys.length];
+  const grid = landscape.losses.flatMap((row) => row.slice(0, nx));
+  const finite = finiteValues(grid).filter((v) => v > 0);
+  if (nx < 2 || ny < 2 || finite.length === 0 || grid.length !== nx * ny) return undefined;
+  const lo = Math.log10(minOf(finite));
+  const hi = Math.log10(maxOf(finite));
+  const span = hi > lo ? hi - lo : 1;
+  const of = (v: number | null | undefined): number =>
+    ((v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? Math.log10(v) : hi) - lo) / span;
+  return { lo, span, of };
+}
+
+/** The view from `azimuth` and `elevation` (degrees), scaled so the whole box of the surface fits the frame. */
+function viewOf(
+  landscape: LandscapeGrid,
+  heights: Heights,
+  frame: Plot['frame'],
+  azimuth: number,
+  elevation: number,
+): View {
+  const { xs, ys, losses } = landscape;
+  const az = (azimuth * Math.PI) / 180;
+  const el = (elevation * Math.PI) / 180;
+  const [x0, x1, y0, y1] = [xs[0]!, xs[xs.length - 1]!, ys[0]!, ys[ys.length - 1]!];
   const u = (x: number): number => (x1 === x0 ? 0 : (2 * (x - x0)) / (x1 - x0) - 1);
   const v = (y: number): number => (y1 === y0 ? 0 : (2 * (y - y0)) / (y1 - y0) - 1);
-  const lift = 0.9;
   const project = (pu: number, pv: number, w: number): Projected => {
     const rx = pu * Math.cos(az) - pv * Math.sin(az);
     const ry = pu * Math.sin(az) + pv * Math.cos(az);
-    return { sx: rx, sy: -(w * lift * Math.cos(el) + ry * Math.sin(el)), depth: ry };
+    return { sx: rx, sy: -(w * LIFT * Math.cos(el) + ry * Math.sin(el)), depth: ry };
   };
-  const corners = ys.map((y, iy) => xs.map((x, ix) => project(u(x), v(y), height(losses[iy]?.[ix]))));
+  const corners = ys.map((y, iy) => xs.map((x, ix) => project(u(x), v(y), heights.of(losses[iy]?.[ix]))));
   const all = corners.flat();
   for (const [pu, pv] of [
     [-1, -1],
@@ -96,8 +157,11 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
   const oy = (frame.top + frame.bottom) / 2 - (k * (sy0 + sy1)) / 2;
   const X = (p: Projected): number => Math.round((ox + k * p.sx) * 10) / 10;
   const Y = (p: Projected): number => Math.round((oy + k * p.sy) * 10) / 10;
+  return { project, u, v, X, Y, corners };
+}
 
-  // A flat base under the surface, so its height reads against something.
+/** A flat base under the surface, so its height reads against something. */
+function drawBase(plot: Plot, { project, X, Y }: View): void {
   const base = [
     [-1, -1],
     [1, -1],
@@ -109,7 +173,19 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
     fill: '#eef1f5',
     title: 'the plane of the two directions',
   });
+}
 
+/** One shaded face per grid cell, back to front (painter's order). */
+function drawFaces(
+  plot: Plot,
+  landscape: LandscapeGrid,
+  heights: Heights,
+  { corners, X, Y }: View,
+  colour: (t: number) => string,
+): void {
+  const { losses } = landscape;
+  const [nx, ny] = [landscape.xs.length, landscape.ys.length];
+  const height = heights.of;
   const quads: Array<{ depth: number; d: string; fill: string; title: string }> = [];
   for (let iy = 0; iy < ny - 1; iy++) {
     for (let ix = 0; ix < nx - 1; ix++) {
@@ -122,11 +198,11 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
       ];
       const mean = (hs[0]! + hs[1]! + hs[2]! + hs[3]!) / 4;
       // Lambert shading from the slope of the cell (light from the upper left).
-      const du = ((hs[1]! + hs[2]! - (hs[0]! + hs[3]!)) / 2 / (2 / (nx - 1))) * lift;
-      const dv = ((hs[2]! + hs[3]! - (hs[0]! + hs[1]!)) / 2 / (2 / (ny - 1))) * lift;
+      const du = ((hs[1]! + hs[2]! - (hs[0]! + hs[3]!)) / 2 / (2 / (nx - 1))) * LIFT;
+      const dv = ((hs[2]! + hs[3]! - (hs[0]! + hs[1]!)) / 2 / (2 / (ny - 1))) * LIFT;
       const norm = Math.hypot(du, dv, 1);
       const light = 0.7 + 0.45 * ((-du * -0.5 + -dv * 0.5 + 1 * 0.7) / (norm * Math.hypot(0.5, 0.5, 0.7)));
-      const loss = 10 ** (lo + mean * span);
+      const loss = 10 ** (heights.lo + mean * heights.span);
       quads.push({
         depth: (q[0]!.depth + q[2]!.depth) / 2,
         d: `M${q.map((p) => `${X(p)},${Y(p)}`).join('L')}Z`,
@@ -137,8 +213,13 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
   }
   quads.sort((a, b) => b.depth - a.depth);
   for (const { d, fill, title } of quads) plot.areas.push({ d, fill, title });
+}
 
-  const { coordinates, stateIds, stateLosses } = input.landscape;
+/** The sampled states on the surface at their losses, joined by the trajectory; those off the grid are counted. */
+function drawStates(plot: Plot, landscape: LandscapeGrid, heights: Heights, view: View): void {
+  const { xs, ys, coordinates, stateIds, stateLosses } = landscape;
+  const { project, u, v, X, Y } = view;
+  const [x0, x1, y0, y1] = [xs[0]!, xs[xs.length - 1]!, ys[0]!, ys[ys.length - 1]!];
   const inside = (c: number, a: number, b: number): boolean =>
     c >= Math.min(a, b) - 1e-12 && c <= Math.max(a, b) + 1e-12;
   const states = coordinates[0].flatMap((cx, i) => {
@@ -148,7 +229,7 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
     if (!inside(cx, x0, x1) || !inside(cy, y0, y1)) return [];
     return [
       {
-        p: project(u(cx), v(cy), Math.min(1.15, Math.max(0, height(stateLosses[i])))),
+        p: project(u(cx), v(cy), Math.min(1.15, Math.max(0, heights.of(stateLosses[i])))),
         id: stateIds[i] ?? i,
         loss: stateLosses[i],
       },
@@ -177,23 +258,4 @@ export function landscapeSurfacePlot(input: SurfaceInput): Plot {
     plot.notes.push(
       `${outside} of ${coordinates[0].length} sampled states lie outside the grid and are not drawn on the surface.`,
     );
-  const edge = (pu: number, pv: number, text: string): void => {
-    const p = project(pu, pv, 0);
-    plot.texts.push({ x: X(p), y: Y(p) + 14, text, anchor: 'middle', role: 'axis-name' });
-  };
-  edge(0, -1.12, 'direction 1');
-  edge(1.12, 0, 'direction 2');
-  for (const [t, label] of [
-    [0, 'low'],
-    [0.5, 'middle'],
-    [1, 'high'],
-  ] as const) {
-    plot.legend.push({
-      label: `loss ${formatNumber(10 ** (lo + t * span), 3)} (${label})`,
-      role: 'level',
-      kind: 'swatch',
-      fill: colour(t),
-    });
-  }
-  return plot;
 }

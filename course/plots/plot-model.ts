@@ -1,7 +1,7 @@
 /**
- * What a plot is, as data: geometry (SVG path strings made by d3 in Node) plus text. The plot
- * partial (templates/partials/plot.hbs) turns it into inline SVG, so every label goes through
- * Handlebars' escaping. Each plot module builds one of these; none writes markup.
+ * What a plot is, as data: geometry (SVG path strings made by d3 in Node) plus text. One renderer,
+ * svg.ts, turns it into SVG (XML-escaping every label) for the course helpers' files and for the
+ * report pages alike. Each plot module builds one of these; none writes markup.
  */
 import { maxOf, minOf } from '../extent.js';
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3-scale';
@@ -13,7 +13,7 @@ export interface Tick {
   at: number;
   label: string;
 }
-/** A line of data: `role` names its style (solid/dashed/dotted, colour) in styles.css. */
+/** A line of data: `role` names its style (solid/dashed/dotted, colour) in svg.ts, and its classes. */
 export interface PlotSeries {
   label: string;
   d: string;

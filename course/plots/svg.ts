@@ -2,8 +2,12 @@
  * A plot model (plot-model.ts) as one self-contained SVG string: every style is an inline
  * presentation attribute (no stylesheet, no script, no external resource), every text is
  * XML-escaped, and the title and legend are drawn inside the SVG, so the string can be written
- * to a file, opened in a browser or embedded in a page as it is.
+ * to a file, opened in a browser or embedded in a page as it is. It is the only renderer of plots:
+ * the report pages embed its SVG too (reports/template-engine.ts' `plotSvg`), and every mark
+ * carries its role as classes (`line student`, `rule threshold`, `bar rate low`, `key …`), so a
+ * page's stylesheet may restyle it, while the inline attributes keep it right on its own.
  */
+import { xmlAttribute, xmlText } from '../xml.js';
 import type { LegendEntry, Plot } from './plot-model.js';
 
 export interface SvgOptions {
@@ -11,6 +15,11 @@ export interface SvgOptions {
   title?: boolean;
   /** Draw the legend under the plot (default true). */
   legend?: boolean;
+  /**
+   * Mark the <svg> with `data-plot` (the kind) and `data-series-count` (default true; a page whose
+   * figure carries them turns it off, so that each plot is marked once).
+   */
+  marked?: boolean;
 }
 
 /** Colours of the comparison series series-0, series-1, … (colour-blind friendly, distinct in grey print). */
@@ -58,22 +67,20 @@ const POINTS: Record<string, Mark> = {
   nonfinite: { fill: '#ffffff', stroke: '#b3261e', width: 2 },
 };
 
+/** Bars by role: a histogram's counts, a pass rate (half or more, under half), an image's frame. */
+const BARS: Record<string, Mark> = {
+  count: { fill: '#4a78c2' },
+  rate: { fill: '#1e7a3c' },
+  'rate low': { fill: '#b3261e' },
+  frame: { fill: 'none', stroke: '#c8ced8', width: 1 },
+};
+
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif"';
 const TEXT = `${FONT} font-size="11" fill="#5b6475"`;
 const TITLE_BAND = 26;
 const LEGEND_ROW = 20;
 
 let counter = 0;
-
-/** Escapes text and attribute values for XML. */
-export function escapeXml(value: string | number): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
@@ -93,14 +100,27 @@ function pointStyle(role: string): Mark {
   return POINTS[key] ?? { fill: lineStyle(role).stroke };
 }
 
+function barStyle(role: string): Mark {
+  return BARS[role] ?? BARS[role.split(' ')[0]!] ?? BARS['count']!;
+}
+
+/** Fill and stroke attributes of a point or a bar. */
+function fillAttrs(m: Mark): string {
+  return `fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}`;
+}
+
+/**
+ * The key of a legend entry. Every mark carries its role as classes (`line student`, `bar rate low`,
+ * …), so a page's stylesheet can restyle what the inline attributes draw (reports/styles.css).
+ */
 function legendKey(entry: LegendEntry, x: number, y: number): string {
+  const role = xmlAttribute(entry.role);
   if (entry.kind === 'line')
-    return `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
-  if (entry.kind === 'point') {
-    const m = pointStyle(entry.role);
-    return `<circle cx="${x + 13}" cy="${y}" r="4" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}/>`;
-  }
-  return `<rect x="${x + 3}" y="${y - 5}" width="20" height="10" fill="${entry.fill ?? '#4a78c2'}" stroke="#8a93a3" stroke-width="0.5"/>`;
+    return `<line class="key line ${role}" x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" ${strokeAttrs(lineStyle(entry.role))}/>`;
+  if (entry.kind === 'point')
+    return `<circle class="key point ${role}" cx="${x + 13}" cy="${y}" r="4" ${fillAttrs(pointStyle(entry.role))}/>`;
+  const fill = entry.fill === undefined ? barStyle(entry.role).fill : xmlAttribute(entry.fill);
+  return `<rect class="key bar ${role}" x="${x + 3}" y="${y - 5}" width="20" height="10" fill="${fill}" stroke="#8a93a3" stroke-width="0.5"/>`;
 }
 
 /** Lays the legend out in rows across the plot's width; returns the markup and its height. */
@@ -117,7 +137,7 @@ function legendOf(plot: Plot, top: number): { svg: string; height: number } {
     }
     const y = top + row * LEGEND_ROW + LEGEND_ROW / 2;
     parts.push(
-      `${legendKey(entry, x, y)}<text ${TEXT} x="${r1(x + 32)}" y="${y + 4}">${escapeXml(entry.label)}</text>`,
+      `${legendKey(entry, x, y)}<text ${TEXT} x="${r1(x + 32)}" y="${y + 4}">${xmlText(entry.label)}</text>`,
     );
     x += width;
   }
@@ -134,114 +154,125 @@ export function plotToSvg(plot: Plot, options: SvgOptions = {}): string {
   const height = top + plot.height + legend.height;
   const fw = r1(frame.right - frame.left);
   const fh = r1(frame.bottom - frame.top);
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc" data-plot="${plot.kind}" data-series-count="${plot.series.length}">`,
-  );
-  out.push(
-    `<title id="${uid}-title">${escapeXml(plot.title)}</title><desc id="${uid}-desc">${escapeXml(plot.description)}</desc>`,
-  );
-  out.push(`<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`);
-  if (top > 0)
-    out.push(
-      `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${escapeXml(plot.title)}</text>`,
-    );
-  out.push(`<g transform="translate(0 ${top})">`);
-  out.push(
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${plot.width} ${height}" width="${plot.width}" height="${height}" role="img" aria-labelledby="${uid}-title ${uid}-desc"${options.marked === false ? '' : ` data-plot="${plot.kind}" data-series-count="${plot.series.length}"`}>`,
+    `<title id="${uid}-title">${xmlText(plot.title)}</title><desc id="${uid}-desc">${xmlText(plot.description)}</desc>`,
+    `<rect width="${plot.width}" height="${height}" fill="#ffffff"/>`,
+    top > 0
+      ? `<text ${FONT} font-size="13" font-weight="600" fill="#1d2330" x="${frame.left}" y="17">${xmlText(plot.title)}</text>`
+      : '',
+    `<g transform="translate(0 ${top})">`,
     `<defs><clipPath id="${uid}-clip"><rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}"/></clipPath></defs>`,
-  );
-  if (plot.kind !== 'examples' && plot.kind !== 'surface')
-    out.push(`<rect x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`);
-  out.push(
-    `<g class="areas" clip-path="url(#${uid}-clip)">${plot.areas
+    plot.kind !== 'examples' && plot.kind !== 'surface'
+      ? `<rect class="plot-bg" x="${frame.left}" y="${frame.top}" width="${fw}" height="${fh}" fill="#fcfcfd"/>`
+      : '',
+    ...dataOf(plot, `clip-path="url(#${uid}-clip)"`),
+    ...annotationsOf(plot),
+    xAxisOf(plot),
+    yAxisOf(plot),
+    '</g>',
+    legend.svg,
+    '</svg>',
+  ].join('');
+}
+
+/** What the data draws, back to front: areas, grid lines, bars, series (areas and series clipped to the frame). */
+function dataOf(plot: Plot, clip: string): string[] {
+  const { frame } = plot;
+  const edge =
+    plot.kind === 'landscape'
+      ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"'
+      : plot.kind === 'surface'
+        ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"'
+        : '';
+  return [
+    `<g class="areas" ${clip}>${plot.areas
       .map(
         (a) =>
-          `<path d="${a.d}" fill="${escapeXml(a.fill)}"${plot.kind === 'landscape' ? ' stroke="rgba(255,255,255,0.35)" stroke-width="0.5"' : ''}${plot.kind === 'surface' ? ' stroke="rgba(20,30,50,0.35)" stroke-width="0.4"' : ''}><title>${escapeXml(a.title)}</title></path>`,
+          `<path d="${a.d}" fill="${xmlAttribute(a.fill)}"${edge}><title>${xmlText(a.title)}</title></path>`,
       )
       .join('')}</g>`,
-  );
-  if (plot.kind !== 'landscape') {
-    out.push(
-      `<g class="grid">${plot.yAxis.ticks.map((t) => `<line x1="${frame.left}" x2="${frame.right}" y1="${r1(t.at)}" y2="${r1(t.at)}" stroke="#e7ebf0"/>`).join('')}</g>`,
-    );
-  }
-  out.push(
+    plot.kind !== 'landscape'
+      ? `<g class="grid">${plot.yAxis.ticks.map((t) => `<line x1="${frame.left}" x2="${frame.right}" y1="${r1(t.at)}" y2="${r1(t.at)}" stroke="#e7ebf0"/>`).join('')}</g>`
+      : '',
     `<g class="bars">${plot.bars
       .map(
         (b) =>
-          `<rect x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
-          `${b.role === 'frame' ? 'fill="none" stroke="#c8ced8" stroke-width="1"' : 'fill="#4a78c2"'}><title>${escapeXml(b.title)}</title></rect>`,
+          `<rect class="bar ${xmlAttribute(b.role)}" x="${r1(b.x)}" y="${r1(b.y)}" width="${r1(b.width)}" height="${r1(b.height)}" ` +
+          `${fillAttrs(barStyle(b.role))}><title>${xmlText(b.title)}</title></rect>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
-    `<g class="series" clip-path="url(#${uid}-clip)">${plot.series
+    `<g class="series" ${clip}>${plot.series
       .map(
         (s) =>
-          `<path class="line ${escapeXml(s.role)}" data-series="${escapeXml(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${escapeXml(s.label)}</title></path>`,
+          `<path class="line ${xmlAttribute(s.role)}" data-series="${xmlAttribute(s.label)}" d="${s.d}" ${strokeAttrs(lineStyle(s.role))}><title>${xmlText(s.label)}</title></path>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
+  ];
+}
+
+/** What is drawn over the data: rules with their labels, points, texts. */
+function annotationsOf(plot: Plot): string[] {
+  return [
     `<g class="rules">${plot.rules
       .map(
         (l) =>
-          `<line x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
-          `<text ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${escapeXml(l.label)}</text>`,
+          `<line class="rule ${xmlAttribute(l.role)}" x1="${r1(l.x1)}" x2="${r1(l.x2)}" y1="${r1(l.y1)}" y2="${r1(l.y2)}" ${strokeAttrs(lineStyle(l.role))}/>` +
+          `<text class="rule-label ${xmlAttribute(l.role)}" ${FONT} font-size="11" fill="#7a1f8f" stroke="#ffffff" stroke-width="3" paint-order="stroke" x="${r1(l.labelX)}" y="${r1(l.labelY)}" text-anchor="${l.anchor}">${xmlText(l.label)}</text>`,
       )
       .join('')}</g>`,
-  );
-  out.push(
     `<g class="points">${plot.points
-      .map((p) => {
-        const m = pointStyle(p.role);
-        return `<circle class="point ${escapeXml(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" fill="${m.fill}"${m.stroke ? ` stroke="${m.stroke}" stroke-width="${m.width ?? 1}"` : ''}><title>${escapeXml(p.title)}</title></circle>`;
-      })
+      .map(
+        (p) =>
+          `<circle class="point ${xmlAttribute(p.role)}" cx="${r1(p.cx)}" cy="${r1(p.cy)}" r="${p.r}" ${fillAttrs(pointStyle(p.role))}><title>${xmlText(p.title)}</title></circle>`,
+      )
       .join('')}</g>`,
-  );
-  out.push(
     `<g class="texts">${plot.texts
       .map((t) => {
         const style =
           t.role === 'label'
             ? `${FONT} font-size="11" font-weight="700" fill="#111111" stroke="#ffffff" stroke-width="3" paint-order="stroke"`
             : `${FONT} font-size="11" fill="#1d2330"`;
-        return `<text class="${escapeXml(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${escapeXml(t.text)}</text>`;
+        return `<text class="${xmlAttribute(t.role)}" ${style} x="${r1(t.x)}" y="${r1(t.y)}" text-anchor="${t.anchor}">${xmlText(t.text)}</text>`;
       })
       .join('')}</g>`,
+  ];
+}
+
+/** The x axis along the frame's bottom, with its ticks and label ('' when it has neither). */
+function xAxisOf(plot: Plot): string {
+  const { frame, xAxis } = plot;
+  if (xAxis.ticks.length === 0 && xAxis.label === '') return '';
+  return (
+    `<g class="axis x-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>` +
+    xAxis.ticks
+      .map(
+        (t) =>
+          `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${xmlText(t.label)}</text>`,
+      )
+      .join('') +
+    (xAxis.label
+      ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${xmlText(xAxis.label)}</text>`
+      : '') +
+    '</g>'
   );
-  if (plot.xAxis.ticks.length > 0 || plot.xAxis.label !== '') {
-    out.push(
-      `<g class="axis x-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.right}" y1="${frame.bottom}" y2="${frame.bottom}"/>` +
-        plot.xAxis.ticks
-          .map(
-            (t) =>
-              `<line x1="${r1(t.at)}" x2="${r1(t.at)}" y1="${frame.bottom}" y2="${frame.bottom + 5}"/><text ${TEXT} stroke="none" x="${r1(t.at)}" y="${frame.bottom + 20}" text-anchor="middle">${escapeXml(t.label)}</text>`,
-          )
-          .join('') +
-        (plot.xAxis.label
-          ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" x="${r1((frame.left + frame.right) / 2)}" y="${plot.height - 6}" text-anchor="middle">${escapeXml(plot.xAxis.label)}</text>`
-          : '') +
-        '</g>',
-    );
-  }
-  if (plot.yAxis.ticks.length > 0 || plot.yAxis.label !== '') {
-    out.push(
-      `<g class="axis y-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.bottom}"/>` +
-        plot.yAxis.ticks
-          .map(
-            (t) =>
-              `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${escapeXml(t.label)}</text>`,
-          )
-          .join('') +
-        (plot.yAxis.label
-          ? `<text ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(plot.yAxis.label)}</text>`
-          : '') +
-        '</g>',
-    );
-  }
-  out.push('</g>');
-  out.push(legend.svg);
-  out.push('</svg>');
-  return out.join('');
+}
+
+/** The y axis along the frame's left, with its ticks and label ('' when it has neither). */
+function yAxisOf(plot: Plot): string {
+  const { frame, yAxis } = plot;
+  if (yAxis.ticks.length === 0 && yAxis.label === '') return '';
+  return (
+    `<g class="axis y-axis" stroke="#8a93a3"><line x1="${frame.left}" x2="${frame.left}" y1="${frame.top}" y2="${frame.bottom}"/>` +
+    yAxis.ticks
+      .map(
+        (t) =>
+          `<line x1="${frame.left - 5}" x2="${frame.left}" y1="${r1(t.at)}" y2="${r1(t.at)}"/><text ${TEXT} stroke="none" x="${frame.left - 8}" y="${r1(t.at + 4)}" text-anchor="end">${xmlText(t.label)}</text>`,
+      )
+      .join('') +
+    (yAxis.label
+      ? `<text class="axis-label" ${FONT} font-size="12" fill="#1d2330" stroke="none" transform="translate(16 ${r1((frame.top + frame.bottom) / 2)}) rotate(-90)" text-anchor="middle">${xmlText(yAxis.label)}</text>`
+      : '') +
+    '</g>'
+  );
 }

@@ -1,36 +1,16 @@
 /**
  * JUnit XML, for CI test-report viewers: one <testsuite>, a <testcase> per test, <failure> for a
- * failed test and <error> for a grader error. Every string is escaped, and characters XML 1.0
- * forbids (most control characters, lone surrogates) are dropped. Like every report a student may
- * read, it is written from the student's view (results/student-view.ts): a withheld test is a
- * <skipped> testcase with no time, whatever its outcome, after the visible ones, and the suite's
- * counts, time and score count the visible tests only (plus the one aggregate the view allows).
+ * failed test and <error> for a grader error. Every string is escaped by course/xml.ts, which
+ * drops the characters XML 1.0 forbids (most control characters, lone surrogates). Like every
+ * report a student may read, it is written from the student's view (results/student-view.ts): a
+ * withheld test is a <skipped> testcase with no time, whatever its outcome, after the visible ones,
+ * and the suite's counts, time and score count the visible tests only (plus the one aggregate the
+ * view allows).
  */
+import { xmlAttribute, xmlText } from '../../course/xml.js';
 import type { SubmissionResult, TestResult } from '../model.js';
 import { studentViewOf, type WithheldGroup } from '../student-view.js';
 import { detailsOf, graderErrorText, type Reporter } from './reporter.js';
-
-/** Outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. */
-const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/** Element text: markup characters escaped, and CR as a reference so end-of-line handling keeps it. */
-export function xmlText(text: string): string {
-  return text
-    .replace(FORBIDDEN, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
-}
-
-/** Also escapes quotes, and the whitespace that attribute-value normalization would turn into spaces. */
-export function xmlAttribute(text: string): string {
-  return xmlText(text)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\t/g, '&#9;')
-    .replace(/\n/g, '&#10;');
-}
 
 /** `optimizer.GD.steps` → `optimizer.GD`; an id without a dot is its own group. */
 export function groupOf(id: string): string {

@@ -27,7 +27,7 @@ import {
   isolationFor,
   str,
 } from './grade-flags.js';
-import { gradeOne, SUBMISSION_ID } from '../../services/grading/grade-one.js';
+import { gradeAndWrite, SUBMISSION_ID } from '../../services/grading/grade-and-write.js';
 import { childIsolation } from '../../services/batch/isolation.js';
 import { runMain } from './main.js';
 import { mergeBatches, readBatch, regradeDiff } from '../../services/batch/merge.js';
@@ -111,7 +111,7 @@ async function single(argv: string[], early: Prestarted | undefined, otherLoad: 
     total: only?.length ?? manifest.tests.filter((t) => t.requires === undefined || hiddenDir).length,
     label: `grading ${basename(dir)}`,
   });
-  const { result, paths } = await gradeOne(dir, {
+  const { result, paths } = await gradeAndWrite(dir, {
     out,
     backend,
     isolation,

@@ -12,7 +12,7 @@ import type { RunnerTestSuite } from 'vitest';
 import { selectBackend } from '../../course/backend.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { HarnessError } from '../../course/errors.js';
-import { gradeOne } from '../../services/grading/grade-one.js';
+import { gradeAndWrite } from '../../services/grading/grade-and-write.js';
 import { gradeSelected, partOf, type SuiteTestOutcome } from './selection.js';
 import { recordRun } from './run-note.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
@@ -30,7 +30,7 @@ describe(`public tests of ${dir}`, () => {
     try {
       if (selected.length === publicTests.length) {
         const backend = await selectBackend();
-        const { result } = await gradeOne(dir, { out: suiteOutputDir(), backend, isolation: {} });
+        const { result } = await gradeAndWrite(dir, { out: suiteOutputDir(), backend, isolation: {} });
         verdicts = new Map(result.tests.map((t) => [t.id, t]));
         recordRun({ partial: false, graded: selected.length, total: publicTests.length });
       } else {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { selectBackend } from '../../course/backend.js';
-import { gradeOne } from '../../services/grading/grade-one.js';
+import { gradeAndWrite } from '../../services/grading/grade-and-write.js';
 import { suiteOutputDir } from './location.js';
 
 /** The describe block of a manifest test: the optimizer's name, or the part before the first dot. */
@@ -32,7 +32,7 @@ export async function gradeSelected(
 ): Promise<Map<string, SuiteTestOutcome>> {
   if (ids.length === 0) return new Map();
   const backend = await selectBackend();
-  const { result } = await gradeOne(dir, {
+  const { result } = await gradeAndWrite(dir, {
     out: join(suiteOutputDir(), '.partial'),
     backend,
     isolation: {},

@@ -21,7 +21,7 @@ import { SubmissionResult } from '../../results/model.js';
 import { problemsWith } from '../../contract/validate.js';
 import { createBatchProgress } from './batch-progress.js';
 import { cacheKey } from './cache-key.js';
-import { SUBMISSION_ID } from '../grading/grade-one.js';
+import { SUBMISSION_ID } from '../grading/grade-and-write.js';
 import { GRADE_COMMAND } from '../grading/grade-command.js';
 import { writeJsonAtomic } from '../write-json.js';
 
@@ -191,7 +191,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const { execa } = await import('execa');
   const started = performance.now();
   const all = listSubmissions(options.submissionsDir);
-  const mine = options.shard
+  const inShard = options.shard
     ? all.filter((_, i) => i % options.shard!.count === options.shard!.index - 1)
     : all;
   mkdirSync(options.out, { recursive: true });
@@ -201,7 +201,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const testsPer = manifest.tests.filter(
     (t) => t.requires === undefined || options.hiddenDir !== undefined,
   ).length;
-  const bar = createBatchProgress({ submissions: mine.length, testsPerSubmission: testsPer });
+  const bar = createBatchProgress({ submissions: inShard.length, testsPerSubmission: testsPer });
   const running = new Map<number, string>();
   const stopAll = (): void => {
     for (const pid of running.keys()) killTree(pid);
@@ -212,8 +212,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let skipped = 0;
   let graded = 0;
   let graderErrors = 0;
-  const queue = [...mine];
-  const workers = Math.max(1, Math.min(options.jobs, mine.length));
+  const queue = [...inShard];
+  const workers = Math.max(1, Math.min(options.jobs, inShard.length));
   // A worker grades its submission in as many children as its share of the cores.
   const lanes = options.lanes ?? lanesFor(availableParallelism(), workers);
   const worker = async (): Promise<void> => {
@@ -312,7 +312,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   bar.stop();
   if (options.signal?.aborted) sweepBuilds();
   return {
-    total: mine.length,
+    total: inShard.length,
     graded,
     skipped,
     graderErrors,

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
 import { scriptFilesOf } from './script-files.js';
+import { HARNESS_PATHS, NEVER_SHIPPED } from './shipped-paths.js';
 
 /** The package's commands: grading, and the autograder's entry point; their scripts are listed from their imports. */
 export const PACKAGED_COMMANDS = [
@@ -18,20 +19,10 @@ export const PACKAGED_COMMANDS = [
   // Batch grading starts its workers through it (services/grading/grade-command.ts).
   'scripts/run.mjs',
 ];
-export const PACKAGE_PATHS = [
-  'course',
-  'contract',
-  'runner',
-  'graders',
-  'results',
-  'reports',
-  'fixtures/public',
-  'student-template',
-  'package-lock.json',
-  'tsconfig.json',
-];
+/** The harness, plus the student template the upload is laid onto, and what tsx needs to run. */
+export const PACKAGE_PATHS = [...HARNESS_PATHS, 'student-template', 'package-lock.json', 'tsconfig.json'];
 /** Never in a package, even inside a directory above. */
-export const NEVER_PACKED = ['graders/mistakes', 'fixtures/hidden', 'node_modules', '.work'];
+export const NEVER_PACKED = [...NEVER_SHIPPED, 'node_modules', '.work'];
 
 /** Writes the harness part of a package into `dir`; `hidden` is copied to `dir/hidden`. */
 export function writeHarness(dir: string, hidden?: string): void {

@@ -140,14 +140,14 @@ describe('known mistakes', () => {
       const twins: string[] = [];
       for (const [i, a] of mistakes.entries()) {
         for (const b of mistakes.slice(i + 1)) {
-          const apart = cases.some((c) => {
+          const distinguished = cases.some((c) => {
             const [ra, rb] = [runMistake(a, c), runMistake(b, c)];
             return (
               !agrees(ra.steps, rb.steps, shapesOf(c), toleranceOf(c)) &&
               !agrees(rb.steps, ra.steps, shapesOf(c), toleranceOf(c))
             );
           });
-          if (!apart) twins.push(`${a.id} = ${b.id}`);
+          if (!distinguished) twins.push(`${a.id} = ${b.id}`);
         }
       }
       expect(twins).toEqual([]);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { SubmissionResult } from '../../../results/model.js';
-import { groupOf, toJunit, xmlAttribute, xmlText } from '../../../results/reporters/junit.js';
+import { xmlAttribute, xmlText } from '../../../course/xml.js';
+import { groupOf, toJunit } from '../../../results/reporters/junit.js';
 import { writeReports } from '../../../results/reporters/registry.js';
 import {
   FORBIDDEN_IN_XML,

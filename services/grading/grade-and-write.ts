@@ -16,7 +16,7 @@ import { buildResult, type SubmissionResult } from '../../results/model.js';
 import { PUBLIC_SEED } from '../authoring/fixture-cases.js';
 import { writeSubmissionOutputs } from './outputs.js';
 
-export interface GradeOneOptions {
+export interface GradeAndWriteOptions {
   out: string;
   hiddenDir?: string;
   only?: readonly string[];
@@ -38,9 +38,13 @@ export function submissionId(dir: string): string {
   return basename(dir);
 }
 
-export async function gradeOne(
+/**
+ * Grades the submission in `dir` (graders/grade.ts' `gradeSubmission` gives the verdicts), builds
+ * its result and writes its outputs; returns the result and the paths written.
+ */
+export async function gradeAndWrite(
   dir: string,
-  options: GradeOneOptions,
+  options: GradeAndWriteOptions,
 ): Promise<{ result: SubmissionResult; paths: string[] }> {
   const manifest = loadManifest();
   const thresholds = loadThresholds();
