@@ -186,9 +186,23 @@ function graderErrorResult(dir: string, id: string, key: string, message: string
 /** What a worker prints on stderr after each test (grade.ts with OPTNN_PROGRESS_LINES=1). */
 const PROGRESS_LINE = /^optnn-progress (\d+) (\d+)$/;
 
+/** A batch in progress: its options, its bar, the workers' processes and what has been decided. */
+interface BatchState {
+  options: BatchOptions;
+  bar: ReturnType<typeof createBatchProgress>;
+  /** Children per worker. */
+  lanes: number;
+  queue: string[];
+  running: Map<number, string>;
+  finished: string[];
+  unfinished: string[];
+  skipped: number;
+  graded: number;
+  graderErrors: number;
+  stopAll: () => void;
+}
+
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
-  // Loaded here, not with the module: a single grading, which imports this file too, never needs it.
-  const { execa } = await import('execa');
   const started = performance.now();
   const all = listSubmissions(options.submissionsDir);
   const inShard = options.shard
@@ -197,130 +211,149 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   mkdirSync(options.out, { recursive: true });
   sweepTemporaries(options.out);
   sweepBuilds();
-  const manifest = loadManifest();
-  const testsPer = manifest.tests.filter(
-    (t) => t.requires === undefined || options.hiddenDir !== undefined,
-  ).length;
-  const bar = createBatchProgress({ submissions: inShard.length, testsPerSubmission: testsPer });
-  const running = new Map<number, string>();
-  const stopAll = (): void => {
-    for (const pid of running.keys()) killTree(pid);
-  };
-  options.signal?.addEventListener('abort', stopAll, { once: true });
-  const finished: string[] = [];
-  const unfinished: string[] = [];
-  let skipped = 0;
-  let graded = 0;
-  let graderErrors = 0;
-  const queue = [...inShard];
   const workers = Math.max(1, Math.min(options.jobs, inShard.length));
-  // A worker grades its submission in as many children as its share of the cores.
-  const lanes = options.lanes ?? lanesFor(availableParallelism(), workers);
-  const worker = async (): Promise<void> => {
-    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-      const id = dir.split('/').at(-1)!;
-      if (options.signal?.aborted) {
-        unfinished.push(id);
-        continue;
-      }
-      // One submission's tree cannot stop the batch: a key that cannot be computed grades it afresh.
-      const key = await cacheKey(PROJECT_ROOT, dir, {
-        ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
-        backend: options.backend,
-        sandbox: options.sandbox,
-        ...(options.memoryMiB === undefined ? {} : { memoryMiB: options.memoryMiB }),
-      }).catch(() => `unkeyed-${randomUUID()}`);
-      const path = join(options.out, id, 'results.json');
-      if (currentKey(path) === key) {
-        skipped += 1;
-        finished.push(id);
-        bar.skipped(id);
-        continue;
-      }
-      if (options.signal?.aborted) {
-        unfinished.push(id);
-        continue;
-      }
-      const onLine = function* (line: unknown): Generator<string> {
-        const match = PROGRESS_LINE.exec(String(line));
-        if (match) bar.tests(id, Number(match[1]));
-        yield String(line);
-      };
-      const run = execa(
-        process.execPath,
-        [
-          ...GRADE_COMMAND,
-          dir,
-          '--out',
-          options.out,
-          '--cache-key',
-          key,
-          '--backend',
-          options.backend,
-          '--sandbox',
-          options.sandbox,
-          ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
-          '--lanes',
-          String(lanes),
-          ...(options.memoryMiB === undefined ? [] : ['--memory-mib', String(options.memoryMiB)]),
-          ...(options.workerArgs ?? []),
-        ],
-        {
-          cwd: PROJECT_ROOT,
-          reject: false,
-          all: true,
-          stdin: 'ignore',
-          env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) },
-          // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
-          detached: true,
-          stderr: ['pipe', onLine],
-        },
-      );
-      if (run.pid !== undefined) running.set(run.pid, id);
-      if (options.signal?.aborted) stopAll();
-      const done = await run;
-      if (run.pid !== undefined) running.delete(run.pid);
-      if (options.signal?.aborted && readKey(path) !== key) {
-        unfinished.push(id);
-        continue;
-      }
-      if (readKey(path) !== key) {
-        const tail = (done.all ?? '')
-          .split('\n')
-          .filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l))
-          .slice(-5)
-          .join('\n');
-        const how = `exit code ${done.exitCode ?? done.signal}`;
-        writeJsonAtomic(
-          path,
-          graderErrorResult(
-            dir,
-            id,
-            key,
-            `grader error: the grading worker for ${id} ended (${how}) without results: ${tail}`,
-          ),
-        );
-      }
-      graded += 1;
-      finished.push(id);
-      if (currentKey(path) !== key) graderErrors += 1;
-      bar.finished(id);
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, worker));
-  options.signal?.removeEventListener('abort', stopAll);
-  bar.stop();
+  const state = newState(options, inShard, workers);
+  options.signal?.addEventListener('abort', state.stopAll, { once: true });
+  await Promise.all(Array.from({ length: workers }, () => workOnQueue(state)));
+  options.signal?.removeEventListener('abort', state.stopAll);
+  state.bar.stop();
   if (options.signal?.aborted) sweepBuilds();
   return {
     total: inShard.length,
-    graded,
-    skipped,
-    graderErrors,
+    graded: state.graded,
+    skipped: state.skipped,
+    graderErrors: state.graderErrors,
     seconds: (performance.now() - started) / 1000,
-    finished: finished.sort(),
-    unfinished: unfinished.sort(),
+    finished: state.finished.sort(),
+    unfinished: state.unfinished.sort(),
     interrupted: options.signal?.aborted === true,
   };
+}
+
+function newState(options: BatchOptions, submissions: string[], workers: number): BatchState {
+  const testsPer = loadManifest().tests.filter(
+    (t) => t.requires === undefined || options.hiddenDir !== undefined,
+  ).length;
+  const running = new Map<number, string>();
+  return {
+    options,
+    bar: createBatchProgress({ submissions: submissions.length, testsPerSubmission: testsPer }),
+    // A worker grades its submission in as many children as its share of the cores.
+    lanes: options.lanes ?? lanesFor(availableParallelism(), workers),
+    queue: [...submissions],
+    running,
+    finished: [],
+    unfinished: [],
+    skipped: 0,
+    graded: 0,
+    graderErrors: 0,
+    stopAll: () => {
+      for (const pid of running.keys()) killTree(pid);
+    },
+  };
+}
+
+/** One worker: takes submissions off the queue until it is empty; skips current ones. */
+async function workOnQueue(state: BatchState): Promise<void> {
+  const { options } = state;
+  for (let dir = state.queue.shift(); dir !== undefined; dir = state.queue.shift()) {
+    const id = dir.split('/').at(-1)!;
+    if (options.signal?.aborted) {
+      state.unfinished.push(id);
+      continue;
+    }
+    const key = await keyOf(options, dir);
+    const path = join(options.out, id, 'results.json');
+    if (currentKey(path) === key) {
+      state.skipped += 1;
+      state.finished.push(id);
+      state.bar.skipped(id);
+    } else if (options.signal?.aborted) {
+      state.unfinished.push(id);
+    } else {
+      await gradeInWorker(state, dir, id, key);
+    }
+  }
+}
+
+/** The submission's cache key; one whose tree cannot be keyed is graded afresh, never stops the batch. */
+function keyOf(options: BatchOptions, dir: string): Promise<string> {
+  return cacheKey(PROJECT_ROOT, dir, {
+    ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
+    backend: options.backend,
+    sandbox: options.sandbox,
+    ...(options.memoryMiB === undefined ? {} : { memoryMiB: options.memoryMiB }),
+  }).catch(() => `unkeyed-${randomUUID()}`);
+}
+
+/** Grades one submission in a worker process; a worker that leaves no results leaves a grader error. */
+async function gradeInWorker(state: BatchState, dir: string, id: string, key: string): Promise<void> {
+  // Loaded here, not with the module: a single grading, which imports this file too, never needs it.
+  const { execa } = await import('execa');
+  const { options, bar } = state;
+  const path = join(options.out, id, 'results.json');
+  const onLine = function* (line: unknown): Generator<string> {
+    const match = PROGRESS_LINE.exec(String(line));
+    if (match) bar.tests(id, Number(match[1]));
+    yield String(line);
+  };
+  const run = execa(process.execPath, workerArguments(options, dir, key, state.lanes), {
+    cwd: PROJECT_ROOT,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    env: { OPTNN_PROGRESS: '0', OPTNN_PROGRESS_LINES: '1', OPTNN_BATCH_PARENT: String(process.pid) },
+    // Its own process group: a Ctrl-C on the terminal reaches the batch, which stops the workers itself.
+    detached: true,
+    stderr: ['pipe', onLine],
+  });
+  if (run.pid !== undefined) state.running.set(run.pid, id);
+  if (options.signal?.aborted) state.stopAll();
+  const done = await run;
+  if (run.pid !== undefined) state.running.delete(run.pid);
+  if (options.signal?.aborted && readKey(path) !== key) {
+    state.unfinished.push(id);
+    return;
+  }
+  if (readKey(path) !== key) {
+    const how = `exit code ${done.exitCode ?? done.signal}`;
+    const message = `grader error: the grading worker for ${id} ended (${how}) without results: ${lastLines(done.all)}`;
+    writeJsonAtomic(path, graderErrorResult(dir, id, key, message));
+  }
+  state.graded += 1;
+  state.finished.push(id);
+  if (currentKey(path) !== key) state.graderErrors += 1;
+  bar.finished(id);
+}
+
+/** The grading command's arguments for one submission. */
+function workerArguments(options: BatchOptions, dir: string, key: string, lanes: number): string[] {
+  return [
+    ...GRADE_COMMAND,
+    dir,
+    '--out',
+    options.out,
+    '--cache-key',
+    key,
+    '--backend',
+    options.backend,
+    '--sandbox',
+    options.sandbox,
+    ...(options.hiddenDir ? ['--hidden', options.hiddenDir] : []),
+    '--lanes',
+    String(lanes),
+    ...(options.memoryMiB === undefined ? [] : ['--memory-mib', String(options.memoryMiB)]),
+    ...(options.workerArgs ?? []),
+  ];
+}
+
+/** The last five lines a worker printed, without its progress lines. */
+function lastLines(output: string | undefined): string {
+  return (output ?? '')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !PROGRESS_LINE.test(l))
+    .slice(-5)
+    .join('\n');
 }
 
 /** The cache key a results file records, whatever its grader errors (undefined when unreadable). */
