@@ -25,6 +25,8 @@ export interface FlagSpec {
   default?: string | number;
   /** The value names a path that must exist, and be of this kind. */
   path?: 'directory' | 'file';
+  /** What a number counts, in errors: `Expected --min-score to be a number of points ≥ 0`. */
+  unit?: string;
   /** The value's name in the help (`--out DIR`): N for numbers and VALUE for strings unless given. */
   value?: string;
 }
@@ -38,7 +40,12 @@ const fail = (message: string): never => {
 
 /** What a numeric flag accepts, in words: `an integer ≥ 1`, `a number in [0, 1]`. */
 export function numberExpectation(spec: FlagSpec): string {
-  const what = spec.type === 'integer' ? 'an integer' : 'a number';
+  const what =
+    spec.unit !== undefined
+      ? `${spec.type === 'integer' ? 'a whole number' : 'a number'} of ${spec.unit}`
+      : spec.type === 'integer'
+        ? 'an integer'
+        : 'a number';
   if (spec.min !== undefined && spec.max !== undefined) return `${what} in [${spec.min}, ${spec.max}]`;
   if (spec.min !== undefined) return `${what} ≥ ${spec.min}`;
   if (spec.max !== undefined) return `${what} ≤ ${spec.max}`;
