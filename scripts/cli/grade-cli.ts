@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
-import { parseShard, runBatch } from '../../services/batch/batch.js';
+import { parseShard, runBatch, type BatchSummary } from '../../services/batch/batch.js';
 import { childIsolation } from '../../services/batch/isolation.js';
 import { mergeBatches, readBatch, regradeDiff } from '../../services/batch/merge.js';
 import { writeClassOutputs } from '../../services/grading/outputs.js';
@@ -15,6 +15,22 @@ import { single } from './grade-single.js';
 import { onInterrupt } from './interrupt.js';
 import { runMain } from './main.js';
 import type { Prestarted } from './prestart.js';
+
+/** What an interrupted batch finished and did not, and the command that resumes it. */
+function reportInterrupted(summary: BatchSummary, reason: string): void {
+  const resume =
+    'npm run grade -- ' +
+    process.argv
+      .slice(2)
+      .map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+      .join(' ');
+  console.log(
+    `batch: interrupted by ${reason} after ${summary.seconds.toFixed(1)} s: ` +
+      `${summary.finished.length} of ${summary.total} submissions finished (${summary.graded} graded now, ${summary.skipped} current), ` +
+      `${summary.unfinished.length} not graded: ${summary.unfinished.join(', ') || '(none)'}\n` +
+      `batch: finished: ${summary.finished.join(', ') || '(none)'}\nbatch: to resume, run the same command again: ${resume}`,
+  );
+}
 
 async function batch(argv: string[]): Promise<void> {
   const args = BATCH.parse(argv);
@@ -62,18 +78,7 @@ async function batch(argv: string[]): Promise<void> {
   const results = readBatch(resolve(out));
   writeClassOutputs(results, resolve(out));
   if (summary.interrupted) {
-    const resume =
-      'npm run grade -- ' +
-      process.argv
-        .slice(2)
-        .map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-        .join(' ');
-    console.log(
-      `batch: interrupted by ${String(controller.signal.reason)} after ${summary.seconds.toFixed(1)} s: ` +
-        `${summary.finished.length} of ${summary.total} submissions finished (${summary.graded} graded now, ${summary.skipped} current), ` +
-        `${summary.unfinished.length} not graded: ${summary.unfinished.join(', ') || '(none)'}\n` +
-        `batch: finished: ${summary.finished.join(', ') || '(none)'}\nbatch: to resume, run the same command again: ${resume}`,
-    );
+    reportInterrupted(summary, String(controller.signal.reason));
     process.exitCode = 130;
     return;
   }

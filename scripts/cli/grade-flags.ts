@@ -90,7 +90,7 @@ export const BATCH = defineCommand({
   summary: 'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.',
   positionals: [{ name: 'SUBMISSIONS_DIR', description: 'a directory of submissions, one directory each' }],
   flags: {
-    out: { type: 'string', required: true, value: 'OUT', description: 'output directory' },
+    out: { type: 'string', required: true, value: 'DIR', description: 'output directory' },
     jobs: { type: 'integer', min: 1, description: 'parallel workers (default: the number of cores)' },
     shard: {
       type: 'string',
@@ -106,7 +106,9 @@ export const MERGE = defineCommand({
   name: 'merge',
   synopsis: 'npm run grade -- merge OUT... --out DIR',
   summary: 'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.',
-  positionals: [{ name: 'OUT', description: 'one or more batch output directories', variadic: true }],
+  positionals: [
+    { name: 'OUT', description: 'one or more batch output directories', variadic: true, path: 'directory' },
+  ],
   flags: {
     out: {
       type: 'string',
@@ -123,8 +125,8 @@ export const DIFF = defineCommand({
   synopsis: 'npm run grade -- regrade-diff OLD_OUT NEW_OUT',
   summary: 'Lists the submissions whose grades moved, by how much, on which tests.',
   positionals: [
-    { name: 'OLD_OUT', description: 'the batch output directory of the old grading' },
-    { name: 'NEW_OUT', description: 'the batch output directory of the new grading' },
+    { name: 'OLD_OUT', description: 'the batch output directory of the old grading', path: 'directory' },
+    { name: 'NEW_OUT', description: 'the batch output directory of the new grading', path: 'directory' },
   ],
   flags: { json: { type: 'boolean', description: 'print the changes as JSON' } },
 });
