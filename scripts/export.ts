@@ -27,7 +27,7 @@ export const command = defineCommand({
     'prairielearn: writes the PrairieLearn external grader into DIR (docs/prairielearn.md).',
   positionals: [TARGET],
   flags: {
-    out: { type: 'string', required: true, value: 'DIR', description: 'output directory (new or empty)' },
+    out: { type: 'string', required: true, value: 'DIR', description: 'output directory, new or empty' },
     hidden: {
       type: 'string',
       path: 'directory',

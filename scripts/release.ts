@@ -51,7 +51,7 @@ export const command = defineCommand({
       type: 'string',
       required: true,
       value: 'DIR',
-      description: 'where to write the student repository (must be new or empty)',
+      description: 'where to write the student repository, new or empty',
     },
     spec: {
       type: 'string',

@@ -46,7 +46,7 @@ export const command = defineCommand({
     backend: {
       type: 'string',
       default: 'cpu',
-      description: 'auto, node-gpu, node, wasm or cpu (cpu is bitwise repeatable)',
+      description: 'auto, node-gpu, node, wasm or cpu; cpu is bitwise repeatable',
     },
   },
   run: async ({ flags }) => trajectory(flags.optimizer, flags.input, flags.backend, flags.submission),

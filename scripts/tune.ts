@@ -50,7 +50,7 @@ export const command = defineCommand({
       type: 'string',
       value: 'FILE',
       default: 'out/tune.svg',
-      description: 'where to write the plot (the table goes beside it as .json)',
+      description: 'where to write the plot; the table goes beside it as .json',
     },
     backend: {
       type: 'string',
