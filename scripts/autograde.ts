@@ -14,12 +14,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { validateOrThrow } from '../contract/validate.js';
+import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { SubmissionResult } from '../results/model.js';
 import { GradescopeResults } from '../results/reporters/gradescope-schema.js';
 import { toGradescope } from '../results/reporters/gradescope.js';
 import { mapUpload } from '../services/packages/export-upload.js';
 import { notGradable, toPrairieLearn } from '../services/packages/export-prairielearn.js';
+import { defineCommand } from './cli/command.js';
 
 const TARGETS = {
   gradescope: { env: 'OPTNN_AUTOGRADER_ROOT', root: '/autograder', upload: 'submission' },
@@ -113,15 +115,37 @@ function gradescopeResults(graded: Graded, problem: string | undefined): Gradesc
   );
 }
 
+export const command = defineCommand({
+  name: 'autograde',
+  synopsis: 'node --import tsx scripts/autograde.ts gradescope|prairielearn',
+  summary:
+    "Grades the LMS's upload and writes its results file (root from $OPTNN_AUTOGRADER_ROOT or $OPTNN_GRADE_ROOT).",
+  positionals: [
+    {
+      name: 'TARGET',
+      description: 'the LMS whose directories are read and written',
+      choices: ['gradescope', 'prairielearn'],
+    },
+  ],
+  flags: {},
+});
+
+/** Bad usage is exit 2 with the help; any other fault is a harness fault (exit 1, below). */
 async function main(): Promise<void> {
-  const target = process.argv[2];
-  if (target !== 'gradescope' && target !== 'prairielearn') {
-    console.error(
-      'Usage: node --import tsx scripts/autograde.ts gradescope|prairielearn  (root from $OPTNN_AUTOGRADER_ROOT or $OPTNN_GRADE_ROOT)',
-    );
+  let parsed: ReturnType<typeof command.parse>;
+  try {
+    parsed = command.parse(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof HarnessError)) throw error;
+    console.error(`error [${error.code}]: ${error.message}\n\n${command.usage}`);
     process.exitCode = 2;
     return;
   }
+  if (parsed === undefined) console.log(command.usage);
+  else await autograde(parsed.positionals.TARGET);
+}
+
+async function autograde(target: Target): Promise<void> {
   const root = process.env[TARGETS[target].env] || TARGETS[target].root;
   const out = join(root, 'results', 'results.json');
   mkdirSync(join(PROJECT_ROOT, '.work'), { recursive: true });

@@ -9,14 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../contract/index.js';
 import { validateOrThrow } from '../contract/validate.js';
 import { describeBackend, selectBackend } from '../course/backend.js';
-import { HarnessError } from '../course/errors.js';
 import { createProgress } from '../course/progress.js';
 import { Thresholds, THRESHOLDS_PATH, type ThresholdEntry } from '../graders/thresholds-schema.js';
 import { evaluateParams, gradingData, MEASURED_SAMPLES, measuredSubset } from '../graders/trained-net.js';
 import * as reference from '../reference/index.js';
 import { probeTraining } from '../runner/training-probes.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
-import { runMain } from './cli/main.js';
+import { defineCommand, runCommand } from './cli/command.js';
 import { writeTextAtomic } from '../services/write-json.js';
 import { valuesOf } from '../runner/encode.js';
 
@@ -31,38 +29,28 @@ const NOTEBOOK_ARGS: Record<OptimizerName, number[]> = {
   Adam: [0.002],
 };
 
-const FLAGS: Record<string, FlagSpec> = {
-  seeds: { type: 'integer', min: 2, description: 'how many seeds (1..N) to calibrate over (default 8)' },
-  backend: { type: 'string', description: 'backend to calibrate on (default: auto)' },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = usage(
-  'npm run calibrate -- [options]',
-  'Calibrates the training thresholds from the reference over several seeds.',
-  FLAGS,
-);
+export const command = defineCommand({
+  name: 'calibrate',
+  synopsis: 'npm run calibrate -- [options]',
+  summary: 'Calibrates the training thresholds from the reference over several seeds.',
+  flags: {
+    seeds: { type: 'integer', min: 2, default: 8, description: 'how many seeds (1..N) to calibrate over' },
+    backend: { type: 'string', description: 'backend to calibrate on (default: auto)' },
+  },
+  run: async ({ flags }) => calibrate(flags.seeds, flags.backend),
+});
 const RULE =
   "the training seed is drawn per grading from the calibration seeds; the trained loss must be at most untrained - dropShare * (the reference's drop at that seed)";
 const DROP_SHARE = 0.5;
 const round = (v: number): number => Number(v.toFixed(5));
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  if (positional.length > 0)
-    throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}`);
+async function calibrate(seedCount: number, backendName: string | undefined): Promise<void> {
   tf.env().set('PROD', true);
-  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
+  const backend = await selectBackend(backendName);
   console.error(`calibrate: ${describeBackend(backend)}`);
   const started = performance.now();
   const data = gradingData();
-  const seeds = Array.from(
-    { length: typeof flags['seeds'] === 'number' ? flags['seeds'] : 8 },
-    (_, i) => i + 1,
-  );
+  const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
   const bar = createProgress({ total: seeds.length * OPTIMIZER_NAMES.length, label: 'calibrate' });
   const optimizers = {} as Record<OptimizerName, ThresholdEntry>;
   let done = 0;
@@ -123,4 +111,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${THRESHOLDS_PATH} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-runMain(main, USAGE);
+runCommand(command);

@@ -16,9 +16,9 @@ import { validateOrThrow } from '../contract/validate.js';
 import { ExperimentsRecord, type CellRecord, type RunRecord } from '../contract/experiment-record.js';
 import { renderExperimentsPage } from '../reports/experiments-page.js';
 import { writeTextAtomic } from '../course/atomic-write.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import type { FlagSpec } from './cli/args.js';
+import { defineCommand, runCommand, type TypedFlags } from './cli/command.js';
 import { resolveParts } from '../services/notebook/experiment-parts.js';
-import { runMain } from './cli/main.js';
 import { NOTEBOOK_RUNS, quickRun } from '../services/notebook/notebook-runs.js';
 import { runNotebookCell, runTuningCell, type RunSettings } from '../services/notebook/run-experiment.js';
 import {
@@ -30,9 +30,10 @@ import { writeJsonAtomic } from '../services/write-json.js';
 
 const RUN_IDS = [...NOTEBOOK_RUNS.map((r) => r.id), 'tuning'];
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   submission: {
     type: 'string',
+    value: 'DIR',
     description:
       'the submission directory whose code runs (default: reference/ here, submission/ in the starter)',
   },
@@ -42,7 +43,9 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   out: {
     type: 'string',
-    description: 'where to write the JSON; the page goes beside it as .html (default out/experiments.json)',
+    value: 'FILE',
+    default: 'out/experiments.json',
+    description: 'where to write the JSON; the page goes beside it as .html',
   },
   data: {
     type: 'string',
@@ -53,8 +56,8 @@ const FLAGS: Record<string, FlagSpec> = {
     type: 'string',
     description: 'auto, node-gpu, node, wasm or cpu (default: auto, or $OPTNN_BACKEND)',
   },
-  only: { type: 'string', description: `comma-separated run ids: ${RUN_IDS.join(', ')}` },
-  seed: { type: 'integer', min: 1, description: 'seed of the nets, the shuffling and the split (default 1)' },
+  only: { type: 'string', value: 'IDS', description: `comma-separated run ids: ${RUN_IDS.join(', ')}` },
+  seed: { type: 'integer', min: 1, default: 1, description: 'seed of the nets, the shuffling and the split' },
   resolution: {
     type: 'integer',
     min: 2,
@@ -66,14 +69,16 @@ const FLAGS: Record<string, FlagSpec> = {
     description:
       "the landscape's loss over the first N samples of the 3,200 (default 1600; 640 with --quick; 3200 is the notebook's, twice as slow)",
   },
-  help: { type: 'boolean', description: 'print this help' },
-};
+} as const satisfies Record<string, FlagSpec>;
 
-const USAGE = usage(
-  'npm run experiments -- [options]',
-  "Runs every training cell of the notebook with a submission's code and writes losses, landscapes and trajectories as JSON and as an HTML page.",
-  FLAGS,
-);
+export const command = defineCommand({
+  name: 'experiments',
+  synopsis: 'npm run experiments -- [options]',
+  summary:
+    "Runs every training cell of the notebook with a submission's code and writes losses, landscapes and trajectories as JSON and as an HTML page.",
+  flags: FLAGS,
+  run: async ({ flags }) => experiments(flags),
+});
 
 /** Relative cost of a cell, for the overall ETA: training samples (forward and backward) and landscape evaluations. */
 function costOf(epochs: number, oneFC: boolean, points: number, samples: number): number {
@@ -92,39 +97,28 @@ function dataSource(value: unknown): string {
   return dir;
 }
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  if (positional.length > 0)
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
-    );
-  const quick = flags['quick'] === true;
-  const only = typeof flags['only'] === 'string' ? flags['only'].split(',').map((s) => s.trim()) : RUN_IDS;
+async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
+  const { quick } = flags;
+  const only = flags.only !== undefined ? flags.only.split(',').map((s) => s.trim()) : RUN_IDS;
   const unknown = only.filter((id) => !RUN_IDS.includes(id));
   if (unknown.length > 0)
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
       `Expected --only to list run ids among ${RUN_IDS.join(', ')}, got ${unknown.join(', ')}`,
     );
-  const out = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/experiments.json');
+  const out = resolve(flags.out);
   const page = out.replace(/(\.json)?$/, '.html');
-  const seed = typeof flags['seed'] === 'number' ? flags['seed'] : 1;
-  const side = typeof flags['resolution'] === 'number' ? flags['resolution'] : quick ? 6 : 20;
-  const landscapeSamples =
-    typeof flags['landscape-samples'] === 'number' ? flags['landscape-samples'] : quick ? 640 : 1600;
+  const { seed } = flags;
+  const side = flags.resolution ?? (quick ? 6 : 20);
+  const landscapeSamples = flags['landscape-samples'] ?? (quick ? 640 : 1600);
   const settings: RunSettings = { seed, resolution: [side, side], landscapeSamples, progress: true };
-  const source = dataSource(flags['data']);
+  const source = dataSource(flags.data);
   const dir =
-    typeof flags['submission'] === 'string'
-      ? checkSubmissionDir(flags['submission'], '--submission')
+    flags.submission !== undefined
+      ? checkSubmissionDir(flags.submission, '--submission')
       : checkSubmissionDir(defaultSubmissionDir(), 'the default submission');
 
-  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : undefined);
+  const backend = await selectBackend(flags.backend);
   console.error(`experiments: ${describeBackend(backend)}`);
   const data = loadMnist({ source });
   console.error(
@@ -200,4 +194,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
 }
 
-runMain(main, USAGE);
+runCommand(command);

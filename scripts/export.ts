@@ -9,54 +9,48 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HarnessError } from '../course/errors.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { HarnessError, describeValue } from '../course/errors.js';
+import { defineCommand, runCommand } from './cli/command.js';
 import { listFiles, writeHarness, writeTargetFiles } from '../services/packages/export-package.js';
-import { runMain } from './cli/main.js';
 
-const FLAGS: Record<string, FlagSpec> = {
-  out: { type: 'string', description: 'output directory (required; new or empty)' },
-  hidden: {
-    type: 'string',
-    description:
-      'hidden fixtures to pack in (npm run fixtures -- --hidden ...); they grade the .hidden tests',
+const TARGET = {
+  name: 'TARGET',
+  description: 'the LMS to package for',
+  choices: ['gradescope', 'prairielearn'],
+} as const;
+
+export const command = defineCommand({
+  name: 'export',
+  synopsis: 'npm run export -- gradescope|prairielearn --out DIR [--hidden DIR]',
+  summary:
+    'gradescope: writes DIR/autograder.zip, the Gradescope autograder (docs/gradescope.md).\n' +
+    'prairielearn: writes the PrairieLearn external grader into DIR (docs/prairielearn.md).',
+  positionals: [TARGET],
+  flags: {
+    out: { type: 'string', required: true, value: 'DIR', description: 'output directory, new or empty' },
+    hidden: {
+      type: 'string',
+      path: 'directory',
+      value: 'DIR',
+      description:
+        'hidden fixtures to pack in (npm run fixtures -- --hidden ...); they grade the .hidden tests',
+    },
   },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = [
-  usage(
-    'npm run export -- gradescope --out DIR [--hidden DIR]',
-    'Writes DIR/autograder.zip, the Gradescope autograder (docs/gradescope.md).',
-    FLAGS,
-  ),
-  usage(
-    'npm run export -- prairielearn --out DIR [--hidden DIR]',
-    'Writes the PrairieLearn external grader into DIR (docs/prairielearn.md).',
-    FLAGS,
-  ),
-].join('\n\n');
+  run: async ({ flags, positionals }) => exportPackage(positionals.TARGET, flags.out, flags.hidden),
+});
 
-async function main(): Promise<void> {
-  const [target, ...rest] = process.argv.slice(2);
-  const { flags, positional } = parseFlags(rest, FLAGS);
-  if (flags['help'] || target === '--help') {
-    console.log(USAGE);
-    return;
-  }
-  if (target !== 'gradescope' && target !== 'prairielearn') {
+async function exportPackage(
+  target: (typeof TARGET.choices)[number],
+  outFlag: string,
+  hiddenFlag: string | undefined,
+): Promise<void> {
+  const out = resolve(outFlag);
+  if (existsSync(out) && readdirSync(out).length > 0)
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      `Expected the target gradescope or prairielearn, got ${JSON.stringify(target ?? '')}`,
+      `Expected --out to be a new or empty directory, got ${describeValue(outFlag)}, which holds ${readdirSync(out).length} entries (${out})`,
     );
-  }
-  if (positional.length > 0)
-    throw new HarnessError('OPTNN_BAD_OPTION', `Unexpected argument ${positional.join(' ')}`);
-  if (typeof flags['out'] !== 'string')
-    throw new HarnessError('OPTNN_BAD_OPTION', 'The option --out is required');
-  const out = resolve(flags['out']);
-  if (existsSync(out) && readdirSync(out).length > 0)
-    throw new HarnessError('OPTNN_BAD_OPTION', `The output directory ${out} is not empty`);
-  const hidden = typeof flags['hidden'] === 'string' ? resolve(flags['hidden']) : undefined;
+  const hidden = hiddenFlag === undefined ? undefined : resolve(hiddenFlag);
   mkdirSync(out, { recursive: true });
   if (target === 'prairielearn') {
     writeHarness(out, hidden);
@@ -87,4 +81,4 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(main, USAGE);
+runCommand(command);

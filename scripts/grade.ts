@@ -14,6 +14,6 @@ import { prestart } from './cli/prestart.js';
 // How busy other work keeps the machine, measured over the start-up (it decides the lanes).
 const otherLoad = sampleOtherLoad();
 // The submission's first child starts now, while the rest of the grader loads (about a second).
-const early = prestart(process.argv.slice(2));
+const prestarted = prestart(process.argv.slice(2));
 const { gradeCommand } = await import('./cli/grade-cli.js');
-gradeCommand(process.argv.slice(2), { early, otherLoad });
+gradeCommand(process.argv.slice(2), { prestarted, otherLoad });

@@ -20,57 +20,47 @@ import { PROJECT_ROOT } from '../runner/build.js';
 import { encode } from '../runner/encode.js';
 import { InProcessExecutor } from '../runner/executor.js';
 import { runOptimizerCase } from '../runner/optimizer-case.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { defineCommand, runCommand } from './cli/command.js';
 import { casesFor, f32, PUBLIC_SEED } from '../services/authoring/fixture-cases.js';
 import { formatFixture, writeTextAtomic } from '../services/write-json.js';
-import { runMain } from './cli/main.js';
 
-const FLAGS: Record<string, FlagSpec> = {
-  hidden: { type: 'boolean', description: 'make hidden fixtures (needs --seed and --out)' },
-  seed: {
-    type: 'integer',
-    min: 1,
-    description: `the seed (public fixtures: ${PUBLIC_SEED}; hidden: your secret)`,
+export const command = defineCommand({
+  name: 'fixtures',
+  synopsis: 'npm run fixtures -- [options]',
+  summary: 'Makes the optimizer fixtures from the reference solution.',
+  flags: {
+    hidden: { type: 'boolean', description: 'make hidden fixtures (needs --seed and --out)' },
+    seed: {
+      type: 'integer',
+      min: 1,
+      description: `the seed (public fixtures: ${PUBLIC_SEED}; hidden: your secret)`,
+    },
+    out: { type: 'string', value: 'DIR', description: 'output directory (default fixtures/public)' },
+    check: {
+      type: 'boolean',
+      description: 'compare with the files on disk instead of writing; exit 1 on a difference',
+    },
   },
-  out: { type: 'string', description: 'output directory (default fixtures/public)' },
-  check: {
-    type: 'boolean',
-    description: 'compare with the files on disk instead of writing; exit 1 on a difference',
+  run: async ({ flags }) => {
+    const { hidden } = flags;
+    const missing = [flags.seed === undefined ? '--seed' : '', flags.out === undefined ? '--out' : ''];
+    if (hidden && missing.some((m) => m !== '')) {
+      throw new HarnessError(
+        'OPTNN_BAD_OPTION',
+        `Hidden fixtures need both --seed (your secret) and --out (a directory outside the student repository): expected both with --hidden, got no ${missing.filter((m) => m !== '').join(' and no ')}`,
+      );
+    }
+    const seed = flags.seed ?? PUBLIC_SEED;
+    if (hidden && seed === PUBLIC_SEED)
+      throw new HarnessError(
+        'OPTNN_BAD_OPTION',
+        `Expected --seed for hidden fixtures to differ from the public seed ${PUBLIC_SEED}, got \`${seed}\` (number)`,
+      );
+    await makeFixtures(hidden, seed, resolve(flags.out ?? 'fixtures/public'), flags.check);
   },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = usage(
-  'npm run fixtures -- [options]',
-  'Makes the optimizer fixtures from the reference solution.',
-  FLAGS,
-);
+});
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  if (positional.length > 0)
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
-    );
-  const hidden = flags['hidden'] === true;
-  if (hidden && (flags['seed'] === undefined || flags['out'] === undefined)) {
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      'Hidden fixtures need both --seed (your secret) and --out (a directory outside the student repository)',
-    );
-  }
-  const seed = typeof flags['seed'] === 'number' ? flags['seed'] : PUBLIC_SEED;
-  if (hidden && seed === PUBLIC_SEED)
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      `Expected --seed for hidden fixtures to differ from the public seed ${PUBLIC_SEED}, got \`${seed}\` (number)`,
-    );
-  const out = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'fixtures/public');
-
+async function makeFixtures(hidden: boolean, seed: number, out: string, check: boolean): Promise<void> {
   tf.env().set('PROD', true);
   const backend = await selectBackend('cpu');
   const data = normalizeInPlace(loadEmbeddedMnist());
@@ -130,14 +120,14 @@ async function main(): Promise<void> {
       );
       const mistakePath = mistakeFixturePath(out, name);
       const mistakeText = formatFixture(mistakes);
-      if (flags['check']) {
+      if (check) {
         if (!existsSync(mistakePath) || readFileSync(mistakePath, 'utf8') !== mistakeText)
           differences.push(mistakePath);
       } else {
         writeTextAtomic(mistakePath, mistakeText);
       }
     }
-    if (flags['check']) {
+    if (check) {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
     } else {
       writeTextAtomic(path, text);
@@ -165,13 +155,13 @@ async function main(): Promise<void> {
     );
     const path = join(out, TRAINING_EXPECTATIONS);
     const text = formatFixture(expectations);
-    if (flags['check']) {
+    if (check) {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
     } else {
       writeTextAtomic(path, text);
     }
   }
-  if (flags['check']) {
+  if (check) {
     if (differences.length > 0) {
       console.error(
         `These fixtures differ from what \`npm run fixtures\` makes:\n  ${differences.join('\n  ')}`,
@@ -187,4 +177,4 @@ async function main(): Promise<void> {
   );
 }
 
-runMain(main, USAGE);
+runCommand(command);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTemplate } from '../services/authoring/template.js';
+import { defineCommand, runCommand } from './cli/command.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const referenceDir = join(root, 'reference');
@@ -19,18 +20,17 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--check' && a !== '--help');
-if (args.includes('--help') || unknown.length > 0) {
-  if (unknown.length > 0) console.error(`Unknown option ${unknown.join(' ')}.`);
-  console.error(
-    'Usage: npm run template [-- --check]\n  Writes student-template/ from reference/ (--check: compare only, exit 1 on a difference).',
-  );
-  process.exit(unknown.length > 0 ? 2 : 0);
-}
+export const command = defineCommand({
+  name: 'template',
+  synopsis: 'npm run template [-- --check]',
+  summary: 'Writes student-template/ from reference/.',
+  flags: { check: { type: 'boolean', description: 'compare only; exit 1 on a difference' } },
+  run: async ({ flags }) => (flags.check ? check() : write()),
+});
 
-const files = buildTemplate(referenceDir);
-if (args.includes('--check')) {
+/** Compares student-template/ with what reference/ makes: exit 1 on a difference. */
+function check(): void {
+  const files = buildTemplate(referenceDir);
   const expected = new Map(files.map((f) => [f.path, f.text]));
   const problems: string[] = [];
   for (const [path, text] of expected) {
@@ -45,10 +45,15 @@ if (args.includes('--check')) {
     console.error(
       `student-template/ is out of step with reference/ (run \`npm run template\`):\n  ${problems.join('\n  ')}`,
     );
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   console.log(`student-template/ matches reference/ (${files.length} files)`);
-} else {
+}
+
+/** Writes student-template/ anew. */
+function write(): void {
+  const files = buildTemplate(referenceDir);
   rmSync(templateDir, { recursive: true, force: true });
   for (const file of files) {
     const target = join(templateDir, file.path);
@@ -58,3 +63,5 @@ if (args.includes('--check')) {
   const parts = files.reduce((n, f) => n + f.solutions.length, 0);
   console.log(`wrote student-template/: ${files.length} files, ${parts} parts to implement`);
 }
+
+runCommand(command);

@@ -14,10 +14,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { defineCommand, runCommand } from './cli/command.js';
 import { scriptFilesOf } from '../services/packages/script-files.js';
 import { HARNESS_PATHS } from '../services/packages/shipped-paths.js';
-import { runMain } from './cli/main.js';
 
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
 export const RELEASED_COMMANDS = [
@@ -35,16 +34,39 @@ export const NEVER_RELEASED = ['graders/mistakes', 'fixtures/hidden'];
 
 export const SPEC_PATH = join(PROJECT_ROOT, 'assignment', 'SPEC.md');
 
-const FLAGS: Record<string, FlagSpec> = {
-  out: { type: 'string', description: 'where to write the student repository (must be new or empty)' },
-  spec: { type: 'string', description: `the assignment's SPEC.md (default ${SPEC_PATH})` },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = usage('npm run release -- --out DIR', 'Builds the student starter repository.', FLAGS);
+export const command = defineCommand({
+  name: 'release',
+  synopsis: 'npm run release -- --out DIR',
+  summary: 'Builds the student starter repository.',
+  flags: {
+    out: {
+      type: 'string',
+      required: true,
+      value: 'DIR',
+      description: 'where to write the student repository, new or empty',
+    },
+    spec: {
+      type: 'string',
+      path: 'file',
+      value: 'FILE',
+      description: `the assignment's SPEC.md (default ${SPEC_PATH})`,
+    },
+  },
+  run: async ({ flags }) => {
+    const out = resolve(flags.out);
+    const files = buildRelease(out, flags.spec === undefined ? undefined : resolve(flags.spec));
+    console.log(
+      `wrote the student repository to ${out} (${files.length} files); its students run \`npm ci\` then \`npm test\``,
+    );
+  },
+});
 
 export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
   if (existsSync(out) && readdirSync(out).length > 0)
-    throw new HarnessError('OPTNN_BAD_OPTION', `The release directory ${out} is not empty`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected --out to be a new or empty directory, got ${out}, which holds ${readdirSync(out).length} entries`,
+    );
   if (!existsSync(specPath))
     throw new HarnessError(
       'OPTNN_DATA_MISSING',
@@ -108,27 +130,5 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  if (positional.length > 0)
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
-    );
-  if (typeof flags['out'] !== 'string')
-    throw new HarnessError('OPTNN_BAD_OPTION', 'The option --out is required');
-  const files = buildRelease(
-    resolve(flags['out']),
-    typeof flags['spec'] === 'string' ? resolve(flags['spec']) : undefined,
-  );
-  console.log(
-    `wrote the student repository to ${resolve(flags['out'])} (${files.length} files); its students run \`npm ci\` then \`npm test\``,
-  );
-}
-
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename))
-  runMain(main, USAGE);
+  runCommand(command);

@@ -15,49 +15,49 @@ import { selectBackend } from '../course/backend.js';
 import { HarnessError } from '../course/errors.js';
 import * as reference from '../reference/index.js';
 import { runOptimizerCase } from '../runner/optimizer-case.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
-import { runMain } from './cli/main.js';
+import { defineCommand, runCommand } from './cli/command.js';
 
-const FLAGS: Record<string, FlagSpec> = {
-  optimizer: {
-    type: 'string',
-    choices: OPTIMIZER_NAMES,
-    description: `the optimizer: ${OPTIMIZER_NAMES.join(', ')}`,
+export const command = defineCommand({
+  name: 'trajectory',
+  synopsis: 'npm run trajectory -- --optimizer NAME --input FILE [--submission DIR]',
+  summary:
+    'Prints the parameters after each step as JSON: {"optimizer", "source", "steps": [{name: values}], "fault"?}.',
+  flags: {
+    optimizer: {
+      type: 'string',
+      choices: OPTIMIZER_NAMES,
+      required: true,
+      value: 'NAME',
+      description: `the optimizer: ${OPTIMIZER_NAMES.join(', ')}`,
+    },
+    input: {
+      type: 'string',
+      path: 'file',
+      required: true,
+      value: 'FILE',
+      description: "a JSON file: a fixture case's `input` (its `optimizer` field may be left out)",
+    },
+    submission: {
+      type: 'string',
+      path: 'directory',
+      value: 'DIR',
+      description: 'a submission directory (default: the reference solution)',
+    },
+    backend: {
+      type: 'string',
+      default: 'cpu',
+      description: 'auto, node-gpu, node, wasm or cpu; cpu is bitwise repeatable',
+    },
   },
-  input: {
-    type: 'string',
-    description: "a JSON file: a fixture case's `input` (its `optimizer` field may be left out)",
-  },
-  submission: { type: 'string', description: 'a submission directory (default: the reference solution)' },
-  backend: {
-    type: 'string',
-    description: 'auto, node-gpu, node, wasm or cpu (default: cpu, bitwise repeatable)',
-  },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = usage(
-  'npm run trajectory -- --optimizer NAME --input FILE [--submission DIR]',
-  'Prints the parameters after each step as JSON: {"optimizer", "source", "steps": [{name: values}], "fault"?}.',
-  FLAGS,
-);
+  run: async ({ flags }) => trajectory(flags.optimizer, flags.input, flags.backend, flags.submission),
+});
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  if (positional.length > 0)
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
-    );
-  const name = flags['optimizer'];
-  const inputPath = flags['input'];
-  if (typeof name !== 'string')
-    throw new HarnessError('OPTNN_BAD_OPTION', 'The option --optimizer is required');
-  if (typeof inputPath !== 'string')
-    throw new HarnessError('OPTNN_BAD_OPTION', 'The option --input is required');
+async function trajectory(
+  name: string,
+  inputPath: string,
+  backend: string,
+  submission: string | undefined,
+): Promise<void> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(resolve(inputPath), 'utf8'));
@@ -73,11 +73,11 @@ async function main(): Promise<void> {
     `the input file ${resolve(inputPath)}`,
   );
   tf.env().set('PROD', true);
-  await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : 'cpu');
+  await selectBackend(backend);
   let classes: OptimizerClasses = reference;
   let source = 'reference';
-  if (typeof flags['submission'] === 'string') {
-    source = resolve(flags['submission']);
+  if (submission !== undefined) {
+    source = resolve(submission);
     classes = (await import(pathToFileURL(join(source, 'index.ts')).href)) as OptimizerClasses;
   }
   const trajectory = runOptimizerCase(classes, input);
@@ -86,4 +86,4 @@ async function main(): Promise<void> {
   );
 }
 
-runMain(main, USAGE);
+runCommand(command);

@@ -18,9 +18,8 @@ import { HarnessError } from '../course/errors.js';
 import { loadThresholds } from '../graders/thresholds-schema.js';
 import { TUNING_BANDS } from '../graders/training-grader.js';
 import { measureTuning } from '../runner/training-probes.js';
-import { parseFlags, usage, type FlagSpec } from './cli/args.js';
+import { defineCommand, runCommand } from './cli/command.js';
 import type { OptimizerClass } from '../services/notebook/experiment-parts.js';
-import { runMain } from './cli/main.js';
 import {
   checkSubmissionDir,
   defaultSubmissionDir,
@@ -31,28 +30,48 @@ import { tunePlotSvg, type TunedRow } from '../services/notebook/tune-plot.js';
 import { writeJsonAtomic } from '../services/write-json.js';
 import { valuesOf } from '../runner/encode.js';
 
-const FLAGS: Record<string, FlagSpec> = {
-  submission: {
-    type: 'string',
-    description: 'the submission directory (default: reference/ here, submission/ in the starter)',
+export const command = defineCommand({
+  name: 'tune',
+  synopsis: 'npm run tune -- [--optimizer NAME] [--lr 0.001,0.002] [--batch-size 32,64] [--write]',
+  summary:
+    'Trains tuning choices exactly as the grader retrains tuning.json and prints the validation loss and test accuracy of each.',
+  flags: {
+    submission: {
+      type: 'string',
+      value: 'DIR',
+      description: 'the submission directory (default: reference/ here, submission/ in the starter)',
+    },
+    ...GRID_FLAGS,
+    write: {
+      type: 'boolean',
+      description: 'put the best choice (lowest validation loss) and its measured figures into tuning.json',
+    },
+    out: {
+      type: 'string',
+      value: 'FILE',
+      default: 'out/tune.svg',
+      description: 'where to write the plot; the table goes beside it as .json',
+    },
+    backend: {
+      type: 'string',
+      default: 'wasm',
+      description: "the backend to train on; wasm is the grader's process's",
+    },
   },
-  ...GRID_FLAGS,
-  write: {
-    type: 'boolean',
-    description: 'put the best choice (lowest validation loss) and its measured figures into tuning.json',
+  run: async ({ flags, raw }) => {
+    const dir = checkSubmissionDir(
+      typeof flags.submission === 'string' ? flags.submission : defaultSubmissionDir(),
+      '--submission',
+    );
+    const read = readTuningChoice(dir);
+    const choices = choicesFrom(raw, read.ok ? read.choice : undefined);
+    await tune(dir, choices, {
+      plotPath: resolve(String(flags.out)),
+      backend: String(flags.backend),
+      write: flags.write === true,
+    });
   },
-  out: {
-    type: 'string',
-    description: 'where to write the plot (default out/tune.svg; the table goes beside it as .json)',
-  },
-  backend: { type: 'string', description: "the backend to train on (default wasm, as the grader's process)" },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = usage(
-  'npm run tune -- [--optimizer NAME] [--lr 0.001,0.002] [--batch-size 32,64] [--write]',
-  'Trains tuning choices exactly as the grader retrains tuning.json and prints the validation loss and test accuracy of each.',
-  FLAGS,
-);
+});
 
 export interface Tuned extends Choice {
   valLoss: number;
@@ -89,26 +108,12 @@ function table(rows: readonly Tuned[], best: Tuned | undefined): string {
     .join('\n');
 }
 
-async function main(): Promise<void> {
-  const { flags, positional } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  if (positional.length > 0)
-    throw new HarnessError(
-      'OPTNN_BAD_OPTION',
-      `Unexpected argument ${positional.join(' ')}; this command takes only options`,
-    );
-  const dir = checkSubmissionDir(
-    typeof flags['submission'] === 'string' ? flags['submission'] : defaultSubmissionDir(),
-    '--submission',
-  );
-  const read = readTuningChoice(dir);
-  const choices = choicesFrom(flags, read.ok ? read.choice : undefined);
-  const plotPath = resolve(typeof flags['out'] === 'string' ? flags['out'] : 'out/tune.svg');
-
-  const backend = await selectBackend(typeof flags['backend'] === 'string' ? flags['backend'] : 'wasm');
+async function tune(
+  dir: string,
+  choices: readonly Choice[],
+  { plotPath, backend: backendName, write }: { plotPath: string; backend: string; write: boolean },
+): Promise<void> {
+  const backend = await selectBackend(backendName);
   const seed = loadThresholds().gradingSeed;
   const data = loadMnist().train;
   const module = await loadSubmissionModule(dir);
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
   });
   console.log(`wrote ${plotPath}`);
 
-  if (flags['write']) {
+  if (write) {
     if (best === undefined)
       throw new HarnessError(
         'OPTNN_SCHEMA',
@@ -196,4 +201,4 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(main, USAGE);
+runCommand(command);

@@ -3,18 +3,20 @@
  * the isolation its flags ask for: light to load, so that scripts/grade.ts can read its arguments and
  * start the submission's first child before it loads the rest of the grader.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { HarnessError } from '../../course/errors.js';
 import { MAX_LANES, type IsolatedOptions } from '../../runner/isolated-executor.js';
 import { DEFAULT_LIMITS, type IsolationLimits } from '../../runner/isolated.js';
 import { limitNotices } from '../../runner/process-tree.js';
 import { bubblewrap, bubblewrapProblem, probeBubblewrap, unprivileged } from '../../runner/sandbox.js';
-import { usage, type FlagSpec, type FlagValues } from './args.js';
+import { existingPath, type FlagSpec, type FlagValues } from './args.js';
+import { defineCommand } from './command.js';
 
-export const COMMON: Record<string, FlagSpec> = {
+export const COMMON = {
   hidden: {
     type: 'string',
+    path: 'directory',
+    value: 'DIR',
     description: 'a directory of hidden fixtures (npm run fixtures -- --hidden ...)',
   },
   backend: {
@@ -42,61 +44,98 @@ export const COMMON: Record<string, FlagSpec> = {
     description:
       'let batch grading run where submissions are not isolated from each other (no bubblewrap), and with hidden fixtures',
   },
-  help: { type: 'boolean', description: 'print this help' },
-};
-export const SINGLE: Record<string, FlagSpec> = {
-  out: {
-    type: 'string',
-    description: 'output directory (default out/grades); outputs go to OUT/<submission-id>/',
+} as const satisfies Record<string, FlagSpec>;
+
+/** One submission: `npm run grade -- [SUBMISSION_DIR] [options]`. */
+export const SINGLE = defineCommand({
+  name: 'grade',
+  synopsis: 'npm run grade -- [SUBMISSION_DIR] [options]',
+  summary: 'Grades one submission (default: reference/, or submission/ where there is no reference/).',
+  positionals: [
+    {
+      name: 'SUBMISSION_DIR',
+      description: 'the submission directory',
+      default: () => defaultSubmission(),
+      defaultText: 'reference/, or submission/ where there is no reference/',
+    },
+  ],
+  flags: {
+    out: {
+      type: 'string',
+      value: 'OUT',
+      default: 'out/grades',
+      description: 'output directory; outputs go to OUT/<submission-id>/',
+    },
+    only: {
+      type: 'string',
+      value: 'IDS',
+      description: 'comma-separated test ids from graders/manifest.json',
+    },
+    'cache-key': { type: 'string', description: '(used by batch workers) the key recorded in results.json' },
+    'min-score': {
+      type: 'float',
+      min: 0,
+      unit: 'points',
+      description:
+        'exit with code 3 when the score is below this many points (a CI check for a TA-set pass mark)',
+    },
+    ...COMMON,
   },
-  only: { type: 'string', description: 'comma-separated test ids from graders/manifest.json' },
-  'cache-key': { type: 'string', description: '(used by batch workers) the key recorded in results.json' },
-  'min-score': {
-    type: 'string',
-    description:
-      'exit with code 3 when the score is below this many points (a CI check for a TA-set pass mark)',
+});
+
+/** A class: `npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]`. */
+export const BATCH = defineCommand({
+  name: 'batch',
+  synopsis: 'npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]',
+  summary: 'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.',
+  positionals: [{ name: 'SUBMISSIONS_DIR', description: 'a directory of submissions, one directory each' }],
+  flags: {
+    out: { type: 'string', required: true, value: 'DIR', description: 'output directory' },
+    jobs: { type: 'integer', min: 1, description: 'parallel workers (default: the number of cores)' },
+    shard: {
+      type: 'string',
+      value: 'i/n',
+      description: 'grade only the i-th of n shards of the class (for a CI matrix)',
+    },
+    ...COMMON,
   },
-  ...COMMON,
-};
-export const BATCH: Record<string, FlagSpec> = {
-  out: { type: 'string', description: 'output directory (required)' },
-  jobs: { type: 'integer', min: 1, description: 'parallel workers (default: the number of cores)' },
-  shard: {
-    type: 'string',
-    description: 'i/n: grade only the i-th of n shards of the class (for a CI matrix)',
+});
+
+/** Shards into one: `npm run grade -- merge OUT... --out DIR`. */
+export const MERGE = defineCommand({
+  name: 'merge',
+  synopsis: 'npm run grade -- merge OUT... --out DIR',
+  summary: 'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.',
+  positionals: [
+    { name: 'OUT', description: 'one or more batch output directories', variadic: true, path: 'directory' },
+  ],
+  flags: {
+    out: {
+      type: 'string',
+      required: true,
+      value: 'DIR',
+      description: 'output directory for the gradebook and cohort summary',
+    },
   },
-  ...COMMON,
-};
-export const MERGE: Record<string, FlagSpec> = {
-  out: { type: 'string', description: 'output directory for the gradebook and cohort summary (required)' },
-  help: COMMON['help']!,
-};
-export const DIFF: Record<string, FlagSpec> = {
-  json: { type: 'boolean', description: 'print the changes as JSON' },
-  help: COMMON['help']!,
-};
+});
+
+/** Two gradings compared: `npm run grade -- regrade-diff OLD_OUT NEW_OUT`. */
+export const DIFF = defineCommand({
+  name: 'regrade-diff',
+  synopsis: 'npm run grade -- regrade-diff OLD_OUT NEW_OUT',
+  summary: 'Lists the submissions whose grades moved, by how much, on which tests.',
+  positionals: [
+    { name: 'OLD_OUT', description: 'the batch output directory of the old grading', path: 'directory' },
+    { name: 'NEW_OUT', description: 'the batch output directory of the new grading', path: 'directory' },
+  ],
+  flags: { json: { type: 'boolean', description: 'print the changes as JSON' } },
+});
 
 export const USAGES: Record<'single' | 'batch' | 'merge' | 'regrade-diff', string> = {
-  single: usage(
-    'npm run grade -- [SUBMISSION_DIR] [options]',
-    'Grades one submission (default: reference/, or submission/ where there is no reference/).',
-    SINGLE,
-  ),
-  batch: usage(
-    'npm run grade -- batch SUBMISSIONS_DIR --out OUT [options]',
-    'Grades every submission directory in SUBMISSIONS_DIR; reruns skip current results.',
-    BATCH,
-  ),
-  merge: usage(
-    'npm run grade -- merge OUT... --out DIR',
-    'Joins batch outputs (shards) into gradebook.csv, cohort.json and class outputs.',
-    MERGE,
-  ),
-  'regrade-diff': usage(
-    'npm run grade -- regrade-diff OLD_OUT NEW_OUT',
-    'Lists the submissions whose grades moved, by how much, on which tests.',
-    DIFF,
-  ),
+  single: SINGLE.usage,
+  batch: BATCH.usage,
+  merge: MERGE.usage,
+  'regrade-diff': DIFF.usage,
 };
 export const OTHERS = 'Other commands: npm run grade -- batch | merge | regrade-diff (each with --help).';
 export const USAGE = `${USAGES.single}\n\n${OTHERS}`;
@@ -106,7 +145,7 @@ export function defaultSubmission(): string {
   return existsSync('reference') || !existsSync('submission') ? 'reference' : 'submission';
 }
 
-export const str = (flags: FlagValues, name: string): string | undefined =>
+export const stringFlag = (flags: FlagValues, name: string): string | undefined =>
   typeof flags[name] === 'string' ? flags[name] : undefined;
 
 /**
@@ -118,7 +157,7 @@ export function isolationFor(
   flags: FlagValues,
   batchWithHidden: boolean,
 ): { isolation: IsolatedOptions; sandboxName: string; notices: string[] } {
-  const mode = str(flags, 'sandbox') ?? 'auto';
+  const mode = stringFlag(flags, 'sandbox') ?? 'auto';
   const probe = mode === 'none' ? undefined : probeBubblewrap();
   const bwrap = probe?.state === 'ok' ? probe.path : undefined;
   if (mode === 'bwrap' && probe?.state === 'refused')
@@ -141,7 +180,7 @@ export function isolationFor(
       : []),
     ...limitNotices(),
   ];
-  const backend = (str(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
+  const backend = (stringFlag(flags, 'backend') ?? 'auto') === 'cpu' ? 'cpu' : 'wasm';
   const limits = limitsFor(flags);
   return {
     isolation: { backend, sandbox: bwrap ? bubblewrap(bwrap) : unprivileged, limits },
@@ -156,9 +195,5 @@ export function limitsFor(flags: FlagValues): IsolationLimits {
   return { ...DEFAULT_LIMITS, memoryMiB, heapMiB: Math.floor(memoryMiB / 2) };
 }
 
-export function existingDir(path: string, what: string): string {
-  const dir = resolve(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new HarnessError('OPTNN_BAD_OPTION', `The ${what} ${dir} does not exist`);
-  return dir;
-}
+/** `path`, resolved, when it is a directory; else a usage error naming `what` (SUBMISSION_DIR). */
+export const existingDir = (path: string, what: string): string => existingPath(path, 'directory', what);

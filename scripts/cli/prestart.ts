@@ -1,6 +1,6 @@
 /**
  * The first child of a single grading, started before the grader has loaded: scripts/grade.ts
- * reads its arguments with the same flags as the command (scripts/cli/grade-flags.ts), builds the
+ * reads its arguments with the command's own declaration (scripts/cli/grade-flags.ts), builds the
  * submission and starts its child while tfjs, the schemas and the checks load (about a second of
  * start-up saved). Anything unusual (a subcommand, --help, a bad flag, a missing directory, no
  * access for the child) starts nothing: the command then says what is wrong as it always did. The
@@ -10,8 +10,8 @@
 import { IsolatedExecutor, type IsolatedOptions } from '../../runner/isolated-executor.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
 import { childAccessProblem } from '../../runner/sandbox.js';
-import { parseFlags, type FlagValues } from './args.js';
-import { SINGLE, defaultSubmission, existingDir, isolationFor, str } from './grade-flags.js';
+import type { FlagValues } from './args.js';
+import { SINGLE, existingDir, isolationFor, stringFlag } from './grade-flags.js';
 
 export interface Prestarted {
   executor: IsolatedExecutor;
@@ -27,7 +27,7 @@ export function prestartKey(dir: string, flags: FlagValues, isolation: IsolatedO
   return JSON.stringify([
     dir,
     isolation.backend ?? 'wasm',
-    str(flags, 'sandbox') ?? 'auto',
+    stringFlag(flags, 'sandbox') ?? 'auto',
     isolation.limits?.memoryMiB,
   ]);
 }
@@ -35,10 +35,10 @@ export function prestartKey(dir: string, flags: FlagValues, isolation: IsolatedO
 export function prestart(argv: string[]): Prestarted | undefined {
   if (['batch', 'merge', 'regrade-diff'].includes(argv[0] ?? '')) return undefined;
   try {
-    const { flags, positional } = parseFlags(argv, SINGLE);
-    if (flags['help'] === true || positional.length > 1) return undefined;
-    const dir = existingDir(positional[0] ?? defaultSubmission(), 'submission directory');
-    const { isolation } = isolationFor(flags, false);
+    const parsed = SINGLE.parse(argv);
+    if (parsed === undefined) return undefined;
+    const dir = existingDir(parsed.positionals.SUBMISSION_DIR, 'SUBMISSION_DIR');
+    const { isolation } = isolationFor(parsed.raw, false);
     if (childAccessProblem(PROJECT_ROOT, isolation.sandbox!) !== undefined) return undefined;
     const executor = new IsolatedExecutor(dir, isolation);
     // Failures surface where the grading awaits the same promise; here they are only started.
@@ -46,7 +46,7 @@ export function prestart(argv: string[]): Prestarted | undefined {
     process.on('exit', () => executor.close());
     return {
       executor,
-      key: prestartKey(dir, flags, isolation),
+      key: prestartKey(dir, parsed.raw, isolation),
     };
   } catch {
     return undefined;

@@ -71,7 +71,7 @@ export function choicesFrom(flags: FlagValues, current: TuningChoice | undefined
   if (optimizer === undefined) {
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      `The option --optimizer is required while tuning.json holds no choice yet (one of ${TUNABLE_OPTIMIZERS.join(', ')})`,
+      `tune needs --optimizer while tuning.json holds no choice yet: expected one of ${TUNABLE_OPTIMIZERS.join(', ')}, got nothing`,
     );
   }
   const defaults = OPTIMIZER_DEFAULTS[optimizer] as Record<string, number>;
@@ -94,7 +94,7 @@ export function choicesFrom(flags: FlagValues, current: TuningChoice | undefined
   if (grid.length > 64)
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      `The grid has ${grid.length} choices; give at most 64 (each takes a few seconds)`,
+      `Expected the grid to have at most 64 choices (each takes a few seconds), got ${grid.length}`,
     );
   return grid.map((row) => {
     const { batchSize, ...hyperparameters } = row;

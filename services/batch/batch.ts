@@ -72,7 +72,10 @@ export function parseShard(value: string): { index: number; count: number } {
 /** The submission directories of a class, sorted by id; ids must be safe file names. */
 export function listSubmissions(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new HarnessError('OPTNN_BAD_OPTION', `The submissions directory ${dir} does not exist`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected SUBMISSIONS_DIR to be a directory of submissions, got ${dir}, which does not exist or is not a directory`,
+    );
   const entries = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
@@ -81,7 +84,7 @@ export function listSubmissions(dir: string): string[] {
   if (bad.length > 0)
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      `Submission directory names must be ids of letters, digits, '.', '_' and '-': ${bad
+      `Expected the names of the submission directories to be ids of letters, digits, '.', '_' and '-', got ${bad
         .slice(0, 5)
         .map((b) => JSON.stringify(b))
         .join(', ')}`,

@@ -14,7 +14,10 @@ import { SubmissionResult } from '../../results/model.js';
 /** Every `<id>/results.json` of a batch output; `required`: none is an error (e.g. a gradebook alone). */
 export function readBatch(dir: string, options: { required?: boolean } = {}): SubmissionResult[] {
   if (!existsSync(dir))
-    throw new HarnessError('OPTNN_BAD_OPTION', `The results directory ${dir} does not exist`);
+    throw new HarnessError(
+      'OPTNN_BAD_OPTION',
+      `Expected a results directory (a batch or merge output), got ${dir}, which does not exist`,
+    );
   const results = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'results.json')))
     .map((e) => {
@@ -30,7 +33,7 @@ export function readBatch(dir: string, options: { required?: boolean } = {}): Su
   if (options.required === true && results.length === 0) {
     throw new HarnessError(
       'OPTNN_BAD_OPTION',
-      `The results directory ${dir} holds no submission results (<id>/results.json): give a batch or merge output directory`,
+      `Expected a results directory (a batch or merge output), got ${dir}, which holds no submission results (<id>/results.json)`,
     );
   }
   return results;
