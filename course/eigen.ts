@@ -106,7 +106,7 @@ function signFlip(v: Float64Array): Float64Array {
 }
 
 /** A fixed pseudo-random vector with entries in [−1, 1) (mulberry32 from `seed`). */
-function seededVector(p: number, seed: number): Float64Array {
+export function seededVector(p: number, seed: number): Float64Array {
   let s = seed >>> 0;
   return Float64Array.from({ length: p }, () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -103,7 +103,8 @@ export class IsolatedChild {
   private nextId = 1;
   private dead: Failure | undefined;
   private readonly watchdog: NodeJS.Timeout;
-  private readonly output = { stdout: '', stderr: '', droppedBytes: 0 };
+  /** The child's stderr, up to the output limit: its last words say how it ended. */
+  private stderr = '';
   /** The output of the request being served (both streams in order), capped at PRINTED_PER_REQUEST. */
   private served: { text: string; dropped: number } | undefined;
   private waiting: Waiting | undefined;
@@ -135,9 +136,9 @@ export class IsolatedChild {
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]?.on('error', () => undefined);
       child[stream]?.on('data', (chunk: Buffer) => {
-        const room = limits.outputBytes - this.output[stream].length;
-        if (room > 0) this.output[stream] += chunk.toString('utf8', 0, Math.min(room, chunk.length));
-        if (chunk.length > room) this.output.droppedBytes += chunk.length - Math.max(room, 0);
+        const room = limits.outputBytes - this.stderr.length;
+        if (stream === 'stderr' && room > 0)
+          this.stderr += chunk.toString('utf8', 0, Math.min(room, chunk.length));
         const served = this.served;
         if (served !== undefined) {
           const left = PRINTED_PER_REQUEST - served.text.length;
@@ -362,8 +363,7 @@ export class IsolatedChild {
       return;
     }
     // Through a sandbox (bubblewrap, a shell as the namespace's init) a killed child shows as an exit code of 128 + the signal's number.
-    const unshareKilled =
-      code === 1 && UNSHARE_KILLED.test(this.output.stderr.trim().split('\n').at(-1) ?? '');
+    const unshareKilled = code === 1 && UNSHARE_KILLED.test(this.stderr.trim().split('\n').at(-1) ?? '');
     const signalName =
       signal ??
       (unshareKilled ? 'SIGKILL' : undefined) ??
@@ -371,11 +371,11 @@ export class IsolatedChild {
         ? Object.entries(osConstants.signals).find(([, n]) => n === code - 128)?.[0]
         : undefined);
     // The init shell of the Node-only layers reports its child's death ("Killed"): not the submission's words.
-    const lines = this.output.stderr.trim().split('\n');
+    const lines = this.stderr.trim().split('\n');
     if (signalName !== undefined && (SHELL_REPORT.test(lines.at(-1) ?? '') || unshareKilled)) lines.pop();
     const printed = lines.slice(-3).join(' / ');
     const how = signalName !== undefined ? `was killed by ${signalName}` : `exited with code ${code}`;
-    const heap = /heap out of memory|Allocation failed/.test(this.output.stderr)
+    const heap = /heap out of memory|Allocation failed/.test(this.stderr)
       ? ` (JavaScript heap limit ${this.limits.heapMiB} MiB exceeded)`
       : '';
     const kind = signalName !== undefined && !SELF_INFLICTED.has(signalName) && !heap ? 'signal' : 'exit';

@@ -112,17 +112,9 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
     string,
     unknown
   >;
-  tsconfig['include'] = [
-    'submission',
-    'course',
-    'contract',
-    'runner',
-    'graders',
-    'results',
-    'reports',
-    'services',
-    'scripts',
-  ];
+  // The student's code and every shipped directory of TypeScript (the fixtures are data).
+  const typed = HARNESS_PATHS.filter((p) => !p.startsWith('fixtures'));
+  tsconfig['include'] = ['submission', ...typed, 'services', 'scripts'];
   tsconfig['exclude'] = ['out', '.work'];
   writeFileSync(join(out, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
   return readdirSync(out, { recursive: true, withFileTypes: true })

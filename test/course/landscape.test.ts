@@ -9,22 +9,12 @@ import {
   type StateDirections,
 } from '../../course/landscape.js';
 import { readState, type State } from '../../course/params.js';
+import { seededVector } from '../../course/eigen.js';
 import { assertClose } from '../helpers/close.js';
 
 /** Sizes of the weights of the test states: several weights of different shapes, flattened. */
 const SIZES = [6, 3, 4, 1];
 const P = SIZES.reduce((a, b) => a + b, 0);
-
-/** Uniform values in [−1, 1) from a seed (mulberry32), in float64. */
-function randomVector(p: number, seed: number): Float64Array {
-  let s = seed >>> 0;
-  return Float64Array.from({ length: p }, () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  });
-}
 
 function toState(flat: ArrayLike<number>, sizes: readonly number[] = SIZES): State {
   let offset = 0;
@@ -96,8 +86,8 @@ function expectBadOption(run: () => unknown, name: string, pattern?: RegExp): vo
 
 describe('getStateDirections', () => {
   it('finds the line of states on a straight line, with signed distances as coordinates', () => {
-    const theta0 = randomVector(P, 11);
-    const u = randomVector(P, 12).map((x) => x * 0.5);
+    const theta0 = seededVector(P, 11);
+    const u = seededVector(P, 12).map((x) => x * 0.5);
     const states = Array.from({ length: 12 }, (_, k) => toState(theta0.map((t, j) => t + k * u[j]!)));
     const result = getStateDirections(states, { nStates: 12 });
     expect(result.stateIds).toEqual(Array.from({ length: 12 }, (_, k) => k));
@@ -124,9 +114,9 @@ describe('getStateDirections', () => {
   });
 
   it('recovers a plane of states in the order of their spread', () => {
-    const e1 = orthonormal(randomVector(P, 21), []);
-    const e2 = orthonormal(randomVector(P, 22), [e1]);
-    const theta0 = randomVector(P, 23);
+    const e1 = orthonormal(seededVector(P, 21), []);
+    const e2 = orthonormal(seededVector(P, 22), [e1]);
+    const theta0 = seededVector(P, 23);
     // Points on an ellipse, equally spaced in angle: centred, their spreads along e1 and e2 are
     // uncorrelated, so e1 (semi-axis 3) and e2 (semi-axis 1) are the principal directions.
     const n = 8;
@@ -160,7 +150,7 @@ describe('getStateDirections', () => {
     const p = 32;
     const states = Array.from({ length: 30 }, (_, k) =>
       toState(
-        randomVector(p, 100 + k).map((x, j) => x * (1 + (j % 5))),
+        seededVector(p, 100 + k).map((x, j) => x * (1 + (j % 5))),
         sizes,
       ),
     );
@@ -178,7 +168,7 @@ describe('getStateDirections', () => {
     );
     const found: number[][] = [];
     for (let c = 0; c < 2; c++) {
-      let v = orthonormal(randomVector(p, 7 + c), found);
+      let v = orthonormal(seededVector(p, 7 + c), found);
       for (let it = 0; it < 3000; it++)
         v = orthonormal(Float64Array.from(cov.map((row) => dot(row, v))), found);
       found.push(signed(v));
@@ -200,8 +190,8 @@ describe('getStateDirections', () => {
   });
 
   it('still gives two fixed orthonormal directions when the states span less than a plane', () => {
-    const theta0 = randomVector(P, 31);
-    const u = randomVector(P, 32);
+    const theta0 = seededVector(P, 31);
+    const u = seededVector(P, 32);
     const two = [toState(theta0), toState(theta0.map((t, j) => t + u[j]!))];
     const first = getStateDirections(two);
     expect(first.stateIds).toEqual([0, 1]);
