@@ -90,6 +90,11 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
     cpSync(join(PROJECT_ROOT, 'release', 'workflows', workflow), join(out, '.github', 'workflows', workflow));
   }
   writeFileSync(join(out, '.gitignore'), 'node_modules/\nout/\n.work/\n');
+  // `npx vitest` as vitest documents it (watch mode, -t, --reporter) finds the grading suite's config.
+  writeFileSync(
+    join(out, 'vitest.config.ts'),
+    "// The public grading suite's configuration (npm test uses it too).\nexport { default } from './scripts/student-suite/vitest.config.js';\n",
+  );
 
   // Its own package.json and lockfile: what a student's commands need, at the versions the TA tested.
   const pkg = starterPackage(

@@ -177,5 +177,9 @@ describe('npm run release', () => {
     expect(one.stdout.trimEnd().split('\n').at(-1)).toBe(
       'partial run: 4 of 33 public tests graded; the score and the report are written by a full run (npm test)',
     );
+    // Plain `npx vitest` finds the grading suite's configuration at the root (watch mode, -t, list).
+    const listed = await execa('npx', ['vitest', 'list', '-t', 'Adam'], { cwd: out, reject: false });
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect(listed.stdout.split('\n').filter((l) => l.includes('[optimizer.Adam.')).length).toBe(4);
   }, 240_000);
 });
