@@ -97,7 +97,8 @@ function dataSource(value: unknown): string {
   return dir;
 }
 
-async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
+/** What the flags ask for: the cells, the settings, the data and the submission. */
+function planFrom(flags: TypedFlags<typeof FLAGS>) {
   const { quick } = flags;
   const only = flags.only !== undefined ? flags.only.split(',').map((s) => s.trim()) : RUN_IDS;
   const unknown = only.filter((id) => !RUN_IDS.includes(id));
@@ -106,38 +107,89 @@ async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
       'OPTNN_BAD_OPTION',
       `Expected --only to list run ids among ${RUN_IDS.join(', ')}, got ${unknown.join(', ')}`,
     );
-  const out = resolve(flags.out);
-  const page = out.replace(/(\.json)?$/, '.html');
-  const { seed } = flags;
   const side = flags.resolution ?? (quick ? 6 : 20);
   const landscapeSamples = flags['landscape-samples'] ?? (quick ? 640 : 1600);
-  const settings: RunSettings = { seed, resolution: [side, side], landscapeSamples, progress: true };
+  const settings: RunSettings = {
+    seed: flags.seed,
+    resolution: [side, side],
+    landscapeSamples,
+    progress: true,
+  };
   const source = dataSource(flags.data);
   const dir =
     flags.submission !== undefined
       ? checkSubmissionDir(flags.submission, '--submission')
       : checkSubmissionDir(defaultSubmissionDir(), 'the default submission');
+  const out = resolve(flags.out);
+  return {
+    quick,
+    settings,
+    source,
+    dir,
+    out,
+    page: out.replace(/(\.json)?$/, '.html'),
+    selected: NOTEBOOK_RUNS.filter((r) => only.includes(r.id)).map((r) => (quick ? quickRun(r, 2) : r)),
+    withTuning: only.includes('tuning'),
+  };
+}
+type Plan = ReturnType<typeof planFrom>;
 
+async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
+  const plan = planFrom(flags);
   const backend = await selectBackend(flags.backend);
   console.error(`experiments: ${describeBackend(backend)}`);
-  const data = loadMnist({ source });
+  const data = loadMnist({ source: plan.source });
   console.error(
-    `experiments: data ${data.source}, ${data.train.length} training images${quick ? ' (quick)' : ''}`,
+    `experiments: data ${data.source}, ${data.train.length} training images${plan.quick ? ' (quick)' : ''}`,
   );
-  const module = await loadSubmissionModule(dir);
+  const module = await loadSubmissionModule(plan.dir);
   const parts = resolveParts(module, data.train);
-  console.error(`experiments: the code of ${dir}`);
+  console.error(`experiments: the code of ${plan.dir}`);
   for (const [name, part] of Object.entries(parts.sources))
     if (part.whose === 'course') console.error(`  ${name}: the course's own (${part.note})`);
-
   const startedAt = new Date().toISOString();
+  const { cells, runs } = runCells(plan, data.train, parts);
+  const record = validateOrThrow(
+    ExperimentsRecord,
+    {
+      schemaVersion: 1,
+      command: `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim(),
+      quick: plan.quick,
+      startedAt,
+      backend: {
+        name: backend.name,
+        package: backend.package,
+        version: backend.version,
+        fastKernels: backend.fastKernels,
+      },
+      data: { source: data.source, samples: data.train.length },
+      submission: plan.dir,
+      parts: parts.sources,
+      cells,
+      runs,
+    },
+    'the experiments record',
+  );
+  writeJsonAtomic(plan.out, record);
+  writeTextAtomic(plan.page, renderExperimentsPage({ record, examples: data.train }));
+  const ran = cells.filter((c) => c.status === 'ran').length;
+  console.log(`wrote ${plan.out} (${runs.length} runs, ${describeBackend(backend)})`);
+  console.log(`wrote ${plan.page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
+}
+
+/** Every selected cell in order, the tuning cell last, with one overall progress bar weighted by cost. */
+function runCells(
+  plan: Plan,
+  train: Parameters<typeof runNotebookCell>[1],
+  parts: Parameters<typeof runNotebookCell>[3],
+): { cells: CellRecord[]; runs: RunRecord[] } {
+  const { selected, withTuning, settings } = plan;
   const started = performance.now();
   const runs: RunRecord[] = [];
   const cells: CellRecord[] = [];
-  const selected = NOTEBOOK_RUNS.filter((r) => only.includes(r.id)).map((r) => (quick ? quickRun(r, 2) : r));
-  const withTuning = only.includes('tuning');
+  const points = settings.resolution[0] * settings.resolution[1];
   const costs = [
-    ...selected.map((r) => costOf(r.epochs, r.net === 'OneFCNet', side * side, landscapeSamples)),
+    ...selected.map((r) => costOf(r.epochs, r.net === 'OneFCNet', points, settings.landscapeSamples)),
     ...(withTuning ? [3 * 9000 + 1000] : []),
   ];
   const overall = createProgress({ total: Math.round(costs.reduce((a, b) => a + b, 0)), label: 'overall' });
@@ -158,40 +210,14 @@ async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
     console.error(
       `\n[${k + 1}/${total}] ${run.title}: ${run.optimizer}(${run.args.join(', ')}), ${run.epochs} epochs, ${run.loader}`,
     );
-    step(k, runNotebookCell(run, data.train, settings, parts));
+    step(k, runNotebookCell(run, train, settings, parts));
   }
   if (withTuning) {
     console.error(`\n[${total}/${total}] tuning choice (tuning.json), 1 epoch on the 90/5/5 split`);
-    step(total - 1, runTuningCell(dir, data.train, settings, parts));
+    step(total - 1, runTuningCell(plan.dir, train, settings, parts));
   }
   overall.finish(`${total} cells in ${formatSeconds((performance.now() - started) / 1000)}`);
-
-  const record = validateOrThrow(
-    ExperimentsRecord,
-    {
-      schemaVersion: 1,
-      command: `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim(),
-      quick,
-      startedAt,
-      backend: {
-        name: backend.name,
-        package: backend.package,
-        version: backend.version,
-        fastKernels: backend.fastKernels,
-      },
-      data: { source: data.source, samples: data.train.length },
-      submission: dir,
-      parts: parts.sources,
-      cells,
-      runs,
-    },
-    'the experiments record',
-  );
-  writeJsonAtomic(out, record);
-  writeTextAtomic(page, renderExperimentsPage({ record, examples: data.train }));
-  const ran = cells.filter((c) => c.status === 'ran').length;
-  console.log(`wrote ${out} (${runs.length} runs, ${describeBackend(backend)})`);
-  console.log(`wrote ${page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
+  return { cells, runs };
 }
 
 runCommand(command);

@@ -60,121 +60,130 @@ export const command = defineCommand({
   },
 });
 
+/** Writes each file, or with `check` compares it with the one on disk and notes the difference. */
+function fixtureSink(check: boolean): { put: (path: string, text: string) => void; differences: string[] } {
+  const differences: string[] = [];
+  const put = (path: string, text: string): void => {
+    if (!check) writeTextAtomic(path, text);
+    else if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
+  };
+  return { put, differences };
+}
+
+/** A trajectory's steps with every value rounded to float32, as the fixtures store them. */
+const f32Steps = (steps: readonly Record<string, number[]>[]): Record<string, number[]>[] =>
+  steps.map((step) => Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])));
+
 async function makeFixtures(hidden: boolean, seed: number, out: string, check: boolean): Promise<void> {
   tf.env().set('PROD', true);
   const backend = await selectBackend('cpu');
   const data = normalizeInPlace(loadEmbeddedMnist());
-  const differences: string[] = [];
+  const sink = fixtureSink(check);
   for (const name of OPTIMIZER_NAMES) {
-    const cases: OptimizerCase[] = casesFor(name, data, seed, hidden).map((spec) => {
-      const trajectory = runOptimizerCase(reference, spec.input);
-      if (trajectory.fault)
-        throw new Error(
-          `The reference failed on ${spec.id} at step ${trajectory.fault.step}: ${trajectory.fault.message}`,
-        );
-      const expected = trajectory.steps.map((step) =>
-        Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])),
-      );
-      return { ...spec, expected };
-    });
-    const file = validateOrThrow(
-      FixtureFile,
-      {
-        schemaVersion: 1,
-        visibility: hidden ? 'hidden' : 'public',
-        seed,
-        generatedBy: `npm run fixtures${hidden ? ' -- --hidden' : ''} (reference solution)`,
-        backend: backend.name,
-        cases,
-      },
-      `the ${name} fixture`,
-    );
+    const file = optimizerFixture(name, data, seed, hidden, backend.name);
     const path = join(out, `${OPTIMIZER_FILES[name]}.json`);
-    const text = formatFixture(file);
-    if (!hidden) {
-      // Known mistakes' trajectories on the public cases, so fingerprints need no buggy code in a student repository.
-      const runs = (await mistakeRunsFromCode())!;
-      const mistakes = validateOrThrow(
-        MistakeFixture,
-        {
-          schemaVersion: 1,
-          generatedBy: 'npm run fixtures (graders/mistakes)',
-          backend: backend.name,
-          cases: Object.fromEntries(
-            cases.map((c) => [
-              c.id,
-              runs({ ...c, file: path, visibility: 'public' }).map((r) => ({
-                id: r.id,
-                hint: r.hint,
-                trajectory: encode({
-                  ...r.trajectory,
-                  steps: r.trajectory.steps.map((step) =>
-                    Object.fromEntries(Object.entries(step).map(([k, v]) => [k, v.map(f32)])),
-                  ),
-                }),
-              })),
-            ]),
-          ),
-        },
-        `the ${name} mistake fixture`,
-      );
-      const mistakePath = mistakeFixturePath(out, name);
-      const mistakeText = formatFixture(mistakes);
-      if (check) {
-        if (!existsSync(mistakePath) || readFileSync(mistakePath, 'utf8') !== mistakeText)
-          differences.push(mistakePath);
-      } else {
-        writeTextAtomic(mistakePath, mistakeText);
-      }
-    }
-    if (check) {
-      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
-    } else {
-      writeTextAtomic(path, text);
-    }
+    // Known mistakes' trajectories on the public cases, so fingerprints need no buggy code in a student repository.
+    if (!hidden)
+      sink.put(mistakeFixturePath(out, name), await mistakeFixture(name, file.cases, path, backend.name));
+    sink.put(path, formatFixture(file));
   }
-  if (!hidden) {
-    // The reference's own observations for the step and loop checks.
-    const runs = new InProcessExecutor(join(PROJECT_ROOT, 'reference'));
-    await runs.prepare();
-    const observed = async (kind: 'step' | 'loop'): Promise<unknown> => {
-      const outcome = await runs.run({ kind });
-      if (!outcome.ok) throw new Error(`The reference failed the ${kind} probe: ${outcome.message}`);
-      return encode(outcome.result);
-    };
-    const expectations = validateOrThrow(
-      TrainingExpectations,
-      {
-        schemaVersion: 1,
-        generatedBy: 'npm run fixtures (reference solution)',
-        backend: backend.name,
-        step: await observed('step'),
-        loop: await observed('loop'),
-      },
-      'the training expectations',
+  // The reference's own observations for the step and loop checks.
+  if (!hidden) sink.put(join(out, TRAINING_EXPECTATIONS), await trainingExpectations(backend.name));
+  if (!check) {
+    console.log(
+      `wrote ${OPTIMIZER_NAMES.length} ${hidden ? 'hidden' : 'public'} fixture files to ${out} (seed ${seed})`,
     );
-    const path = join(out, TRAINING_EXPECTATIONS);
-    const text = formatFixture(expectations);
-    if (check) {
-      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differences.push(path);
-    } else {
-      writeTextAtomic(path, text);
-    }
-  }
-  if (check) {
-    if (differences.length > 0) {
-      console.error(
-        `These fixtures differ from what \`npm run fixtures\` makes:\n  ${differences.join('\n  ')}`,
-      );
-      process.exitCode = 1;
-      return;
-    }
+  } else if (sink.differences.length > 0) {
+    console.error(
+      `These fixtures differ from what \`npm run fixtures\` makes:\n  ${sink.differences.join('\n  ')}`,
+    );
+    process.exitCode = 1;
+  } else {
     console.log(`fixtures in ${out} are what the reference makes (${OPTIMIZER_NAMES.length} files)`);
-    return;
   }
-  console.log(
-    `wrote ${OPTIMIZER_NAMES.length} ${hidden ? 'hidden' : 'public'} fixture files to ${out} (seed ${seed})`,
+}
+
+/** One optimizer's cases with the reference's trajectories, validated. */
+function optimizerFixture(
+  name: (typeof OPTIMIZER_NAMES)[number],
+  data: ReturnType<typeof loadEmbeddedMnist>,
+  seed: number,
+  hidden: boolean,
+  backend: string,
+): FixtureFile {
+  const cases: OptimizerCase[] = casesFor(name, data, seed, hidden).map((spec) => {
+    const trajectory = runOptimizerCase(reference, spec.input);
+    if (trajectory.fault)
+      throw new Error(
+        `The reference failed on ${spec.id} at step ${trajectory.fault.step}: ${trajectory.fault.message}`,
+      );
+    return { ...spec, expected: f32Steps(trajectory.steps) };
+  });
+  return validateOrThrow(
+    FixtureFile,
+    {
+      schemaVersion: 1,
+      visibility: hidden ? 'hidden' : 'public',
+      seed,
+      generatedBy: `npm run fixtures${hidden ? ' -- --hidden' : ''} (reference solution)`,
+      backend,
+      cases,
+    },
+    `the ${name} fixture`,
   );
+}
+
+/** The known mistakes' trajectories on one optimizer's public cases, as the fixture's text. */
+async function mistakeFixture(
+  name: string,
+  cases: readonly OptimizerCase[],
+  path: string,
+  backend: string,
+): Promise<string> {
+  const runs = (await mistakeRunsFromCode())!;
+  const mistakes = validateOrThrow(
+    MistakeFixture,
+    {
+      schemaVersion: 1,
+      generatedBy: 'npm run fixtures (graders/mistakes)',
+      backend,
+      cases: Object.fromEntries(
+        cases.map((c) => [
+          c.id,
+          runs({ ...c, file: path, visibility: 'public' }).map((r) => ({
+            id: r.id,
+            hint: r.hint,
+            trajectory: encode({ ...r.trajectory, steps: f32Steps(r.trajectory.steps) }),
+          })),
+        ]),
+      ),
+    },
+    `the ${name} mistake fixture`,
+  );
+  return formatFixture(mistakes);
+}
+
+/** The reference's observations of the step and loop probes, as the expectations file's text. */
+async function trainingExpectations(backend: string): Promise<string> {
+  const runs = new InProcessExecutor(join(PROJECT_ROOT, 'reference'));
+  await runs.prepare();
+  const observed = async (kind: 'step' | 'loop'): Promise<unknown> => {
+    const outcome = await runs.run({ kind });
+    if (!outcome.ok) throw new Error(`The reference failed the ${kind} probe: ${outcome.message}`);
+    return encode(outcome.result);
+  };
+  const expectations = validateOrThrow(
+    TrainingExpectations,
+    {
+      schemaVersion: 1,
+      generatedBy: 'npm run fixtures (reference solution)',
+      backend,
+      step: await observed('step'),
+      loop: await observed('loop'),
+    },
+    'the training expectations',
+  );
+  return formatFixture(expectations);
 }
 
 runCommand(command);

@@ -120,34 +120,10 @@ async function tune(
   console.error(
     `tune: ${describeBackend(backend)}; ${data.length} embedded digits split 90/5/5 with the grading seed ${seed}; the code of ${dir}`,
   );
-
-  const rows: Tuned[] = [];
-  for (const [k, choice] of choices.entries()) {
-    const Class = module[choice.optimizer];
-    if (typeof Class !== 'function')
-      throw new HarnessError(
-        'OPTNN_NOT_IMPLEMENTED',
-        `The submission in ${dir} does not export ${choice.optimizer}`,
-      );
-    const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
-    const args = names.map((n) => choice.hyperparameters[n]!);
+  const rows = choices.map((choice, k) => {
     console.error(`[${k + 1}/${choices.length}] ${describeChoice(choice)}`);
-    const started = performance.now();
-    const measured = measureTuning(Class as OptimizerClass, args, choice.batchSize, data, seed);
-    if (!measured.ok) {
-      const why = measured.fault;
-      throw new HarnessError(
-        /not implemented/.test(why) ? 'OPTNN_NOT_IMPLEMENTED' : 'OPTNN_SCHEMA',
-        `Training with ${describeChoice(choice)} failed: ${why}`,
-      );
-    }
-    // Measured as the grader measures the returned parameters: its own net, on the split's validation and test sets.
-    const { val, test } = tuningLoaders(seed);
-    const final = valuesOf(measured.value.final);
-    const valLoss = evaluateParams(seed, final, val).loss;
-    const testAccuracy = evaluateParams(seed, final, test).accuracy;
-    rows.push({ ...choice, valLoss, testAccuracy, seed, seconds: (performance.now() - started) / 1000 });
-  }
+    return tuneOne(module, dir, choice, data, seed);
+  });
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));
   const best = finite.reduce<Tuned | undefined>(
     (a, r) => (a === undefined || r.valLoss < a.valLoss ? r : a),
@@ -159,7 +135,6 @@ async function tune(
       ? `★ best by validation loss (the test set reports; it does not choose): ${describeChoice(best)}`
       : 'no choice reached a finite validation loss',
   );
-
   const plotRows: TunedRow[] = rows.map((r) => ({
     label: describeChoice(r),
     valLoss: r.valLoss,
@@ -174,31 +149,66 @@ async function tune(
     rows,
   });
   console.log(`wrote ${plotPath}`);
+  if (write) writeBest(dir, best);
+}
 
-  if (write) {
-    if (best === undefined)
-      throw new HarnessError(
-        'OPTNN_SCHEMA',
-        `No choice to write: none reached a finite validation loss, so ${TUNING_FILE} is left as it was`,
-      );
-    const choice = validateOrThrow(
-      TuningChoice,
-      {
-        optimizer: best.optimizer,
-        hyperparameters: best.hyperparameters,
-        batchSize: best.batchSize,
-        claimed: {
-          valLoss: Number(best.valLoss.toFixed(4)),
-          testAccuracy: Number(best.testAccuracy.toFixed(4)),
-        },
-      },
-      TUNING_FILE,
+/** Trains one choice with the submission's optimizer and measures it as the grader measures the returned parameters. */
+function tuneOne(
+  module: Record<string, unknown>,
+  dir: string,
+  choice: Choice,
+  data: ReturnType<typeof loadMnist>['train'],
+  seed: number,
+): Tuned {
+  const Class = module[choice.optimizer];
+  if (typeof Class !== 'function')
+    throw new HarnessError(
+      'OPTNN_NOT_IMPLEMENTED',
+      `The submission in ${dir} does not export ${choice.optimizer}`,
     );
-    writeTextAtomic(join(dir, TUNING_FILE), `${JSON.stringify(choice, null, 2)}\n`);
-    console.log(
-      `wrote ${join(dir, TUNING_FILE)}: ${describeChoice(best)}, claimed validation loss ${choice.claimed.valLoss}, test accuracy ${choice.claimed.testAccuracy}`,
+  const names = Object.keys(OPTIMIZER_DEFAULTS[choice.optimizer]);
+  const args = names.map((n) => choice.hyperparameters[n]!);
+  const started = performance.now();
+  const measured = measureTuning(Class as OptimizerClass, args, choice.batchSize, data, seed);
+  if (!measured.ok) {
+    const why = measured.fault;
+    throw new HarnessError(
+      /not implemented/.test(why) ? 'OPTNN_NOT_IMPLEMENTED' : 'OPTNN_SCHEMA',
+      `Training with ${describeChoice(choice)} failed: ${why}`,
     );
   }
+  // The grader's own net, on the split's validation and test sets.
+  const { val, test } = tuningLoaders(seed);
+  const final = valuesOf(measured.value.final);
+  const valLoss = evaluateParams(seed, final, val).loss;
+  const testAccuracy = evaluateParams(seed, final, test).accuracy;
+  return { ...choice, valLoss, testAccuracy, seed, seconds: (performance.now() - started) / 1000 };
+}
+
+/** `--write`: the best choice and its measured claim into the submission's tuning.json. */
+function writeBest(dir: string, best: Tuned | undefined): void {
+  if (best === undefined)
+    throw new HarnessError(
+      'OPTNN_SCHEMA',
+      `No choice to write: none reached a finite validation loss, so ${TUNING_FILE} is left as it was`,
+    );
+  const choice = validateOrThrow(
+    TuningChoice,
+    {
+      optimizer: best.optimizer,
+      hyperparameters: best.hyperparameters,
+      batchSize: best.batchSize,
+      claimed: {
+        valLoss: Number(best.valLoss.toFixed(4)),
+        testAccuracy: Number(best.testAccuracy.toFixed(4)),
+      },
+    },
+    TUNING_FILE,
+  );
+  writeTextAtomic(join(dir, TUNING_FILE), `${JSON.stringify(choice, null, 2)}\n`);
+  console.log(
+    `wrote ${join(dir, TUNING_FILE)}: ${describeChoice(best)}, claimed validation loss ${choice.claimed.valLoss}, test accuracy ${choice.claimed.testAccuracy}`,
+  );
 }
 
 runCommand(command);
