@@ -134,7 +134,14 @@ export function flagLine(name: string, spec: FlagSpec): string {
   return `  --${(name + value).padEnd(18)} ${spec.description}${extra}`;
 }
 
-export function usage(command: string, summary: string, specs: Record<string, FlagSpec>): string {
+/** The help text; `argumentLines`, when there are any, form an Arguments section before the options. */
+export function usage(
+  command: string,
+  summary: string,
+  specs: Record<string, FlagSpec>,
+  argumentLines: readonly string[] = [],
+): string {
   const lines = Object.entries(specs).map(([name, spec]) => flagLine(name, spec));
-  return `Usage: ${command}\n${summary}\n\nOptions:\n${lines.join('\n')}`;
+  const args = argumentLines.length > 0 ? `\n\nArguments:\n${argumentLines.join('\n')}` : '';
+  return `Usage: ${command}\n${summary}${args}\n\nOptions:\n${lines.join('\n')}`;
 }

@@ -114,14 +114,8 @@ export function helpText(spec: {
   flags: Record<string, FlagSpec>;
   positionals?: readonly PositionalSpec[];
 }): string {
-  const text = usage(spec.synopsis, spec.summary, { ...spec.flags, help: HELP });
-  const positionals = spec.positionals ?? [];
-  if (positionals.length === 0) return text;
-  const [head, rest] = [
-    text.slice(0, text.indexOf('\n\nOptions:')),
-    text.slice(text.indexOf('\n\nOptions:')),
-  ];
-  return `${head}\n\nArguments:\n${positionals.map(positionalLine).join('\n')}${rest}`;
+  const positionals = (spec.positionals ?? []).map(positionalLine);
+  return usage(spec.synopsis, spec.summary, { ...spec.flags, help: HELP }, positionals);
 }
 
 const isRequired = (p: PositionalSpec): boolean => p.required !== false && p.default === undefined;
