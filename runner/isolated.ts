@@ -136,9 +136,10 @@ export class IsolatedChild {
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]?.on('error', () => undefined);
       child[stream]?.on('data', (chunk: Buffer) => {
-        const room = limits.outputBytes - this.stderr.length;
-        if (stream === 'stderr' && room > 0)
-          this.stderr += chunk.toString('utf8', 0, Math.min(room, chunk.length));
+        if (stream === 'stderr') {
+          const room = limits.outputBytes - this.stderr.length;
+          if (room > 0) this.stderr += chunk.toString('utf8', 0, Math.min(room, chunk.length));
+        }
         const served = this.served;
         if (served !== undefined) {
           const left = PRINTED_PER_REQUEST - served.text.length;
