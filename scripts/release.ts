@@ -16,7 +16,7 @@ import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { defineCommand, runCommand } from './cli/command.js';
 import { scriptFilesOf } from '../services/packages/script-files.js';
-import { HARNESS_PATHS } from '../services/packages/shipped-paths.js';
+import { HARNESS_PATHS, NEVER_SHIPPED } from '../services/packages/shipped-paths.js';
 
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
 export const RELEASED_COMMANDS = [
@@ -29,8 +29,6 @@ export const RELEASED_COMMANDS = [
 ];
 /** What a student repository holds besides those, from this project (directories are copied whole). */
 export const RELEASE_PATHS = [...HARNESS_PATHS, 'scripts/student-suite'];
-/** Never in a student repository, even inside a directory above. */
-export const NEVER_RELEASED = ['graders/mistakes', 'fixtures/hidden'];
 
 export const SPEC_PATH = join(PROJECT_ROOT, 'assignment', 'SPEC.md');
 
@@ -73,7 +71,8 @@ export function buildRelease(out: string, specPath = SPEC_PATH): string[] {
       `The assignment's SPEC.md was not found at ${specPath} (give it with --spec)`,
     );
   mkdirSync(out, { recursive: true });
-  const skip = NEVER_RELEASED.map((p) => join(PROJECT_ROOT, p));
+  // Never in a student repository, even inside a directory above.
+  const skip = NEVER_SHIPPED.map((p) => join(PROJECT_ROOT, p));
   for (const path of [...RELEASE_PATHS, ...scriptFilesOf(RELEASED_COMMANDS)]) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
     cpSync(join(PROJECT_ROOT, path), join(out, path), {
