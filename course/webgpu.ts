@@ -96,7 +96,12 @@ async function start(): Promise<WebGpuAdapter | string> {
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   else Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   // Registers the 'webgpu' backend now that navigator.gpu exists.
-  const backend = await import('@tensorflow/tfjs-backend-webgpu');
+  let backend: typeof import('@tensorflow/tfjs-backend-webgpu');
+  try {
+    backend = await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    return `the package ${WEBGPU_PACKAGE} does not load here (${(error as Error).message.split('\n')[0]})`;
+  }
   guardSyncReads(backend.WebGPUBackend as unknown as { prototype: { readSync(dataId: object): unknown } });
   return {
     vendor: info.vendor || 'unknown',

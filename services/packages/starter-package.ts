@@ -12,7 +12,6 @@ export const STARTER_DEPENDENCIES = [
   '@tensorflow/tfjs',
   '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm',
-  '@tensorflow/tfjs-backend-webgpu',
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-layers',
   'ajv',
@@ -133,10 +132,15 @@ export function starterLockfile(lock: Lockfile, pkg: Record<string, unknown>): L
   return { ...lock, name: pkg['name'], packages };
 }
 
+/** What a student installs to run the experiments on a GPU (the starter's README says so). */
+export const GPU_OPT_IN = 'npm install --no-save webgpu @tensorflow/tfjs-backend-webgpu';
+
 /**
- * Written into the starter beside the course helpers: Dawn's package (`webgpu`, 130 MB of native
- * builds) is an opt-in there, so its import in course/webgpu.ts must type-check without it.
+ * Written into the starter beside the course helpers: the WebGPU packages (Dawn's `webgpu`, 130 MB
+ * of native builds, and tfjs's backend, 19 MB) are an opt-in there, so their imports in
+ * course/webgpu.ts must type-check without them.
  */
-export const OPTIONAL_PACKAGE_TYPES = `// The starter installs Dawn's package (webgpu) only on request: npm install --no-save webgpu
+export const OPTIONAL_PACKAGE_TYPES = `// The starter installs the WebGPU packages only on request: ${GPU_OPT_IN}
 declare module 'webgpu';
+declare module '@tensorflow/tfjs-backend-webgpu';
 `;
