@@ -9,22 +9,23 @@ import { join, relative } from 'node:path';
 import type { Reporter } from 'vitest/node';
 import type { SubmissionResult } from '../../results/model.js';
 import { suiteResultsDir } from './location.js';
-import { forgetRun, lastRun } from './run-note.js';
+import { currentRun, startRun } from './run-note.js';
 
 export default class ScoreReporter implements Reporter {
-  onInit(): void {
-    try {
-      forgetRun();
-    } catch {
-      /* no output folder yet: the run makes it */
-    }
+  /** A new run note (global-setup.ts starts one too, for runs whose reporters replace this one). */
+  onTestRunStart(): void {
+    startRun();
   }
 
   async onTestRunEnd(): Promise<void> {
-    const run = lastRun();
-    if (run?.partial === true) {
+    const run = currentRun();
+    if (run === undefined || run.partial) {
+      const graded =
+        run === undefined || run.total === 0
+          ? 'no public test'
+          : `${run.graded} of ${run.total} public tests`;
       process.stdout.write(
-        `\npartial run: ${run.graded} of ${run.total} public tests graded; the score and the report are written by a full run (npm test)\n`,
+        `\npartial run: ${graded} graded; the score and the report are written by a full run (npm test)\n`,
       );
       return;
     }

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo } from '../../course/backend.js';
 import { gradeSubmission } from '../../graders/grade.js';
+import type { Verdict } from '../../graders/verdict.js';
 import { loadManifest } from '../../graders/manifest-schema.js';
 import { loadThresholds } from '../../graders/thresholds-schema.js';
 import { HarnessError } from '../../course/errors.js';
@@ -46,28 +47,48 @@ export async function gradeAndWrite(
   dir: string,
   options: GradeAndWriteOptions,
 ): Promise<{ result: SubmissionResult; paths: string[] }> {
-  const manifest = loadManifest();
-  const thresholds = loadThresholds();
   const started = performance.now();
+  const verdicts = await gradeVerdicts(dir, options);
+  const result = resultOf(dir, verdicts, options, performance.now() - started);
+  options.beforeWrite?.();
+  const paths = writeSubmissionOutputs(result, join(options.out, result.submission.id));
+  return { result, paths };
+}
+
+/** The verdicts of `dir`'s tests (of `options.only`, when given), after checking the child can run here. */
+export async function gradeVerdicts(
+  dir: string,
+  options: Omit<GradeAndWriteOptions, 'out'> & { known?: ReadonlyMap<string, Verdict> },
+): Promise<Verdict[]> {
   // Said once, before grading, rather than as a grader error on every test.
   const access = childAccessProblem(PROJECT_ROOT, options.isolation.sandbox ?? defaultSandbox());
   if (access !== undefined) throw new HarnessError('OPTNN_SANDBOX', access);
-  const verdicts = await gradeSubmission(dir, {
-    manifest,
-    thresholds,
+  return gradeSubmission(dir, {
+    manifest: loadManifest(),
+    thresholds: loadThresholds(),
     isolation: options.isolation,
     ...(options.executor ? { executor: options.executor } : {}),
     ...(options.hiddenDir ? { hiddenDir: options.hiddenDir } : {}),
     ...(options.only ? { only: options.only } : {}),
     ...(options.onTest ? { onTest: options.onTest } : {}),
+    ...(options.known ? { known: options.known } : {}),
   });
-  const id = submissionId(dir);
+}
+
+/** The result model of `dir`'s verdicts: of the manifest's tests, or of `options.only`'s. */
+export function resultOf(
+  dir: string,
+  verdicts: Verdict[],
+  options: Omit<GradeAndWriteOptions, 'out'>,
+  totalMs: number,
+): SubmissionResult {
+  const manifest = loadManifest();
   const graded = options.only
     ? { ...manifest, tests: manifest.tests.filter((t) => options.only!.includes(t.id)) }
     : manifest;
   const childBackend = options.isolation.backend ?? 'wasm';
-  const result = buildResult(verdicts, graded, {
-    submission: { id, path: dir },
+  return buildResult(verdicts, graded, {
+    submission: { id: submissionId(dir), path: dir },
     backend: {
       name: childBackend,
       package: `@tensorflow/tfjs-backend-${childBackend}`,
@@ -78,13 +99,10 @@ export async function gradeAndWrite(
       node: process.version,
       'grading-process-backend': options.backend.name,
     },
-    seeds: { training: thresholds.gradingSeed, fixtures: [PUBLIC_SEED] },
+    seeds: { training: loadThresholds().gradingSeed, fixtures: [PUBLIC_SEED] },
     hiddenFixtures: options.hiddenDir !== undefined,
-    timings: { totalMs: performance.now() - started },
+    timings: { totalMs },
     ...(options.isolationRecord ? { isolation: options.isolationRecord } : {}),
     ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
   });
-  options.beforeWrite?.();
-  const paths = writeSubmissionOutputs(result, join(options.out, id));
-  return { result, paths };
 }

@@ -38,7 +38,7 @@ describe('npm run release', () => {
     }
     const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toBe('vitest run --config scripts/student-suite/vitest.config.ts');
-    for (const path of ['original-notebook.txt', 'scripts/student-suite/public.test.ts'])
+    for (const path of ['original-notebook.txt', 'scripts/student-suite/parts/adam.test.ts'])
       expect(files).toContain(path);
   });
 
@@ -181,5 +181,13 @@ describe('npm run release', () => {
     const listed = await execa('npx', ['vitest', 'list', '-t', 'Adam'], { cwd: out, reject: false });
     expect(listed.exitCode, listed.stderr).toBe(0);
     expect(listed.stdout.split('\n').filter((l) => l.includes('[optimizer.Adam.')).length).toBe(4);
+    // vitest's file filter: Adam's part and the student's own Adam test, nothing else.
+    const files = await execa('npx', ['vitest', 'run', 'adam'], {
+      cwd: out,
+      reject: false,
+      env: { OPTNN_PROGRESS: '0', NO_COLOR: '1' },
+    });
+    expect(files.exitCode, files.stdout + files.stderr).toBe(0);
+    expect(files.stdout).toMatch(/Tests\s+5 passed \(5\)/);
   }, 240_000);
 });
