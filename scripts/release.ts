@@ -25,7 +25,8 @@ export const RELEASED_COMMANDS = [
   'scripts/run.mjs',
   'scripts/experiments.ts',
   'scripts/tune.ts',
-  'scripts/student-suite/public.test.ts',
+  'scripts/student-suite/graded-part.ts',
+  'scripts/student-suite/score-reporter.ts',
 ];
 /** What a student repository holds besides those, from this project (directories are copied whole). */
 export const RELEASE_PATHS = [...HARNESS_PATHS, ...INSTALL_CONFIG, 'scripts/student-suite'];
