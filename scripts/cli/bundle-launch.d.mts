@@ -1,6 +1,9 @@
 /** Types of scripts/cli/bundle-launch.mjs (plain JavaScript, so that scripts/run.mjs needs no compiler). */
 
-/** The commands run from a bundle, and their sources (paths from the project root). */
+/** What is run from a bundle, and its source (paths from the project root). */
+export const BUNDLES: Readonly<Record<string, string>>;
+
+/** The commands scripts/run.mjs runs. */
 export const COMMANDS: Readonly<Record<string, string>>;
 
 /** Where the bundles and their manifests are. */

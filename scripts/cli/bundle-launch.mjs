@@ -11,8 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The commands run from a bundle, and their sources (scripts/cli/command-bundle.ts builds them). */
-export const COMMANDS = { grade: 'scripts/grade.ts' };
+/** What is run from a bundle, and its source (scripts/cli/command-bundle.ts builds them). */
+export const BUNDLES = {
+  grade: 'scripts/grade.ts',
+  // The student suite's grading session, which each part's test file imports (graded-part.ts).
+  'student-suite': 'scripts/student-suite/session.ts',
+};
+
+/** The commands scripts/run.mjs runs. */
+export const COMMANDS = { grade: BUNDLES.grade };
 
 /** Where the bundles and their manifests are. */
 export const COMMANDS_DIR = join(ROOT, '.work', 'commands');
@@ -53,7 +60,7 @@ export function currentManifest(command) {
   return current ? manifest : undefined;
 }
 
-/** The current bundle's entry for `command`, built first when needed. */
+/** The current bundle's entry for `command` (a key of BUNDLES), built first when needed. */
 export async function bundleEntry(command) {
   const manifest = currentManifest(command);
   if (manifest !== undefined) return manifest.entry;

@@ -36,7 +36,7 @@ import { build, type Plugin } from 'esbuild';
 import { OPTIONAL_MODULES, type OptionalModule } from '../../graders/optional-modules.js';
 import { loadWithRequire, PROJECT_ROOT } from '../../runner/build.js';
 // The launcher's commands, places and hash, so that what is written here is what it checks.
-import { COMMANDS, COMMANDS_DIR, inputsKey, manifestPath } from './bundle-launch.mjs';
+import { BUNDLES, COMMANDS_DIR, inputsKey, manifestPath } from './bundle-launch.mjs';
 
 export { COMMANDS_DIR, manifestPath };
 
@@ -152,9 +152,9 @@ function externalPackages(): Plugin {
 
 /** Builds `command`'s bundle and its manifest (atomically: a concurrent run sees the old or the new). */
 export async function bundleCommand(command: string): Promise<CommandManifest> {
-  const source = COMMANDS[command];
+  const source = BUNDLES[command];
   if (source === undefined)
-    throw new Error(`bundleCommand: no command ${command} (known: ${Object.keys(COMMANDS).join(', ')})`);
+    throw new Error(`bundleCommand: no bundle ${command} (known: ${Object.keys(BUNDLES).join(', ')})`);
   mkdirSync(COMMANDS_DIR, { recursive: true });
   const staging = join(COMMANDS_DIR, `.${command}-${process.pid}-${randomUUID()}`);
   try {

@@ -6,16 +6,21 @@
  * model (session.ts writes the outputs after a run that graded every public test), never from
  * vitest's summary line.
  */
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, it } from 'vitest';
 import type { RunnerTestSuite } from 'vitest';
-import { HarnessError } from '../../course/errors.js';
-import { loadManifest } from '../../graders/manifest-schema.js';
 import type { TestResult } from '../../results/model.js';
-import { partOf } from './parts.js';
-import { gradePart, prestart } from './session.js';
+import { bundleEntry } from '../cli/bundle-launch.mjs';
+import type * as SessionModule from './session.js';
+
+// The grader, loaded once for every part (the graded project shares its modules between files).
+const session = (await import(
+  pathToFileURL(await bundleEntry('student-suite')).href
+)) as typeof SessionModule;
 
 export function gradedPart(part: string): void {
-  const tests = loadManifest().tests.filter((t) => t.requires === undefined && partOf(t.id) === part);
+  const { gradePart, partTests, prestart, describeFault } = session;
+  const tests = partTests(part);
   if (tests.length === 0) throw new Error(`the manifest has no public test in the part ${part}`);
   let outcomes: Map<string, TestResult> | undefined;
   prestart();
@@ -25,9 +30,7 @@ export function gradedPart(part: string): void {
       try {
         outcomes = await gradePart(selectedIds(suite));
       } catch (error) {
-        // A harness fault (no sandbox that can run the child here, a broken install) is one line that
-        // says what to do, never a stack trace: it is not the student's code.
-        const text = `${error instanceof HarnessError ? `error [${error.code}]: ${error.message}` : String(error)} (a fault of the grader or of this machine's setup, not of your code)`;
+        const text = describeFault(error);
         const fault = new Error(text);
         fault.stack = text;
         throw fault;

@@ -6,13 +6,15 @@
  * test, the session writes the outputs `npm run grade` writes (results.json, report.html, …) from
  * those verdicts; a run that graded fewer writes none and its note says it was partial. The parts
  * share one executor (one build of the submission, its children kept between parts), as one
- * grading would.
+ * grading would. The part files load this module from a prebuilt bundle, as `npm run grade` loads
+ * its command (scripts/cli/command-bundle.ts), so vitest transforms none of the grader.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../course/backend.js';
-import { loadManifest } from '../../graders/manifest-schema.js';
+import { HarnessError } from '../../course/errors.js';
+import { loadManifest, type ManifestTest } from '../../graders/manifest-schema.js';
 import type { Verdict } from '../../graders/verdict.js';
 import { gradeVerdicts, resultOf } from '../../services/grading/grade-and-write.js';
 import { writeSubmissionOutputs } from '../../services/grading/outputs.js';
@@ -29,6 +31,7 @@ import type { Prepared } from '../../runner/isolated.js';
 import type { Request } from '../../runner/protocol.js';
 import { childrenIsolated } from '../../runner/sandbox.js';
 import { suiteOutputDir, suiteSubmissionDir } from './location.js';
+import { partOf } from './parts.js';
 import { currentRun, writeRun } from './run-note.js';
 
 /** One executor for every part of a run: each grading's close() leaves it open; `end` closes it. */
@@ -124,4 +127,18 @@ export async function gradePart(ids: readonly string[]): Promise<Map<string, Tes
   });
   const shown = resultOf(dir, verdicts, { ...options, only: ids }, ms);
   return new Map(shown.tests.map((t) => [t.id, t]));
+}
+
+/** The public tests of `part`, in the manifest's order. */
+export function partTests(part: string): ManifestTest[] {
+  return loadManifest().tests.filter((t) => t.requires === undefined && partOf(t.id) === part);
+}
+
+/**
+ * A fault of the harness or of the machine (no sandbox that can run the child here, a broken
+ * install) as one line that says what to do, never a stack trace: it is not the student's code.
+ */
+export function describeFault(error: unknown): string {
+  const what = error instanceof HarnessError ? `error [${error.code}]: ${error.message}` : String(error);
+  return `${what} (a fault of the grader or of this machine's setup, not of your code)`;
 }

@@ -8,8 +8,8 @@ import PartOrder from './part-order.js';
  * the total and the report's path as the last lines.
  *
  * Two projects. `graded`: one file per part (`parts/adam.test.ts`), in the manifest's order, in one
- * process that keeps its modules between files (so the grader loads once and the session sees
- * every part's verdicts). `yours`: the student's own tests (`submission/**\/*.test.ts`), each file
+ * process that keeps its modules between files (so the grader, a prebuilt bundle, loads once and
+ * the session sees every part's verdicts). `yours`: the student's own tests (`submission/**\/*.test.ts`), each file
  * isolated as vitest does by default, in other processes than the grading's; they are never graded,
  * nor built into the grading's child (it bundles only what index.ts imports). In watch mode a change
  * under the submission reruns the suite (the graded code is built by esbuild, outside vitest's
@@ -32,6 +32,8 @@ export default defineConfig({
           pool: 'forks',
           isolate: false,
           fileParallelism: false,
+          // The grading session's prebuilt bundle loads as Node loads it, not through vite.
+          server: { deps: { external: [/\/\.work\/commands\//] } },
         },
       },
       {
