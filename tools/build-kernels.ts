@@ -4,12 +4,12 @@
  * which is committed: `npm ci && npm test` need no compiler and no network. `--check` only
  * compares the committed bytes with a fresh build and exits 1 when they differ.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileTrainingKernels, KERNELS_MODULE, renderKernelsModule } from './kernels-build.js';
 import { parseFlags, usage, type FlagSpec } from '../scripts/cli/args.js';
 import { runMain } from '../scripts/cli/main.js';
+import { writeOrCheck } from './generated-file.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   check: { type: 'boolean', description: 'compare the committed module with a fresh build; change nothing' },
@@ -28,20 +28,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const text = renderKernelsModule(await compileTrainingKernels(ROOT));
-  const target = join(ROOT, KERNELS_MODULE);
-  if (flags['check']) {
-    const same = readFileSync(target, 'utf8') === text;
-    console.log(
-      same
-        ? `${KERNELS_MODULE} matches a fresh build`
-        : `${KERNELS_MODULE} differs from a fresh build: run npm run build:kernels`,
-    );
-    if (!same) process.exitCode = 1;
-    return;
-  }
-  writeFileSync(target, text);
-  console.log(`wrote ${KERNELS_MODULE}`);
+  writeOrCheck(
+    ROOT,
+    KERNELS_MODULE,
+    renderKernelsModule(await compileTrainingKernels(ROOT)),
+    flags['check'] === true,
+    'npm run build:kernels',
+  );
 }
 
 runMain(main, USAGE);
