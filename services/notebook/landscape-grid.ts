@@ -5,10 +5,13 @@
  * on the training's backend, the net is built once more on the grid's backend, the grid runs there
  * with `getLossGridAsync` (webgpu reads only asynchronously under Node), and the training's backend
  * is active again afterwards. Nothing made on the grid's backend is used after it: tfjs would have
- * to read it back synchronously, which webgpu cannot.
+ * to read it back synchronously, which webgpu cannot. Should the submission's code (its net or its
+ * loss) read a tensor synchronously there, the grid is made again on the training's backend, and
+ * the outcome says so.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendInfo } from '../../course/backend.js';
+import { backendLabel, type BackendInfo } from '../../course/backend.js';
+import { HarnessError } from '../../course/errors.js';
 import {
   getLossGrid,
   getLossGridAsync,
@@ -21,6 +24,12 @@ import type { LossFn, Net } from '../../course/params.js';
 export interface GridBackends {
   training: BackendInfo;
   grid: BackendInfo;
+}
+
+export interface GridOutcome {
+  grid: LossGrid;
+  /** The backend that made it, as the page names it: `wasm`, `webgpu (adapter …)`, or why not webgpu. */
+  madeOn: string;
 }
 
 interface HostBatch {
@@ -45,9 +54,34 @@ export async function lossGridOn(
   batches: Iterable<LandscapeBatch>,
   lossFn: LossFn,
   options: LossGridOptions,
+): Promise<GridOutcome> {
+  const { training, grid } = backends;
+  if (grid.tfBackend !== training.tfBackend) {
+    try {
+      return {
+        grid: await gridElsewhere(backends, makeNet, batches, lossFn, options),
+        madeOn: backendLabel(grid),
+      };
+    } catch (error) {
+      if (!(error instanceof HarnessError && error.code === 'OPTNN_WEBGPU_SYNC_READ')) throw error;
+      return {
+        grid: getLossGrid(net, batches, lossFn, options),
+        madeOn:
+          `${backendLabel(training)} (not ${grid.name}: the submission's net or loss read a tensor ` +
+          `synchronously, which ${grid.name} cannot do under Node)`,
+      };
+    }
+  }
+  return { grid: getLossGrid(net, batches, lossFn, options), madeOn: backendLabel(training) };
+}
+
+async function gridElsewhere(
+  backends: GridBackends,
+  makeNet: () => Net,
+  batches: Iterable<LandscapeBatch>,
+  lossFn: LossFn,
+  options: LossGridOptions,
 ): Promise<LossGrid> {
-  if (backends.grid.tfBackend === backends.training.tfBackend)
-    return getLossGrid(net, batches, lossFn, options);
   const host: HostBatch[] = [];
   for (const { images, labels } of batches) {
     try {

@@ -138,13 +138,13 @@ async function landscapeOf(
   parts: Parts,
   train: ImageDataset,
   settings: RunSettings,
-): Promise<LandscapeRecord> {
+): Promise<{ landscape: LandscapeRecord; madeOn: string }> {
   const startFrom = Math.min(run.landscape.startFrom, states.length - 1);
   const directions = getStateDirections(states, { nStates: 10, startFrom, referenceId: -1 });
   const scale = run.landscape.scale === 1 ? 1 : scaleFromCoordinates(directions.coordinates);
   const total = settings.resolution[0] * settings.resolution[1];
   const bar = createProgress({ total, label: '  landscape', enabled: settings.progress });
-  const grid = await lossGridOn(
+  const { grid, madeOn } = await lossGridOn(
     settings.backends,
     net,
     () => parts.makeNet(run.net, settings.seed),
@@ -153,7 +153,7 @@ async function landscapeOf(
     { directions, resolution: settings.resolution, scale, onProgress: (done) => bar.update(done) },
   );
   bar.finish();
-  return {
+  const landscape: LandscapeRecord = {
     nStates: directions.stateIds.length,
     startFrom,
     stateIds: directions.stateIds,
@@ -164,6 +164,7 @@ async function landscapeOf(
     ys: grid.ys,
     losses: grid.losses.map((row) => finiteOrNull(row)),
   };
+  return { landscape, madeOn };
 }
 
 /** One training cell of the notebook and its landscape cell. */
@@ -192,7 +193,7 @@ export async function runNotebookCell(
         lossFn: parts.lossFn,
       },
     );
-    const landscape = await landscapeOf(net, run, states, losses, parts, train, settings);
+    const { landscape, madeOn } = await landscapeOf(net, run, states, losses, parts, train, settings);
     let swaRecord: RunRecord['swa'];
     if (swa !== undefined) {
       const subsetBatches = evaluationBatches(train, 3200);
@@ -219,7 +220,7 @@ export async function runNotebookCell(
       landscape,
       backends: {
         training: backendLabel(settings.backends.training),
-        landscape: backendLabel(settings.backends.grid),
+        landscape: madeOn,
       },
       seconds: (performance.now() - started) / 1000,
     };

@@ -99,10 +99,12 @@ describe.skipIf(skipReason !== undefined)('the landscapes on webgpu (lavapipe wi
     );
     const options = { directions, resolution: [3, 3] as [number, number], scale };
     const same = { training, grid: training };
-    const onWasm: LossGrid = await lossGridOn(same, net, () => net, batches, lossFn, options);
+    const wasmOutcome = await lossGridOn(same, net, () => net, batches, lossFn, options);
+    expect(wasmOutcome.madeOn).toBe('wasm');
+    const onWasm: LossGrid = wasmOutcome.grid;
     const progress: number[] = [];
     const built: BackendInfo['tfBackend'][] = [];
-    const onGpu = await lossGridOn(
+    const gpuOutcome = await lossGridOn(
       { training, grid },
       net,
       () => {
@@ -114,6 +116,8 @@ describe.skipIf(skipReason !== undefined)('the landscapes on webgpu (lavapipe wi
       { ...options, onProgress: (done) => progress.push(done) },
     );
 
+    const onGpu = gpuOutcome.grid;
+    expect(gpuOutcome.madeOn).toMatch(/^webgpu \(adapter .+\)$/);
     expect(built).toEqual(['webgpu']);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(onGpu.xs).toEqual(onWasm.xs);
@@ -126,6 +130,27 @@ describe.skipIf(skipReason !== undefined)('the landscapes on webgpu (lavapipe wi
       expect(closeness(row, onWasm.losses[iy]!, GRID_TOLERANCE), `row ${iy}`).toBeUndefined();
     });
     // The training's side is untouched and still readable synchronously on wasm.
+    expect(tf.getBackend()).toBe('wasm');
+    expect(readState(net)).toEqual(start);
+
+    // A loss that reads synchronously cannot run on webgpu: the grid is made on wasm instead.
+    const syncLoss = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar => {
+      const loss = lossFn(logits, labels);
+      loss.dataSync();
+      return loss;
+    };
+    const fallback = await lossGridOn(
+      { training, grid },
+      net,
+      () => reference.getGarmentClassifier({ seed: 1 }),
+      batches,
+      syncLoss,
+      options,
+    );
+    expect(fallback.madeOn).toMatch(
+      /^wasm \(not webgpu: the submission's net or loss read a tensor synchronously/,
+    );
+    expect(fallback.grid).toEqual(onWasm);
     expect(tf.getBackend()).toBe('wasm');
     expect(readState(net)).toEqual(start);
     for (const b of batches) {
