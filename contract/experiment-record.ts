@@ -75,6 +75,13 @@ export const RunRecord = Type.Object(
       Type.Object({ valLoss: Type.Number(), testAccuracy: Type.Number() }, { additionalProperties: false }),
     ),
     landscape: Type.Optional(LandscapeRecord),
+    /** The backends that made this run: `wasm`, or `webgpu (adapter …)` for a landscape on webgpu. */
+    backends: Type.Optional(
+      Type.Object(
+        { training: Type.String(), landscape: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
+    ),
     seconds: Type.Number({ minimum: 0 }),
   },
   { additionalProperties: false },

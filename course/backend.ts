@@ -166,12 +166,7 @@ export async function selectBackend(
   env: NodeJS.ProcessEnv = process.env,
   use: BackendUse = {},
 ): Promise<BackendInfo> {
-  const choice =
-    requested !== undefined
-      ? parseBackendName(requested, '--backend')
-      : env[BACKEND_ENV] !== undefined && env[BACKEND_ENV] !== ''
-        ? parseBackendName(env[BACKEND_ENV], `the ${BACKEND_ENV} environment variable`)
-        : 'auto';
+  const choice = choiceOf(requested, env);
   const reusable = active !== undefined && (active.name !== 'webgpu' || use.asyncReads === true);
   if (
     active &&
@@ -204,6 +199,63 @@ export async function selectBackend(
   }
   await tf.ready();
   return active;
+}
+
+/** Where a command whose training reads synchronously runs its asynchronous part (the landscapes' grids). */
+export interface SplitBackends {
+  /** The training's backend: a synchronous one (never webgpu). */
+  training: BackendInfo;
+  /** The grid's backend: webgpu, or `training` itself. */
+  grid: BackendInfo;
+  /** Why the grid is not on webgpu, when it is not. */
+  gridNote?: string;
+}
+
+/**
+ * Selects the training's backend as `selectBackend` does for synchronous code, and beside it the
+ * backend of the part that reads asynchronously: webgpu when auto finds a GPU adapter (never a
+ * software one), or on any adapter (lavapipe included) when webgpu is named; otherwise the
+ * training's. With webgpu named, the training takes auto's synchronous choice. The training's
+ * backend is the active one on return.
+ */
+export async function selectSplitBackends(
+  requested?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SplitBackends> {
+  const choice = choiceOf(requested, env);
+  if (choice === 'webgpu') {
+    const training = await selectBackend('auto', env);
+    const grid = await tryWebGpu({ asyncReads: true }, false);
+    await tf.setBackend(training.tfBackend);
+    if (typeof grid === 'string') {
+      throw new HarnessError(
+        'OPTNN_BACKEND_UNAVAILABLE',
+        `The backend 'webgpu' was asked for but cannot start: ${grid}`,
+      );
+    }
+    return { training, grid };
+  }
+  const training = await selectBackend(requested, env);
+  if (choice !== 'auto') return { training, grid: training, gridNote: `${choice} was asked for` };
+  if (training.name === 'node-gpu')
+    return { training, grid: training, gridNote: 'node-gpu runs on the GPU already' };
+  const grid = await tryWebGpu({ asyncReads: true }, true);
+  await tf.setBackend(training.tfBackend);
+  if (typeof grid === 'string') return { training, grid: training, gridNote: grid };
+  return { training, grid };
+}
+
+function choiceOf(requested: string | undefined, env: NodeJS.ProcessEnv): BackendName | 'auto' {
+  if (requested !== undefined) return parseBackendName(requested, '--backend');
+  const fromEnv = env[BACKEND_ENV];
+  return fromEnv !== undefined && fromEnv !== ''
+    ? parseBackendName(fromEnv, `the ${BACKEND_ENV} environment variable`)
+    : 'auto';
+}
+
+/** `wasm`, or `webgpu (adapter nvidia … , a GPU)`: the name a page shows for a cell. */
+export function backendLabel(info: BackendInfo): string {
+  return info.adapter ? `${info.name} (${describeAdapter(info.adapter)})` : info.name;
 }
 
 export function describeBackend(info: BackendInfo): string {

@@ -118,8 +118,83 @@ export function getLossGrid(
   net: Net,
   loader: Iterable<LandscapeBatch>,
   lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar,
-  { directions, resolution = [20, 20], scale, onProgress }: LossGridOptions,
+  options: LossGridOptions,
 ): LossGrid {
+  const { sizes, xs, ys, pointAt } = gridPlan(net, options);
+  const total = xs.length * ys.length;
+  const original = readState(net);
+  const losses: number[][] = [];
+  try {
+    for (const y of ys) {
+      const row: number[] = [];
+      for (const x of xs) {
+        writeState(net, unflatten(pointAt(x, y), sizes));
+        row.push(meanLoss(net, loader, lossFn));
+        options.onProgress?.(losses.length * xs.length + row.length, total);
+      }
+      losses.push(row);
+    }
+  } finally {
+    writeState(net, original);
+  }
+  return { xs, ys, losses };
+}
+
+/**
+ * `getLossGrid` for a backend that reads only asynchronously (webgpu under Node): the same grid
+ * points, the same per-batch losses summed in the same order in float64, so on a synchronous
+ * backend its result is identical to `getLossGrid`'s. It queues a whole row of forward passes and
+ * reads that row's batch losses with one `await data()`, so the device is not stalled per point;
+ * `onProgress` is called for each point of a row once the row is read. The net's parameters are
+ * read asynchronously first and restored exactly afterwards, also when something throws.
+ */
+export async function getLossGridAsync(
+  net: Net,
+  loader: Iterable<LandscapeBatch>,
+  lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar,
+  options: LossGridOptions,
+): Promise<LossGrid> {
+  const { sizes, xs, ys, pointAt } = gridPlan(net, options);
+  const total = xs.length * ys.length;
+  const original = await Promise.all(
+    net.trainableWeights.map(async (w) => (await w.read().data()).slice() as Float32Array),
+  );
+  const losses: number[][] = [];
+  const pending: tf.Tensor[] = [];
+  try {
+    for (const y of ys) {
+      // Per point of the row: the size of each batch, in the loader's order.
+      const counts: number[][] = [];
+      for (const x of xs) {
+        writeState(net, unflatten(pointAt(x, y), sizes));
+        counts.push(queueLosses(net, loader, lossFn, pending));
+      }
+      const values = await readAll(pending);
+      let k = 0;
+      const row = counts.map((sizesOfBatches) => {
+        let sum = 0;
+        let count = 0;
+        for (const n of sizesOfBatches) {
+          sum += values[k++]! * n;
+          count += n;
+        }
+        return sum / count;
+      });
+      for (let i = 0; i < row.length; i++) options.onProgress?.(losses.length * xs.length + i + 1, total);
+      losses.push(row);
+    }
+  } finally {
+    tf.dispose(pending);
+    writeState(net, original);
+  }
+  return { xs, ys, losses };
+}
+
+/** The checked options: the weights' sizes, the grid's coordinates and θ at a point (float64). */
+function gridPlan(
+  net: Net,
+  { directions, resolution = [20, 20], scale, onProgress }: LossGridOptions,
+): { sizes: number[]; xs: number[]; ys: number[]; pointAt: (x: number, y: number) => Float32Array } {
   const sizes = net.trainableWeights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1));
   checkDirections(directions, sizes);
   if (
@@ -139,31 +214,76 @@ export function getLossGrid(
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw badOption('onProgress', 'a function', describeValue(onProgress));
   }
-
-  const xs = linspace(-scale, scale, resolution[0]);
-  const ys = linspace(-scale, scale, resolution[1]);
   const ref = flatten(directions.reference);
   const d1 = flatten(directions.directions[0]);
   const d2 = flatten(directions.directions[1]);
   const theta = new Float32Array(ref.length);
-  const total = xs.length * ys.length;
-  const original = readState(net);
-  const losses: number[][] = [];
-  try {
-    for (const y of ys) {
-      const row: number[] = [];
-      for (const x of xs) {
-        for (let j = 0; j < theta.length; j++) theta[j] = ref[j]! + x * d1[j]! + y * d2[j]!;
-        writeState(net, unflatten(theta, sizes));
-        row.push(meanLoss(net, loader, lossFn));
-        onProgress?.(losses.length * xs.length + row.length, total);
+  const pointAt = (x: number, y: number): Float32Array => {
+    for (let j = 0; j < theta.length; j++) theta[j] = ref[j]! + x * d1[j]! + y * d2[j]!;
+    return theta;
+  };
+  return {
+    sizes,
+    xs: linspace(-scale, scale, resolution[0]),
+    ys: linspace(-scale, scale, resolution[1]),
+    pointAt,
+  };
+}
+
+/** Queues one loss per batch of `loader` onto `pending` (not read yet); returns the batch sizes. */
+function queueLosses(
+  net: Net,
+  loader: Iterable<LandscapeBatch>,
+  lossFn: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar,
+  pending: tf.Tensor[],
+): number[] {
+  const counts: number[] = [];
+  for (const { images, labels } of loader) {
+    try {
+      const loss = tf.tidy(() => lossFn(net.apply(images) as tf.Tensor, labels));
+      if (loss.size !== 1) {
+        const shape = loss.shape;
+        loss.dispose();
+        throw notScalar(shape);
       }
-      losses.push(row);
+      pending.push(loss);
+      counts.push(images.shape[0] ?? 1);
+    } finally {
+      images.dispose();
+      labels.dispose();
     }
-  } finally {
-    writeState(net, original);
   }
-  return { xs, ys, losses };
+  if (counts.length === 0 || counts.every((n) => n === 0)) throw noSamples();
+  return counts;
+}
+
+/** The values of `pending` (each of one element) with one read; disposes them and empties the list. */
+async function readAll(pending: tf.Tensor[]): Promise<Float32Array> {
+  const all = tf.tidy(() => tf.concat(pending.map((t) => t.reshape([1]))));
+  tf.dispose(pending.splice(0));
+  try {
+    return (await all.data()) as Float32Array;
+  } finally {
+    all.dispose();
+  }
+}
+
+function notScalar(shape: readonly number[]) {
+  return badOption(
+    'lossFn',
+    'a function returning a scalar (the mean loss over the batch)',
+    `a tensor of shape [${shape.join(', ')}]`,
+    'argument',
+  );
+}
+
+function noSamples() {
+  return badOption(
+    'loader',
+    'an iterable that yields at least one non-empty batch',
+    'no samples',
+    'argument',
+  );
 }
 
 function meanLoss(
@@ -180,14 +300,7 @@ function meanLoss(
       const values = loss.dataSync();
       const shape = loss.shape;
       loss.dispose();
-      if (values.length !== 1) {
-        throw badOption(
-          'lossFn',
-          'a function returning a scalar (the mean loss over the batch)',
-          `a tensor of shape [${shape.join(', ')}]`,
-          'argument',
-        );
-      }
+      if (values.length !== 1) throw notScalar(shape);
       sum += values[0]! * n;
       count += n;
     } finally {
@@ -195,13 +308,7 @@ function meanLoss(
       labels.dispose();
     }
   }
-  if (count === 0)
-    throw badOption(
-      'loader',
-      'an iterable that yields at least one non-empty batch',
-      'no samples',
-      'argument',
-    );
+  if (count === 0) throw noSamples();
   return sum / count;
 }
 

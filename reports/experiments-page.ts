@@ -129,6 +129,11 @@ function cellView(cell: CellRecord, run: RunRecord | undefined) {
     { label: 'Last batch loss', value: formatNumber(last) },
     { label: 'Time', value: `${run.seconds.toFixed(1)} s` },
   ];
+  if (run.backends)
+    facts.push({
+      label: 'Backends',
+      value: `training: ${run.backends.training}${run.backends.landscape !== undefined ? `; landscape: ${run.backends.landscape}` : ''}`,
+    });
   if (run.landscape)
     facts.push({
       label: 'Loss samples (the sampled states)',

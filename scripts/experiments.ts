@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeBackend, selectBackend } from '../course/backend.js';
+import { backendLabel, describeBackend, selectSplitBackends } from '../course/backend.js';
 import { HarnessError, describeValue } from '../course/errors.js';
 import { loadMnist } from '../course/data/mnist.js';
 import { createProgress, formatSeconds } from '../course/progress.js';
@@ -54,7 +54,8 @@ const FLAGS = {
   },
   backend: {
     type: 'string',
-    description: 'auto, node-gpu, node, wasm or cpu (default: auto, or $OPTNN_BACKEND)',
+    description:
+      "auto, node-gpu, node, wasm, cpu, or webgpu: the landscapes on webgpu on any adapter, the training on auto's choice (default: auto, which puts the landscapes on webgpu on a GPU adapter; or $OPTNN_BACKEND)",
   },
   only: { type: 'string', value: 'IDS', description: `comma-separated run ids: ${RUN_IDS.join(', ')}` },
   seed: { type: 'integer', min: 1, default: 1, description: 'seed of the nets, the shuffling and the split' },
@@ -109,7 +110,7 @@ function planFrom(flags: TypedFlags<typeof FLAGS>) {
     );
   const side = flags.resolution ?? (quick ? 6 : 20);
   const landscapeSamples = flags['landscape-samples'] ?? (quick ? 640 : 1600);
-  const settings: RunSettings = {
+  const settings: Omit<RunSettings, 'backends'> = {
     seed: flags.seed,
     resolution: [side, side],
     landscapeSamples,
@@ -136,8 +137,14 @@ type Plan = ReturnType<typeof planFrom>;
 
 async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
   const plan = planFrom(flags);
-  const backend = await selectBackend(flags.backend);
+  const backends = await selectSplitBackends(flags.backend);
+  const backend = backends.training;
   console.error(`experiments: ${describeBackend(backend)}`);
+  console.error(
+    backends.grid === backend
+      ? `experiments: landscapes on ${backend.name} too (not on webgpu: ${backends.gridNote ?? "the training's backend"})`
+      : `experiments: landscapes on ${describeBackend(backends.grid)}`,
+  );
   const data = loadMnist({ source: plan.source });
   console.error(
     `experiments: data ${data.source}, ${data.train.length} training images${plan.quick ? ' (quick)' : ''}`,
@@ -148,7 +155,11 @@ async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
   for (const [name, part] of Object.entries(parts.sources))
     if (part.whose === 'course') console.error(`  ${name}: the course's own (${part.note})`);
   const startedAt = new Date().toISOString();
-  const { cells, runs } = runCells(plan, data.train, parts);
+  const { cells, runs } = await runCells(
+    { ...plan, settings: { ...plan.settings, backends } },
+    data.train,
+    parts,
+  );
   const record = validateOrThrow(
     ExperimentsRecord,
     {
@@ -173,16 +184,17 @@ async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
   writeJsonAtomic(plan.out, record);
   writeTextAtomic(plan.page, renderExperimentsPage({ record, examples: data.train }));
   const ran = cells.filter((c) => c.status === 'ran').length;
-  console.log(`wrote ${plan.out} (${runs.length} runs, ${describeBackend(backend)})`);
+  const landscapes = backends.grid === backend ? '' : `, landscapes on ${backendLabel(backends.grid)}`;
+  console.log(`wrote ${plan.out} (${runs.length} runs, ${describeBackend(backend)}${landscapes})`);
   console.log(`wrote ${plan.page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
 }
 
 /** Every selected cell in order, the tuning cell last, with one overall progress bar weighted by cost. */
-function runCells(
-  plan: Plan,
+async function runCells(
+  plan: Plan & { settings: RunSettings },
   train: Parameters<typeof runNotebookCell>[1],
   parts: Parameters<typeof runNotebookCell>[3],
-): { cells: CellRecord[]; runs: RunRecord[] } {
+): Promise<{ cells: CellRecord[]; runs: RunRecord[] }> {
   const { selected, withTuning, settings } = plan;
   const started = performance.now();
   const runs: RunRecord[] = [];
@@ -210,7 +222,7 @@ function runCells(
     console.error(
       `\n[${k + 1}/${total}] ${run.title}: ${run.optimizer}(${run.args.join(', ')}), ${run.epochs} epochs, ${run.loader}`,
     );
-    step(k, runNotebookCell(run, train, settings, parts));
+    step(k, await runNotebookCell(run, train, settings, parts));
   }
   if (withTuning) {
     console.error(`\n[${total}/${total}] tuning choice (tuning.json), 1 epoch on the 90/5/5 split`);

@@ -21,11 +21,13 @@ import {
 import { readTuningChoice } from '../../contract/tuning-schema.js';
 import { DataLoader, randomSplit, subset, type Batch } from '../../course/data/data-loader.js';
 import type { ImageDataset } from '../../course/data/dataset.js';
-import { getLossGrid, getStateDirections, scaleFromCoordinates } from '../../course/landscape.js';
+import { backendLabel } from '../../course/backend.js';
+import { getStateDirections, scaleFromCoordinates } from '../../course/landscape.js';
 import { evaluate } from '../../course/metrics.js';
 import { createProgress } from '../../course/progress.js';
 import { AveragedModel } from '../../course/swa.js';
 import { describeError, notImplementedPart, type OptimizerClass, type Parts } from './experiment-parts.js';
+import { lossGridOn, type GridBackends } from './landscape-grid.js';
 import { TUNING_CELL, type NotebookRun } from './notebook-runs.js';
 
 export interface RunSettings {
@@ -34,6 +36,8 @@ export interface RunSettings {
   /** The landscape's loss is the mean over the first this many samples of the subset (3,200: all of it). */
   landscapeSamples: number;
   progress: boolean;
+  /** The training's backend and the landscapes' grid's (the same one, or webgpu beside it). */
+  backends: GridBackends;
 }
 
 export interface CellOutcome {
@@ -126,7 +130,7 @@ function optimizerOf(parts: Parts, name: OptimizerName): OptimizerClass {
   return Class;
 }
 
-function landscapeOf(
+async function landscapeOf(
   net: Net,
   run: NotebookRun,
   states: Float32Array[][],
@@ -134,20 +138,22 @@ function landscapeOf(
   parts: Parts,
   train: ImageDataset,
   settings: RunSettings,
-): LandscapeRecord {
+): Promise<{ landscape: LandscapeRecord; madeOn: string }> {
   const startFrom = Math.min(run.landscape.startFrom, states.length - 1);
   const directions = getStateDirections(states, { nStates: 10, startFrom, referenceId: -1 });
   const scale = run.landscape.scale === 1 ? 1 : scaleFromCoordinates(directions.coordinates);
   const total = settings.resolution[0] * settings.resolution[1];
   const bar = createProgress({ total, label: '  landscape', enabled: settings.progress });
-  const grid = getLossGrid(net, evaluationBatches(train, settings.landscapeSamples), parts.lossFn, {
-    directions,
-    resolution: settings.resolution,
-    scale,
-    onProgress: (done) => bar.update(done),
-  });
+  const { grid, madeOn } = await lossGridOn(
+    settings.backends,
+    net,
+    () => parts.makeNet(run.net, settings.seed),
+    evaluationBatches(train, settings.landscapeSamples),
+    parts.lossFn,
+    { directions, resolution: settings.resolution, scale, onProgress: (done) => bar.update(done) },
+  );
   bar.finish();
-  return {
+  const landscape: LandscapeRecord = {
     nStates: directions.stateIds.length,
     startFrom,
     stateIds: directions.stateIds,
@@ -158,15 +164,16 @@ function landscapeOf(
     ys: grid.ys,
     losses: grid.losses.map((row) => finiteOrNull(row)),
   };
+  return { landscape, madeOn };
 }
 
 /** One training cell of the notebook and its landscape cell. */
-export function runNotebookCell(
+export async function runNotebookCell(
   run: NotebookRun,
   train: ImageDataset,
   settings: RunSettings,
   parts: Parts,
-): CellOutcome {
+): Promise<CellOutcome> {
   const started = performance.now();
   let net: Net | undefined;
   let optimizer: tf.Optimizer | undefined;
@@ -186,7 +193,7 @@ export function runNotebookCell(
         lossFn: parts.lossFn,
       },
     );
-    const landscape = landscapeOf(net, run, states, losses, parts, train, settings);
+    const { landscape, madeOn } = await landscapeOf(net, run, states, losses, parts, train, settings);
     let swaRecord: RunRecord['swa'];
     if (swa !== undefined) {
       const subsetBatches = evaluationBatches(train, 3200);
@@ -211,6 +218,10 @@ export function runNotebookCell(
       ...(swaRecord ? { swa: swaRecord } : {}),
       losses: finiteOrNull(losses),
       landscape,
+      backends: {
+        training: backendLabel(settings.backends.training),
+        landscape: madeOn,
+      },
       seconds: (performance.now() - started) / 1000,
     };
     return { cell: cellOf(run, 'ran'), run: record };
@@ -282,6 +293,7 @@ export function runTuningCell(
       valLosses: finiteOrNull(valLosses),
       test: { loss: finiteOrNull([result.loss])[0]!, accuracy: result.accuracy },
       claimed: choice.claimed,
+      backends: { training: backendLabel(settings.backends.training) },
       seconds: (performance.now() - started) / 1000,
     };
     return { cell: cellOf(cellRun, 'ran'), run };

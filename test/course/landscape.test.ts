@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { HarnessError } from '../../course/errors.js';
+import { selectBackend } from '../../course/backend.js';
 import {
   getLossGrid,
+  getLossGridAsync,
   getStateDirections,
   scaleFromCoordinates,
   type LandscapeBatch,
@@ -68,6 +70,26 @@ function expectOrthonormal(result: StateDirections, sizes: readonly number[] = S
     atol: 1e-6,
     rtol: 0,
   });
+}
+
+async function expectBadOptionAsync(
+  run: () => Promise<unknown>,
+  name: string,
+  pattern?: RegExp,
+): Promise<void> {
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  expectBadOption(
+    () => {
+      throw caught;
+    },
+    name,
+    pattern,
+  );
 }
 
 function expectBadOption(run: () => unknown, name: string, pattern?: RegExp): void {
@@ -436,6 +458,76 @@ describe('getLossGrid', () => {
       atol: 1e-6,
       rtol: 1e-5,
     });
+    net.dispose();
+  });
+
+  // The asynchronous grid (for webgpu, which reads only asynchronously): on a synchronous backend
+  // it must give exactly getLossGrid's numbers, since it sums the same float32 batch losses in the
+  // same order in float64; only the reads are batched, one per row.
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`getLossGridAsync equals getLossGrid bit for bit on ${backend}, progress and restoring included`, async () => {
+      const info = await selectBackend(backend, {});
+      expect(info.name).toBe(backend);
+      try {
+        const net = makeNet();
+        const before = readState(net);
+        const tensors = tf.memory().numTensors;
+        const syncProgress: Array<[number, number]> = [];
+        const asyncProgress: Array<[number, number]> = [];
+        const options = { directions, resolution: [4, 3] as [number, number], scale: 1.5 };
+        const expected = getLossGrid(net, loader, mse, {
+          ...options,
+          onProgress: (done, total) => syncProgress.push([done, total]),
+        });
+        const got = await getLossGridAsync(net, loader, mse, {
+          ...options,
+          onProgress: (done, total) => asyncProgress.push([done, total]),
+        });
+        expect(got).toEqual(expected);
+        expect(got.losses.flat().every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+        expect(asyncProgress).toEqual(syncProgress);
+        expect(asyncProgress).toHaveLength(12);
+        expect(readState(net)).toEqual(before);
+        expect(tf.memory().numTensors).toBe(tensors);
+        net.dispose();
+      } finally {
+        await selectBackend('cpu', {});
+      }
+    });
+  }
+
+  it('getLossGridAsync restores the net, leaks nothing and rejects as getLossGrid throws', async () => {
+    const net = makeNet();
+    const before = readState(net);
+    const tensors = tf.memory().numTensors;
+    let calls = 0;
+    const failing = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar => {
+      calls += 1;
+      if (calls === 7) throw new Error('loss failed');
+      return mse(logits, labels);
+    };
+    await expect(
+      getLossGridAsync(net, loader, failing, { directions, resolution: [4, 4], scale: 1 }),
+    ).rejects.toThrow('loss failed');
+    expect(calls).toBe(7);
+    expect(readState(net)).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
+
+    const perSample = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar =>
+      tf.square(tf.sub(logits, labels)) as tf.Scalar; // deliberately not a scalar
+    await expectBadOptionAsync(
+      () => getLossGridAsync(net, loader, perSample, { directions, scale: 1 }),
+      'lossFn',
+      /shape \[3, 1\]/,
+    );
+    await expectBadOptionAsync(() => getLossGridAsync(net, [], mse, { directions, scale: 1 }), 'loader');
+    await expectBadOptionAsync(
+      () => getLossGridAsync(net, loader, mse, { directions, scale: 0 }),
+      'scale',
+      /positive finite number, got `0` \(number\)/,
+    );
+    expect(readState(net)).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
     net.dispose();
   });
 });

@@ -73,7 +73,9 @@ const record: ExperimentsRecord = {
   ],
   runs: [
     run('gd-garment', 'GD, full batch', { loader: 'full-batch', losses: [2.3, 2.2] }),
-    run('sgd-garment', 'SGD'),
+    run('sgd-garment', 'SGD', {
+      backends: { training: 'wasm', landscape: 'webgpu (adapter nvidia hopper "NVIDIA H200", a GPU)' },
+    }),
     run('tuning', 'Tuning', {
       landscape: undefined,
       loader: 'train-split',
@@ -81,6 +83,7 @@ const record: ExperimentsRecord = {
       valLosses: [0.2],
       test: { loss: 0.2, accuracy: 0.951 },
       claimed: { valLoss: 0.21, testAccuracy: 0.95 },
+      backends: { training: 'wasm' },
     }),
   ],
 };
@@ -125,6 +128,21 @@ describe('renderExperimentsPage', () => {
     );
     expect(html).toContain('<li><strong>nets</strong>: getOneFCNet is not implemented yet</li>');
     expect(html).toContain('Not on this chart (did not run): sgdwm-garment, nagd-garment');
+  });
+
+  it('names the backends that made each cell, where the record has them', () => {
+    const backendsOf = (id: string): string[] => {
+      const start = html.indexOf(`data-cell="${id}"`);
+      const end = html.indexOf('data-cell=', start + 1);
+      return [...html.slice(start, end < 0 ? undefined : end).matchAll(/Backends<\/th><td>([^<]*)</g)].map(
+        (m) => m[1]!,
+      );
+    };
+    expect(backendsOf('sgd-garment')).toEqual([
+      'training: wasm; landscape: webgpu (adapter nvidia hopper &quot;NVIDIA H200&quot;, a GPU)',
+    ]);
+    expect(backendsOf('tuning')).toEqual(['training: wasm']);
+    expect(backendsOf('gd-garment')).toEqual([]);
   });
 
   it('escapes every text and loads nothing', () => {

@@ -49,6 +49,17 @@ describe('npm run experiments', () => {
     expect(adam!.landscape!.stateIds).toHaveLength(10);
     expect(tuning!.valLosses).toHaveLength(1);
     expect(tuning!.test!.accuracy).toBeGreaterThan(0.8);
+    // Each cell names its backends: the landscape on the training's, or on webgpu on a GPU adapter.
+    expect(tuning!.backends).toEqual({ training: record.backend.name });
+    for (const r of [gd!, adam!]) {
+      expect(r.backends!.training).toBe(record.backend.name);
+      expect(r.backends!.landscape).toMatch(
+        new RegExp(`^(${record.backend.name}|webgpu \\(adapter .*, a GPU\\))$`),
+      );
+    }
+    expect(readFileSync(out.replace(/json$/, 'html'), 'utf8')).toContain(
+      `Backends</th><td>training: ${record.backend.name}; landscape: `,
+    );
   });
 
   it('rejects a bad option with exit code 2, naming it, and writes nothing', async () => {
