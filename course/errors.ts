@@ -13,7 +13,8 @@ export type HarnessErrorCode =
   | 'OPTNN_FIXTURE'
   | 'OPTNN_REFERENCE'
   | 'OPTNN_NOT_IMPLEMENTED'
-  | 'OPTNN_SANDBOX';
+  | 'OPTNN_SANDBOX'
+  | 'OPTNN_EXPERIMENT_JOB';
 
 export class HarnessError extends Error {
   readonly code: HarnessErrorCode;

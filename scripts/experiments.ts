@@ -7,6 +7,7 @@
  * own code on their own machine (grading, by contrast, confines it: runner/).
  */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { backendLabel, describeBackend, selectSplitBackends } from '../course/backend.js';
 import { HarnessError, describeValue } from '../course/errors.js';
@@ -18,6 +19,7 @@ import { renderExperimentsPage } from '../reports/experiments-page.js';
 import { writeTextAtomic } from '../course/atomic-write.js';
 import type { FlagSpec } from './cli/args.js';
 import { defineCommand, runCommand, type TypedFlags } from './cli/command.js';
+import { mergeRecords, runShares, shareOut } from './cli/experiments-jobs.js';
 import { resolveParts } from '../services/notebook/experiment-parts.js';
 import { NOTEBOOK_RUNS, quickRun } from '../services/notebook/notebook-runs.js';
 import { runNotebookCell, runTuningCell, type RunSettings } from '../services/notebook/run-experiment.js';
@@ -63,6 +65,12 @@ const FLAGS = {
     type: 'integer',
     min: 2,
     description: "landscape grid points per side (default 20, the notebook's; 6 with --quick)",
+  },
+  jobs: {
+    type: 'integer',
+    min: 1,
+    description:
+      'processes running cells side by side (default: the cores, at most 4 and at most one per cell; the record is the same)',
   },
   'landscape-samples': {
     type: 'integer',
@@ -137,6 +145,9 @@ type Plan = ReturnType<typeof planFrom>;
 
 async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
   const plan = planFrom(flags);
+  const cellCosts = costsOf(plan);
+  const jobs = Math.min(flags.jobs ?? Math.min(4, availableParallelism()), cellCosts.length);
+  if (jobs > 1) return experimentsInJobs(flags, plan, shareOut(cellCosts, jobs));
   const backends = await selectSplitBackends(flags.backend);
   const backend = backends.training;
   console.error(`experiments: ${describeBackend(backend)}`);
@@ -189,6 +200,73 @@ async function experiments(flags: TypedFlags<typeof FLAGS>): Promise<void> {
   console.log(`wrote ${plan.page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
 }
 
+/** Each selected cell's id and relative cost, in order, the tuning cell last. */
+function costsOf(plan: Plan): Array<{ id: string; cost: number }> {
+  const { settings } = plan;
+  const points = settings.resolution[0] * settings.resolution[1];
+  return [
+    ...plan.selected.map((r) => ({
+      id: r.id,
+      cost: costOf(r.epochs, r.net === 'OneFCNet', points, settings.landscapeSamples),
+    })),
+    ...(plan.withTuning ? [{ id: 'tuning', cost: 3 * 9000 + 1000 }] : []),
+  ];
+}
+
+/** The cells in `shares.length` processes of this command (scripts/cli/experiments-jobs.ts), merged into one record and page. */
+async function experimentsInJobs(
+  flags: TypedFlags<typeof FLAGS>,
+  plan: Plan,
+  shares: string[][],
+): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  console.error(
+    `experiments: ${shares.length} jobs side by side: ${shares.map((s) => s.join(',')).join(' | ')}`,
+  );
+  const same = [
+    '--submission',
+    plan.dir,
+    '--seed',
+    String(flags.seed),
+    '--resolution',
+    String(plan.settings.resolution[0]),
+    '--landscape-samples',
+    String(plan.settings.landscapeSamples),
+    ...(flags.quick ? ['--quick'] : []),
+    ...(flags.data !== undefined ? ['--data', flags.data] : []),
+    ...(flags.backend !== undefined ? ['--backend', flags.backend] : []),
+  ];
+  const records = await runShares(shares, (ids, out) => [
+    ...same,
+    '--jobs',
+    '1',
+    '--only',
+    ids.join(','),
+    '--out',
+    out,
+  ]);
+  const record = validateOrThrow(
+    ExperimentsRecord,
+    mergeRecords(records, RUN_IDS, {
+      command: `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim(),
+      startedAt,
+    }),
+    'the experiments record',
+  );
+  const data = loadMnist({ source: plan.source });
+  writeJsonAtomic(plan.out, record);
+  writeTextAtomic(plan.page, renderExperimentsPage({ record, examples: data.train }));
+  const cells = record.cells ?? [];
+  const ran = cells.filter((c) => c.status === 'ran').length;
+  const { backend } = record;
+  console.error(`experiments: ${shares.length} jobs, ${formatSeconds((performance.now() - started) / 1000)}`);
+  console.log(
+    `wrote ${plan.out} (${record.runs.length} runs, backend ${backend.name} (${backend.package} ${backend.version}), ${shares.length} jobs)`,
+  );
+  console.log(`wrote ${plan.page} (${ran} of ${cells.length} cells ran; open it in a browser)`);
+}
+
 /** Every selected cell in order, the tuning cell last, with one overall progress bar weighted by cost. */
 async function runCells(
   plan: Plan & { settings: RunSettings },
@@ -199,11 +277,7 @@ async function runCells(
   const started = performance.now();
   const runs: RunRecord[] = [];
   const cells: CellRecord[] = [];
-  const points = settings.resolution[0] * settings.resolution[1];
-  const costs = [
-    ...selected.map((r) => costOf(r.epochs, r.net === 'OneFCNet', points, settings.landscapeSamples)),
-    ...(withTuning ? [3 * 9000 + 1000] : []),
-  ];
+  const costs = costsOf(plan).map((c) => c.cost);
   const overall = createProgress({ total: Math.round(costs.reduce((a, b) => a + b, 0)), label: 'overall' });
   let done = 0;
   const total = costs.length;

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { validateOrThrow } from '../../contract/validate.js';
 import { ExperimentsRecord } from '../../contract/experiment-record.js';
+import { shareOut } from '../../scripts/cli/experiments-jobs.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const experiments = (args: string[]) =>
@@ -60,6 +61,51 @@ describe('npm run experiments', () => {
     expect(readFileSync(out.replace(/json$/, 'html'), 'utf8')).toContain(
       `Backends</th><td>training: ${record.backend.name}; landscape: `,
     );
+  });
+
+  it('with --jobs 2 runs the cells in two processes and writes the record one process writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'experiments-jobs-'));
+    const cells = ['--quick', '--only', 'gd-onefcnet,sgd-garment,tuning', '--resolution', '3'];
+    const [one, two] = await Promise.all(
+      ['1', '2'].map((jobs) =>
+        experiments([...cells, '--jobs', jobs, '--out', join(dir, `jobs-${jobs}.json`)]),
+      ),
+    );
+    expect(one!.exitCode, one!.stderr).toBe(0);
+    expect(two!.exitCode, two!.stderr).toBe(0);
+    expect(two!.stderr).toMatch(/^experiments: 2 jobs side by side: /m);
+    expect(two!.stderr).toMatch(/^\[job 2\] /m);
+    expect(two!.stdout).toMatch(/^wrote .*jobs-2\.json \(3 runs, backend \w+ .*, 2 jobs\)$/m);
+    const read = (jobs: string) => {
+      const path = join(dir, `jobs-${jobs}.json`);
+      const record = validateOrThrow(ExperimentsRecord, JSON.parse(readFileSync(path, 'utf8')), path);
+      // What differs from one run to the next: when it ran, how long it took, its command line.
+      return {
+        ...record,
+        command: '',
+        startedAt: '',
+        runs: record.runs.map((r) => ({ ...r, seconds: 0 })),
+      };
+    };
+    const single = read('1');
+    expect(single.runs.map((r) => r.id)).toEqual(['gd-onefcnet', 'sgd-garment', 'tuning']);
+    expect(read('2')).toEqual(single);
+    expect(readFileSync(join(dir, 'jobs-2.html'), 'utf8')).toContain('sgd-garment');
+  }, 240_000);
+
+  it('deals the cells out by cost, each share in the notebook order', () => {
+    const cells = [
+      { id: 'a', cost: 1 },
+      { id: 'b', cost: 10 },
+      { id: 'c', cost: 6 },
+      { id: 'd', cost: 5 },
+    ];
+    expect(shareOut(cells, 2)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(shareOut(cells, 9)).toHaveLength(4);
+    expect(shareOut(cells, 1)).toEqual([['a', 'b', 'c', 'd']]);
   });
 
   it('rejects a bad option with exit code 2, naming it, and writes nothing', async () => {
