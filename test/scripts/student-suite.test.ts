@@ -99,11 +99,14 @@ describe('a file filter (npx vitest run adam)', () => {
 });
 
 describe('verdicts equal to npm run grade', () => {
-  // An optimizer's bug, a training loop's, and an AdaGrad bug that the tuning test (in another
-  // part, reading AdaGrad's verdict) must name as its cause.
+  // One case of each corpus: an optimizer's known mistake, a student's bug in the training loop, a
+  // student's correct variant, a hostile submission, and an AdaGrad bug that the tuning test (in
+  // another part, reading AdaGrad's verdict) must name as its cause.
   const cases = [
     ['mutants', 'adam-betas-swapped'],
     ['students/bugs', 'loop-state-after-step'],
+    ['students/correct', 'loaders-own-class'],
+    ['hostile', 'patch-console'],
     ['mutants', 'adagrad-sign-flipped'],
   ] as const;
   for (const [kind, id] of cases) {
@@ -136,7 +139,7 @@ describe('verdicts equal to npm run grade', () => {
       const a = read(fromSuite);
       const b = read(fromGrade);
       expect(shape(a)).toEqual(shape(b));
-      expect(a.tests.some((t) => t.status !== 'passed')).toBe(true);
+      expect(a.tests.some((t) => t.status !== 'passed')).toBe(kind !== 'students/correct');
       if (id === 'adagrad-sign-flipped') {
         const tuning = (r: Tests) => r.tests.find((t) => t.id === 'tuning')!.message;
         expect(tuning(a)).toContain('optimizer.AdaGrad.steps');
