@@ -16,7 +16,7 @@ import { HarnessError } from '../course/errors.js';
 import { PROJECT_ROOT } from '../runner/build.js';
 import { defineCommand, runCommand } from './cli/command.js';
 import { scriptFilesOf } from '../services/packages/script-files.js';
-import { HARNESS_PATHS, INSTALL_CONFIG, NEVER_SHIPPED } from '../services/packages/shipped-paths.js';
+import { HARNESS_PATHS, NEVER_SHIPPED } from '../services/packages/shipped-paths.js';
 
 /** The starter's commands (npm run grade, experiments, tune and its public tests): their scripts are listed from their imports. */
 export const RELEASED_COMMANDS = [
@@ -29,7 +29,7 @@ export const RELEASED_COMMANDS = [
   'scripts/student-suite/score-reporter.ts',
 ];
 /** What a student repository holds besides those, from this project (directories are copied whole). */
-export const RELEASE_PATHS = [...HARNESS_PATHS, ...INSTALL_CONFIG, 'scripts/student-suite'];
+export const RELEASE_PATHS = [...HARNESS_PATHS, 'scripts/student-suite'];
 
 export const SPEC_PATH = join(PROJECT_ROOT, 'assignment', 'SPEC.md');
 

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { HarnessError } from '../../course/errors.js';
 import { PROJECT_ROOT } from '../../runner/build.js';
 import { scriptFilesOf } from './script-files.js';
-import { HARNESS_PATHS, INSTALL_CONFIG, NEVER_SHIPPED } from './shipped-paths.js';
+import { HARNESS_PATHS, NEVER_SHIPPED } from './shipped-paths.js';
 
 /** The package's commands: grading, and the autograder's entry point; their scripts are listed from their imports. */
 export const PACKAGED_COMMANDS = [
@@ -20,13 +20,7 @@ export const PACKAGED_COMMANDS = [
   'scripts/run.mjs',
 ];
 /** The harness, plus the student template the upload is laid onto, and what tsx needs to run. */
-export const PACKAGE_PATHS = [
-  ...HARNESS_PATHS,
-  ...INSTALL_CONFIG,
-  'student-template',
-  'package-lock.json',
-  'tsconfig.json',
-];
+export const PACKAGE_PATHS = [...HARNESS_PATHS, 'student-template', 'package-lock.json', 'tsconfig.json'];
 /** Never in a package, even inside a directory above. */
 export const NEVER_PACKED = [...NEVER_SHIPPED, 'node_modules', '.work'];
 

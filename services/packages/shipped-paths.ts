@@ -17,6 +17,3 @@ export const HARNESS_PATHS: readonly string[] = [
 
 /** Never shipped, even inside a directory above: the buggy optimizers and the hidden fixtures. */
 export const NEVER_SHIPPED: readonly string[] = ['graders/mistakes', 'fixtures/hidden'];
-
-/** What `npm ci` reads beside package.json and the lockfile: `.npmrc` copies course/tfjs into node_modules. */
-export const INSTALL_CONFIG: readonly string[] = ['.npmrc'];
