@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { tfjsAlias } from './runner/course-tfjs.js';
 
 export default defineConfig({
+  // `@tensorflow/tfjs` is the course's module (runner/course-tfjs.ts).
+  resolve: { alias: tfjsAlias() },
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],

@@ -19,14 +19,19 @@ import {
   TreeRefused,
   type SubmissionTree,
 } from './submission-tree.js';
+import { courseTfjs, TFJS_PACKAGE } from './course-tfjs.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Packages a submission may import; they stay external and load from node_modules at run time. */
+/**
+ * Packages a submission may import. `@tensorflow/tfjs` is the course's module (runner/course-tfjs.ts),
+ * bundled in; the others stay external and load from node_modules at run time.
+ */
 export const ALLOWED_PACKAGES = [
-  '@tensorflow/tfjs',
+  TFJS_PACKAGE,
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-layers',
+  '@tensorflow/tfjs-data',
   '@tensorflow/tfjs-backend-wasm',
   '@tensorflow/tfjs-backend-cpu',
 ];
@@ -110,6 +115,10 @@ function confine(tree: SubmissionTree): Plugin {
         const importer = fromSubmission ? args.importer : relative(PROJECT_ROOT, args.importer);
         const spec = args.path;
         if (spec.startsWith('node:')) return { path: spec, external: true };
+        if (spec.startsWith(`${TFJS_PACKAGE}/`))
+          throw new BuildRefused(
+            `${importer} imports ${spec}; the course's ${TFJS_PACKAGE} is one module with no files to import from: import '${TFJS_PACKAGE}' itself, or a file of the package that has it (@tensorflow/tfjs-core/…)`,
+          );
         if (ALLOWED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`)))
           return { path: spec, external: true };
         const course = /^#(course|contract)\/(.+)$/.exec(spec);
@@ -240,7 +249,11 @@ function bundleOptions(tree: SubmissionTree, outDir: string): BuildOptions {
     sourcemap: 'inline',
     sourcesContent: false,
     write: false,
-    plugins: [loadWithRequire((spec) => ALLOWED_PACKAGES.includes(spec), outDir), confine(tree)],
+    plugins: [
+      courseTfjs(PROJECT_ROOT),
+      loadWithRequire((spec) => spec !== TFJS_PACKAGE && ALLOWED_PACKAGES.includes(spec), outDir),
+      confine(tree),
+    ],
   };
 }
 

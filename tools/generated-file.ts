@@ -1,5 +1,5 @@
 /**
- * A committed generated file, as the build tools (`npm run build:kernels`)
+ * A committed generated file, as the build tools (`npm run build:kernels`, `npm run build:tfjs`)
  * write it: written, or with `check` only compared with a fresh build (exit code 1 when they
  * differ), so that `npm ci && npm test` builds nothing.
  */

@@ -35,6 +35,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { OPTIONAL_MODULES, type OptionalModule } from '../../graders/optional-modules.js';
 import { loadWithRequire, PROJECT_ROOT } from '../../runner/build.js';
+import { courseTfjs } from '../../runner/course-tfjs.js';
 // The launcher's commands, places and hash, so that what is written here is what it checks.
 import { BUNDLES, COMMANDS_DIR, inputsKey, manifestPath } from './bundle-launch.mjs';
 
@@ -171,6 +172,7 @@ export async function bundleCommand(command: string): Promise<CommandManifest> {
       logLevel: 'silent',
       metafile: true,
       plugins: [
+        courseTfjs(PROJECT_ROOT),
         loadWithRequire(isCommonJsPackage, COMMANDS_DIR),
         externalPackages(),
         optionalModules(),

@@ -1,5 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import PartOrder from './part-order.js';
+import { tfjsAlias } from '../../runner/course-tfjs.js';
 
 /**
  * The grading suite as students run it: `npx vitest run --config scripts/student-suite/vitest.config.ts`
@@ -16,6 +17,8 @@ import PartOrder from './part-order.js';
  * module graph, so vitest would not see it change).
  */
 export default defineConfig({
+  // `@tensorflow/tfjs` is the course's module (runner/course-tfjs.ts), in the student's own tests too.
+  resolve: { alias: tfjsAlias() },
   test: {
     forceRerunTriggers: [...configDefaults.forceRerunTriggers, '**/submission/**'],
     reporters: ['default', './scripts/student-suite/score-reporter.ts'],

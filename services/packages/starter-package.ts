@@ -9,10 +9,10 @@
 /** Packages the starter depends on (at the TA's version ranges); a test checks nothing else creeps in. */
 export const STARTER_DEPENDENCIES = [
   '@sinclair/typebox',
-  '@tensorflow/tfjs',
   '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm',
   '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-data',
   '@tensorflow/tfjs-layers',
   'ajv',
   'ajv-formats',

@@ -55,6 +55,17 @@ describe('buildSubmission', () => {
   }, 120_000);
 });
 
+describe("the course's @tensorflow/tfjs", () => {
+  it('is one module: a file below it is refused at the build, naming the import and what to write', async () => {
+    const deep = materialise('build', 'tfjs-deep-import');
+    const gd = join(deep, 'optimizers', 'gd.ts');
+    writeFileSync(gd, `import '@tensorflow/tfjs/dist/index.js';\n${readFileSync(gd, 'utf8')}`);
+    await expect(buildSubmission(deep, join(PROJECT_ROOT, '.work', 'build', 'deep'))).rejects.toThrow(
+      "optimizers/gd.ts imports @tensorflow/tfjs/dist/index.js; the course's @tensorflow/tfjs is one module with no files to import from: import '@tensorflow/tfjs' itself",
+    );
+  });
+});
+
 describe('the build is bounded', () => {
   it("is cancelled at its deadline, and refuses an output over its cap, as the submission's failure", async () => {
     const bounded = materialise('build', 'bounded');

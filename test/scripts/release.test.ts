@@ -50,11 +50,16 @@ describe('npm run release', () => {
     const lock = JSON.parse(readFileSync(join(out, 'package-lock.json'), 'utf8'));
     expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
     const taOnly = Object.keys(lock.packages).filter((key) =>
-      /node_modules\/(eslint|@typescript-eslint|prettier|assemblyscript|binaryen|playwright-core|webgpu|@tensorflow\/tfjs-node|@action-validator|fast-xml-parser|yaml)(\/|$)/.test(
+      /node_modules\/(eslint|@typescript-eslint|prettier|assemblyscript|binaryen|playwright-core|webgpu|@tensorflow\/tfjs-node|@action-validator|fast-xml-parser|yaml|@tensorflow\/tfjs|@tensorflow\/tfjs-backend-webgl|@tensorflow\/tfjs-converter|core-js)(\/|$)/.test(
         key,
       ),
     );
     expect(taOnly).toEqual([]);
+    // Every package from the registry: none from a local path, none linked.
+    const local = Object.entries(lock.packages as Record<string, { resolved?: string; link?: boolean }>)
+      .filter(([key, entry]) => key !== '' && (entry.link === true || entry.resolved?.startsWith('file:')))
+      .map(([key]) => key);
+    expect(local).toEqual([]);
   });
 
   it('holds the launcher batch grading starts its workers with, and what it loads', () => {

@@ -101,7 +101,7 @@ try {
     join(out, 'BUILD-INFO.txt'),
     [
       `built ${new Date().toISOString()}`,
-      `tfjs ${version('@tensorflow/tfjs')}, tfjs-backend-webgpu ${version('@tensorflow/tfjs-backend-webgpu')}, ` +
+      `tfjs-core ${version('@tensorflow/tfjs-core')}, tfjs-backend-webgpu ${version('@tensorflow/tfjs-backend-webgpu')}, ` +
         `tfjs-backend-wasm ${version('@tensorflow/tfjs-backend-wasm')}, webgpu ${version('webgpu')}, esbuild ${esbuild.version}`,
       `inlined packages: ${[...packages].sort().join(' ')}`,
       '',
