@@ -10,6 +10,7 @@ import { registerFastKernels, unregisterFastKernels } from './kernels/register.j
 import {
   describeAdapter,
   findWebGpuAdapter,
+  gpuDeviceNodes,
   startWebGpu,
   WEBGPU_PACKAGE,
   webgpuVersion,
@@ -114,6 +115,8 @@ async function tryWebGpu(use: BackendUse, gpuOnly: boolean): Promise<BackendInfo
       '(docs/gpu.md); run it on wasm or cpu'
     );
   }
+  if (gpuOnly && gpuDeviceNodes()?.length === 0)
+    return 'no GPU device here (no /dev/dri/renderD*, /dev/nvidia*, /dev/kfd or /dev/dxg); auto takes webgpu on a GPU only (--backend webgpu forces it)';
   const found = await findWebGpuAdapter();
   if (typeof found !== 'string' && gpuOnly && found.fallback) {
     return `Dawn's best is ${describeAdapter(found)}; auto takes webgpu on a GPU only (--backend webgpu forces it)`;

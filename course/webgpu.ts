@@ -8,8 +8,10 @@
  * Dawn reads GPU memory back only asynchronously, so a synchronous read (`dataSync`,
  * `arraySync`) cannot work on this backend under Node: it throws OPTNN_WEBGPU_SYNC_READ.
  */
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HarnessError } from './errors.js';
 
@@ -122,6 +124,32 @@ const HANDOFF_FLAG = 'WEBGPU_CPU_HANDOFF_SIZE_THRESHOLD';
 export function setCpuHandoffSize(size: number): void {
   tf.env().registerFlag(HANDOFF_FLAG, () => size);
   tf.env().set(HANDOFF_FLAG, size);
+}
+
+/**
+ * The device nodes a GPU shows as on Linux: DRM render nodes (`dri/renderD128`: Intel, AMD, and
+ * NVIDIA's open modules), NVIDIA's (`nvidia0`), AMD's compute node (`kfd`) and WSL's (`dxg`).
+ * Where none exists Dawn can only find a software fallback, so `auto` need not load it (nor print
+ * its warnings) to learn that. Undefined off Linux, or where `dev` cannot be read: not known.
+ */
+export function gpuDeviceNodes(dev = '/dev'): string[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let names: string[];
+  try {
+    names = readdirSync(dev);
+  } catch {
+    return undefined;
+  }
+  let render: string[] = [];
+  try {
+    render = readdirSync(join(dev, 'dri')).filter((n) => /^renderD\d+$/.test(n));
+  } catch {
+    /* no dri/: no render node */
+  }
+  return [
+    ...render.map((n) => join(dev, 'dri', n)),
+    ...names.filter((n) => /^(nvidia\d+|kfd|dxg)$/.test(n)).map((n) => join(dev, n)),
+  ];
 }
 
 /** Loads Dawn once and finds its adapter: the adapter, or why there is none. */

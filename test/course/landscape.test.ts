@@ -322,6 +322,27 @@ describe('getLossGrid', () => {
     });
   }
 
+  /** A loss that throws at its 7th call, and a check that the net and the engine are as before it. */
+  function failingAtSeventh(net: tf.Sequential): {
+    failing: (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
+    expectRestored: () => void;
+  } {
+    const before = readState(net);
+    const tensors = tf.memory().numTensors;
+    let calls = 0;
+    const failing = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar => {
+      calls += 1;
+      if (calls === 7) throw new Error('loss failed');
+      return mse(logits, labels);
+    };
+    const expectRestored = (): void => {
+      expect(calls).toBe(7);
+      expect(readState(net)).toEqual(before);
+      expect(tf.memory().numTensors).toBe(tensors);
+    };
+    return { failing, expectRestored };
+  }
+
   const loader: Iterable<LandscapeBatch> = {
     *[Symbol.iterator]() {
       let start = 0;
@@ -390,20 +411,11 @@ describe('getLossGrid', () => {
 
   it('restores the net and leaks nothing when the loss function throws', () => {
     const net = makeNet();
-    const before = readState(net);
-    const tensors = tf.memory().numTensors;
-    let calls = 0;
-    const failing = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar => {
-      calls += 1;
-      if (calls === 7) throw new Error('loss failed');
-      return mse(logits, labels);
-    };
+    const { failing, expectRestored } = failingAtSeventh(net);
     expect(() => getLossGrid(net, loader, failing, { directions, resolution: [4, 4], scale: 1 })).toThrow(
       'loss failed',
     );
-    expect(calls).toBe(7);
-    expect(readState(net)).toEqual(before);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectRestored();
     net.dispose();
   });
 
@@ -498,20 +510,13 @@ describe('getLossGrid', () => {
 
   it('getLossGridAsync restores the net, leaks nothing and rejects as getLossGrid throws', async () => {
     const net = makeNet();
-    const before = readState(net);
-    const tensors = tf.memory().numTensors;
-    let calls = 0;
-    const failing = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar => {
-      calls += 1;
-      if (calls === 7) throw new Error('loss failed');
-      return mse(logits, labels);
-    };
+    const { failing, expectRestored } = failingAtSeventh(net);
     await expect(
       getLossGridAsync(net, loader, failing, { directions, resolution: [4, 4], scale: 1 }),
     ).rejects.toThrow('loss failed');
-    expect(calls).toBe(7);
-    expect(readState(net)).toEqual(before);
-    expect(tf.memory().numTensors).toBe(tensors);
+    expectRestored();
+    const before = readState(net);
+    const tensors = tf.memory().numTensors;
 
     const perSample = (logits: tf.Tensor, labels: tf.Tensor): tf.Scalar =>
       tf.square(tf.sub(logits, labels)) as tf.Scalar; // deliberately not a scalar

@@ -4,21 +4,14 @@
  * 'same' padding, sizes the pooling does not divide, ties) and a shape each hands to the stock
  * kernel. Small batches: lavapipe is a CPU.
  */
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../course/backend.js';
-import { findWebGpuAdapter, setCpuHandoffSize } from '../../course/webgpu.js';
 import { closeness } from '../helpers/close.js';
+import { requireAdapter, testAdapter } from '../helpers/webgpu-adapter.js';
 
-setCpuHandoffSize(0);
-const adapter = await findWebGpuAdapter();
-const installable = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-const skip = typeof adapter === 'string' && !installable;
-if (skip)
-  console.warn(
-    `webgpu kernel tests skipped: no WebGPU adapter (${adapter}) and lavapipe cannot be installed`,
-  );
+const found = await testAdapter('webgpu kernel tests');
+const skip = found.skipReason !== undefined;
 
 /** Sums of up to a few thousand products in another order: float32 rounding of the sum. */
 const SUM_TOLERANCE = { atol: 1e-5, rtol: 1e-4 };
@@ -100,8 +93,7 @@ function dyShape(c: ConvCase): number[] {
 
 describe.skipIf(skip)('webgpu gradient kernels equal the cpu backend', () => {
   beforeAll(async () => {
-    if (typeof adapter === 'string')
-      throw new Error(`no WebGPU adapter: run tools/setup-system.sh as root (${adapter})`);
+    requireAdapter(found);
     const info = await selectBackend('webgpu', {}, { asyncReads: true });
     expect(info.fastKernels).toEqual([tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad]);
   });

@@ -4,7 +4,8 @@
  * must agree with the cpu backend and the public fixtures. Skipped, saying why, only where
  * lavapipe cannot be installed (not root, or no apt-get); where it could, a missing adapter fails.
  */
-import { existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,8 @@ import { selectBackend } from '../../course/backend.js';
 import { DataLoader, subset } from '../../course/data/data-loader.js';
 import { loadMnist } from '../../course/data/mnist.js';
 import { HarnessError } from '../../course/errors.js';
-import { findWebGpuAdapter, setCpuHandoffSize } from '../../course/webgpu.js';
 import { meanCrossEntropy, trainAsync } from '../../course/webgpu-train.js';
+import { gpuDeviceNodes } from '../../course/webgpu.js';
 import {
   CLOSED_LOOP_TOLERANCE,
   TEACHER_FORCED_TOLERANCE,
@@ -24,16 +25,10 @@ import { loadFixtureDir } from '../../graders/fixtures.js';
 import type { CaseInput } from '../../contract/fixture-schema.js';
 import * as reference from '../../reference/index.js';
 import { closeness } from '../helpers/close.js';
+import { requireAdapter, testAdapter } from '../helpers/webgpu-adapter.js';
 
-// Small tensors would otherwise run on the CPU: every op runs on the adapter.
-setCpuHandoffSize(0);
-const adapter = await findWebGpuAdapter();
-const installable = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-const skipReason =
-  typeof adapter === 'string' && !installable
-    ? `no WebGPU adapter (${adapter}), and lavapipe cannot be installed here (needs root and apt-get)`
-    : undefined;
-if (skipReason !== undefined) console.warn(`webgpu tests skipped: ${skipReason}`);
+const found = await testAdapter('webgpu tests');
+const { skipReason } = found;
 
 /** Gradients of the GarmentClassifier: a sum over many products, so a little above one rounding. */
 const GRADIENT_TOLERANCE = { atol: 1e-5, rtol: 1e-3 };
@@ -100,13 +95,7 @@ async function trajectory(input: CaseInput, steps: number): Promise<Array<Record
 }
 
 describe.skipIf(skipReason !== undefined)('the webgpu backend (lavapipe without a GPU)', () => {
-  beforeAll(async () => {
-    if (typeof adapter === 'string') {
-      throw new Error(
-        `no WebGPU adapter although lavapipe can be installed here: run tools/setup-system.sh as root (${adapter})`,
-      );
-    }
-  });
+  beforeAll(() => requireAdapter(found));
   afterAll(async () => {
     await selectBackend('cpu', {});
   });
@@ -190,4 +179,36 @@ describe.skipIf(skipReason !== undefined)('the webgpu backend (lavapipe without 
     expect(Array.from(await x.data())).toEqual([2, 4, 6]);
     x.dispose();
   });
+});
+
+describe('gpuDeviceNodes: whether auto loads Dawn at all', () => {
+  it.skipIf(process.platform !== 'linux')(
+    'lists the render, NVIDIA, AMD compute and WSL nodes of a /dev, and nothing else',
+    () => {
+      const dev = mkdtempSync(join(tmpdir(), 'optnn-dev-'));
+      try {
+        expect(gpuDeviceNodes(dev)).toEqual([]);
+        mkdirSync(join(dev, 'dri'));
+        for (const name of [
+          'dri/card0',
+          'dri/renderD128',
+          'nvidiactl',
+          'nvidia-uvm',
+          'nvidia0',
+          'kfd',
+          'dxg',
+          'tty0',
+        ])
+          writeFileSync(join(dev, name), '');
+        expect(
+          gpuDeviceNodes(dev)
+            ?.map((p) => p.slice(dev.length + 1))
+            .sort(),
+        ).toEqual(['dri/renderD128', 'dxg', 'kfd', 'nvidia0'].sort());
+        expect(gpuDeviceNodes(join(dev, 'absent'))).toBeUndefined();
+      } finally {
+        rmSync(dev, { recursive: true, force: true });
+      }
+    },
+  );
 });

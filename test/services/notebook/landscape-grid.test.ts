@@ -4,7 +4,6 @@
  * lavapipe cannot be installed (not root, or no apt-get); where it could, a missing adapter fails
  * (the rules of test/course/webgpu.test.ts).
  */
-import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, selectSplitBackends, type BackendInfo } from '../../../course/backend.js';
@@ -12,21 +11,15 @@ import { subset } from '../../../course/data/data-loader.js';
 import { loadMnist } from '../../../course/data/mnist.js';
 import { getStateDirections, scaleFromCoordinates, type LossGrid } from '../../../course/landscape.js';
 import { readState, type State } from '../../../course/params.js';
-import { findWebGpuAdapter, setCpuHandoffSize } from '../../../course/webgpu.js';
 import * as reference from '../../../reference/index.js';
+import { gpuDeviceNodes } from '../../../course/webgpu.js';
 import { lossGridOn } from '../../../services/notebook/landscape-grid.js';
 import { CachedBatches } from '../../../services/notebook/run-experiment.js';
 import { closeness } from '../../helpers/close.js';
+import { requireAdapter, testAdapter } from '../../helpers/webgpu-adapter.js';
 
-// Small tensors would otherwise run on the CPU: every op runs on the adapter.
-setCpuHandoffSize(0);
-const adapter = await findWebGpuAdapter();
-const installable = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-const skipReason =
-  typeof adapter === 'string' && !installable
-    ? `no WebGPU adapter (${adapter}), and lavapipe cannot be installed here (needs root and apt-get)`
-    : undefined;
-if (skipReason !== undefined) console.warn(`landscape-grid webgpu tests skipped: ${skipReason}`);
+const found = await testAdapter('landscape-grid webgpu tests');
+const { adapter, skipReason } = found;
 
 /**
  * The grid's points are the same float32 parameters on both backends (θ is computed in float64 on
@@ -43,13 +36,7 @@ const GRID_TOLERANCE = { atol: 1e-6, rtol: 1e-5 };
 const lossFn = reference.lossFn;
 
 describe.skipIf(skipReason !== undefined)('the landscapes on webgpu (lavapipe without a GPU)', () => {
-  beforeAll(() => {
-    if (typeof adapter === 'string') {
-      throw new Error(
-        `no WebGPU adapter although lavapipe can be installed here: run tools/setup-system.sh as root (${adapter})`,
-      );
-    }
-  });
+  beforeAll(() => requireAdapter(found));
   afterAll(async () => {
     await selectBackend('cpu', {});
   });
@@ -57,7 +44,13 @@ describe.skipIf(skipReason !== undefined)('the landscapes on webgpu (lavapipe wi
   it('auto puts the grid on webgpu only on a GPU adapter; webgpu named forces it, training on wasm', async () => {
     const auto = await selectSplitBackends(undefined, {});
     expect(auto.training.name).toBe('wasm');
-    if (typeof adapter !== 'string' && adapter.fallback) {
+    if (gpuDeviceNodes()?.length === 0) {
+      // No GPU device: auto does not load Dawn to find its software fallback.
+      expect(auto.grid).toBe(auto.training);
+      expect(auto.gridNote).toMatch(
+        /^no GPU device here \(no \/dev\/dri\/renderD\*.*auto takes webgpu on a GPU only/,
+      );
+    } else if (typeof adapter !== 'string' && adapter.fallback) {
       expect(auto.grid).toBe(auto.training);
       expect(auto.gridNote).toMatch(/a software fallback, not a GPU; auto takes webgpu on a GPU only/);
     } else {
