@@ -1,8 +1,10 @@
 /**
  * Where `@tensorflow/tfjs` resolves: to the course's own module, course/tfjs/index.ts (it says
  * why), never to an installed package. tsconfig.json's `paths` maps it for tsc and tsx; the
- * vitest configurations use `tfjsAlias()`; every esbuild bundle (the grading child's, the commands',
- * the GPU run's) puts `courseTfjs()` first among its plugins, so one resolution holds everywhere.
+ * vitest configurations use `tfjsAlias()`; the esbuild bundles of the grading child and the commands
+ * put `courseTfjs()` first among their plugins (the GPU run's bundle, which has no plugin that
+ * resolves packages, takes tsconfig.json's `paths` as esbuild reads them), so one resolution holds
+ * everywhere.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 /**
  * `@tensorflow/tfjs` as this project resolves it, in the TA's repository and the student's starter
- * alike: tsconfig.json's `paths` (tsc, tsx), the vitest configurations' alias and every esbuild
- * bundle (`courseTfjs` in runner/build.ts, the grading child's included) map the name here, so a
+ * alike: tsconfig.json's `paths` (tsc, tsx), the vitest configurations' alias and the esbuild
+ * bundles (runner/course-tfjs.ts says how, the grading child's included) map the name here, so a
  * submission sees the same names wherever it runs. It is the official package's union (tfjs-core,
  * tfjs-layers, tfjs-data, the cpu backend) without what nothing in this course uses and a
  * student's starter should not download: the WebGL backend and the model converter, with the
