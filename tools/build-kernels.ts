@@ -7,34 +7,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileTrainingKernels, KERNELS_MODULE, renderKernelsModule } from './kernels-build.js';
-import { parseFlags, usage, type FlagSpec } from '../scripts/cli/args.js';
-import { runMain } from '../scripts/cli/main.js';
-import { writeOrCheck } from './generated-file.js';
+import { runGeneratedFileCommand } from './generated-file.js';
 
-const FLAGS: Record<string, FlagSpec> = {
-  check: { type: 'boolean', description: 'compare the committed module with a fresh build; change nothing' },
-  help: { type: 'boolean', description: 'print this help' },
-};
-const USAGE = usage(
-  'npm run build:kernels -- [--check]',
-  'Builds course/kernels/training-kernels-wasm.ts.',
-  FLAGS,
-);
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 
-async function main(): Promise<void> {
-  const { flags } = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags['help']) {
-    console.log(USAGE);
-    return;
-  }
-  writeOrCheck(
-    ROOT,
-    KERNELS_MODULE,
-    renderKernelsModule(await compileTrainingKernels(ROOT)),
-    flags['check'] === true,
-    'npm run build:kernels',
-  );
-}
-
-runMain(main, USAGE);
+runGeneratedFileCommand('build:kernels', ROOT, KERNELS_MODULE, async () =>
+  renderKernelsModule(await compileTrainingKernels(ROOT)),
+);

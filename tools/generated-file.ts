@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseFlags, usage, type FlagSpec } from '../scripts/cli/args.js';
+import { runMain } from '../scripts/cli/main.js';
 
 export function writeOrCheck(
   root: string,
@@ -24,4 +26,31 @@ export function writeOrCheck(
   }
   writeFileSync(target, text);
   console.log(`wrote ${path}`);
+}
+
+const CHECK_FLAGS: Record<string, FlagSpec> = {
+  check: { type: 'boolean', description: 'compare the committed module with a fresh build; change nothing' },
+  help: { type: 'boolean', description: 'print this help' },
+};
+
+/**
+ * The main of a build tool for one committed generated file: `npm run <script> -- [--check]`
+ * builds `path` under `root` with `build` and writes it, or with --check only compares it.
+ */
+export function runGeneratedFileCommand(
+  script: string,
+  root: string,
+  path: string,
+  build: () => Promise<string>,
+): void {
+  const command = `npm run ${script}`;
+  const usageText = usage(`${command} -- [--check]`, `Builds ${path}.`, CHECK_FLAGS);
+  runMain(async () => {
+    const { flags } = parseFlags(process.argv.slice(2), CHECK_FLAGS);
+    if (flags['help']) {
+      console.log(usageText);
+      return;
+    }
+    writeOrCheck(root, path, await build(), flags['check'] === true, command);
+  }, usageText);
 }
